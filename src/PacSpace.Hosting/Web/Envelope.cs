@@ -1,0 +1,114 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text.Json;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+using PacSpace.Hosting.Errors;
+using PacSpace.Hosting.Json;
+
+namespace PacSpace.Hosting.Web;
+
+/// <summary>
+/// Which envelope a host writes. The dashboard adds <c>statusCode</c> (both API generations read it);
+/// the planes write the Balance API shape <c>{success, data}</c>.
+/// </summary>
+public sealed record EnvelopeStyle(bool IncludeStatusCode)
+{
+    public static readonly EnvelopeStyle Dashboard = new(true);
+    public static readonly EnvelopeStyle Plane = new(false);
+}
+
+/// <summary>The single place where values and <see cref="Error"/>s become HTTP responses.</summary>
+public static class Envelope
+{
+    public static IResult Ok<T>(T data, int status = StatusCodes.Status200OK, string? message = null) =>
+        new EnvelopeResult(status, writer => JsonSerializer.Serialize(writer, data, JsonDefaults.Options), message, null);
+
+    public static IResult Fail(Error error) => new EnvelopeResult(error.Status, null, error.Message, error);
+
+    public static IResult From<T>(Result<T> result, Func<T, IResult> onSuccess) =>
+        result.IsSuccess ? onSuccess(result.Value) : Fail(result.Error!);
+
+    /// <summary>Writes an error directly, for middleware that runs outside an endpoint.</summary>
+    public static Task WriteErrorAsync(HttpContext context, Error error) => Fail(error).ExecuteAsync(context);
+
+    private sealed class EnvelopeResult(int status, Action<Utf8JsonWriter>? writeData, string? message, Error? error) : IResult
+    {
+        public async Task ExecuteAsync(HttpContext context)
+        {
+            var style = context.RequestServices.GetService<EnvelopeStyle>() ?? EnvelopeStyle.Plane;
+            var response = context.Response;
+            response.StatusCode = status;
+            response.ContentType = "application/json; charset=utf-8";
+            if (error?.RetryAfterSeconds is int retry)
+            {
+                response.Headers.RetryAfter = retry.ToString(CultureInfo.InvariantCulture);
+            }
+
+            await using var writer = new Utf8JsonWriter(response.BodyWriter.AsStream());
+            writer.WriteStartObject();
+            if (style.IncludeStatusCode)
+            {
+                writer.WriteNumber("statusCode", status);
+            }
+
+            writer.WriteBoolean("success", error is null);
+            if (error is null)
+            {
+                writer.WritePropertyName("data");
+                if (writeData is null)
+                {
+                    writer.WriteNullValue();
+                }
+                else
+                {
+                    writeData(writer);
+                }
+            }
+            else
+            {
+                WriteError(writer, error, context);
+            }
+
+            if (message is not null)
+            {
+                writer.WriteString("message", message);
+            }
+
+            writer.WriteEndObject();
+            await writer.FlushAsync(context.RequestAborted);
+        }
+
+        private static void WriteError(Utf8JsonWriter writer, Error error, HttpContext context)
+        {
+            writer.WriteStartObject("error");
+            writer.WriteString("code", error.Code);
+            writer.WriteString("message", error.Message);
+            if (error.Details is { Count: > 0 } details)
+            {
+                writer.WriteStartArray("details");
+                foreach (var d in details)
+                {
+                    writer.WriteStartObject();
+                    writer.WriteString("field", d.Field);
+                    writer.WriteString("issue", d.Issue);
+                    writer.WriteEndObject();
+                }
+
+                writer.WriteEndArray();
+            }
+
+            if (error.RetryAfterSeconds is int retry)
+            {
+                writer.WriteNumber("retryAfterSeconds", retry);
+            }
+
+            if (error.Status >= 500)
+            {
+                writer.WriteString("traceId", Activity.Current?.TraceId.ToString() ?? context.TraceIdentifier);
+            }
+
+            writer.WriteEndObject();
+        }
+    }
+}

@@ -1,0 +1,168 @@
+using System.Text.Json;
+using Microsoft.AspNetCore.Http;
+using PacSpace.Hosting.Errors;
+
+namespace PacSpace.Hosting.Web;
+
+/// <summary>
+/// Reads a JSON object body ourselves instead of relying on model binding, so that every kind of bad
+/// input (not JSON, malformed, wrong type, unknown enum value, missing field) becomes a
+/// <c>VALIDATION_ERROR</c> that names the field, before anything is changed.
+/// </summary>
+public static class JsonBody
+{
+    public const long MaxBytes = 1024 * 1024;
+
+    public static async Task<Result<FieldReader>> ReadAsync(HttpRequest request, CancellationToken cancellationToken)
+    {
+        if (request.ContentLength > MaxBytes)
+        {
+            return TooLarge();
+        }
+
+        var contentType = request.ContentType;
+        if (contentType is null || !IsJson(contentType))
+        {
+            return new Error(415, ErrorCodes.UnsupportedMediaType,
+                "Send the body as JSON with the header Content-Type: application/json.");
+        }
+
+        JsonDocument document;
+        try
+        {
+            document = await JsonDocument.ParseAsync(request.Body, new JsonDocumentOptions { MaxDepth = 32 }, cancellationToken);
+        }
+        catch (JsonException ex)
+        {
+            return Error.Validation("body", $"is not valid JSON ({FirstSentence(ex.Message)})");
+        }
+        catch (BadHttpRequestException ex) when (ex.StatusCode == StatusCodes.Status413PayloadTooLarge)
+        {
+            return TooLarge();
+        }
+
+        using (document)
+        {
+            if (document.RootElement.ValueKind != JsonValueKind.Object)
+            {
+                return Error.Validation("body", "must be a JSON object");
+            }
+
+            return new FieldReader(document.RootElement.Clone());
+        }
+    }
+
+    private static Error TooLarge() =>
+        new(413, ErrorCodes.PayloadTooLarge, $"The body is larger than the limit of {MaxBytes} bytes.");
+
+    private static bool IsJson(string contentType)
+    {
+        var mediaType = contentType.Split(';', 2)[0].Trim();
+        return mediaType.Equals("application/json", StringComparison.OrdinalIgnoreCase)
+            || mediaType.EndsWith("+json", StringComparison.OrdinalIgnoreCase);
+    }
+
+    private static string FirstSentence(string message)
+    {
+        var cut = message.IndexOf(". ", StringComparison.Ordinal);
+        return cut > 0 ? message[..cut] : message.TrimEnd('.');
+    }
+}
+
+/// <summary>Typed access to the fields of a JSON object body that collects every problem it meets.</summary>
+public sealed class FieldReader(JsonElement root)
+{
+    private readonly List<ErrorDetail> _errors = [];
+
+    public bool Has(string name) => root.TryGetProperty(name, out var v) && v.ValueKind != JsonValueKind.Null;
+
+    public string? String(string name, bool required, int minLength = 0, int maxLength = 1000)
+    {
+        if (!root.TryGetProperty(name, out var value) || value.ValueKind == JsonValueKind.Null)
+        {
+            if (required)
+            {
+                Add(name, "is required");
+            }
+
+            return null;
+        }
+
+        if (value.ValueKind != JsonValueKind.String)
+        {
+            Add(name, $"must be a string, not {Describe(value.ValueKind)}");
+            return null;
+        }
+
+        var text = value.GetString()!.Trim();
+        if (text.Length < minLength || text.Length > maxLength)
+        {
+            Add(name, minLength > 0 && text.Length < minLength
+                ? minLength == 1 ? "must not be empty" : $"must be at least {minLength} characters"
+                : $"must be at most {maxLength} characters");
+            return null;
+        }
+
+        return text;
+    }
+
+    /// <summary>Reads a string that must be one of <paramref name="accepted"/> (case-sensitive, as documented).</summary>
+    public T? Enum<T>(string name, bool required, IReadOnlyDictionary<string, T> accepted, string acceptedText)
+        where T : struct
+    {
+        if (!root.TryGetProperty(name, out var value) || value.ValueKind == JsonValueKind.Null)
+        {
+            if (required)
+            {
+                Add(name, $"is required; must be one of {acceptedText}");
+            }
+
+            return null;
+        }
+
+        if (value.ValueKind == JsonValueKind.String && accepted.TryGetValue(value.GetString()!, out var parsed))
+        {
+            return parsed;
+        }
+
+        Add(name, $"must be one of {acceptedText}");
+        return null;
+    }
+
+    public bool? Bool(string name, bool required)
+    {
+        if (!root.TryGetProperty(name, out var value) || value.ValueKind == JsonValueKind.Null)
+        {
+            if (required)
+            {
+                Add(name, "is required");
+            }
+
+            return null;
+        }
+
+        if (value.ValueKind is JsonValueKind.True or JsonValueKind.False)
+        {
+            return value.GetBoolean();
+        }
+
+        Add(name, $"must be true or false, not {Describe(value.ValueKind)}");
+        return null;
+    }
+
+    public void Add(string field, string issue) => _errors.Add(new ErrorDetail(field, issue));
+
+    public bool HasErrors => _errors.Count > 0;
+
+    public Error ToError() => Error.Validation(_errors.ToArray());
+
+    private static string Describe(JsonValueKind kind) => kind switch
+    {
+        JsonValueKind.Number => "a number",
+        JsonValueKind.String => "a string",
+        JsonValueKind.True or JsonValueKind.False => "a boolean",
+        JsonValueKind.Array => "an array",
+        JsonValueKind.Object => "an object",
+        _ => "null",
+    };
+}
