@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Npgsql;
 using PacSpace.Hosting.Data;
@@ -40,6 +41,8 @@ public static class PacSpaceWeb
             o.TimestampFormat = "HH:mm:ss ";
         });
 
+        // Signals are handled once, by the command line (one process may run three hosts).
+        builder.Services.AddSingleton<IHostLifetime, CommandLineLifetime>();
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddOpenApi();
         var connectionString = configuration["Database:ConnectionString"];
@@ -112,4 +115,11 @@ public static class PacSpaceWeb
     public static void MapNotFoundFallback(this IEndpointRouteBuilder endpoints) =>
         endpoints.MapFallback(() => Envelope.Fail(new Error(404, ErrorCodes.NotFound, "No such route. See /openapi/v1.json for the routes this host serves.")))
             .ExcludeFromDescription();
+
+    private sealed class CommandLineLifetime : IHostLifetime
+    {
+        public Task WaitForStartAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+        public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+    }
 }

@@ -1,0 +1,274 @@
+using System.Net;
+using System.Net.Sockets;
+using System.Security.Cryptography;
+using System.Text.Json;
+using Dapper;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.Configuration;
+using Npgsql;
+using PacSpace.Balance;
+using PacSpace.Dashboard;
+using PacSpace.Hosting.Data;
+using PacSpace.Hosting.Web;
+
+namespace PacSpace.Cli;
+
+public enum Role
+{
+    Dashboard,
+    Sandbox,
+    Production,
+}
+
+/// <summary>How to lay out one PacSpace installation: where data lives, which ports, which database.</summary>
+public sealed class StackOptions
+{
+    public string DataDirectory { get; set; } = ".pacspace";
+
+    public string Host { get; set; } = "127.0.0.1";
+
+    public int DashboardPort { get; set; } = 5080;
+
+    public int SandboxPort { get; set; } = 5081;
+
+    public int ProductionPort { get; set; } = 5082;
+
+    /// <summary>PostgreSQL connection string for the control database; the planes get <c>&lt;db&gt;_sandbox</c> and <c>&lt;db&gt;_production</c>.</summary>
+    public string? Database { get; set; }
+
+    public string? ConfigFile { get; set; }
+
+    /// <summary>Highest-precedence settings (command-line flags; tests).</summary>
+    public Dictionary<string, string?> Overrides { get; } = new(StringComparer.OrdinalIgnoreCase);
+}
+
+/// <summary>
+/// Composes the three roles. <c>pacspace up</c> runs all three in one process; tests start the same
+/// composition on free ports; operator commands use it to find the databases.
+/// </summary>
+public sealed class LocalStack : IAsyncDisposable
+{
+    private readonly Dictionary<Role, WebApplication> _running = [];
+
+    private LocalStack(StackOptions options, IConfiguration root, IReadOnlyDictionary<Role, int> ports)
+    {
+        Options = options;
+        Root = root;
+        Ports = ports;
+    }
+
+    public StackOptions Options { get; }
+
+    public IConfiguration Root { get; }
+
+    public IReadOnlyDictionary<Role, int> Ports { get; }
+
+    public Uri Url(Role role) => new($"http://{Options.Host}:{Ports[role]}");
+
+    public WebApplication? App(Role role) => _running.GetValueOrDefault(role);
+
+    /// <summary>Resolves configuration and ports (0 = pick a free one) without starting anything.</summary>
+    public static LocalStack Create(StackOptions options)
+    {
+        Directory.CreateDirectory(options.DataDirectory);
+        var ports = new Dictionary<Role, int>
+        {
+            [Role.Dashboard] = options.DashboardPort == 0 ? FreePort(options.Host) : options.DashboardPort,
+            [Role.Sandbox] = options.SandboxPort == 0 ? FreePort(options.Host) : options.SandboxPort,
+            [Role.Production] = options.ProductionPort == 0 ? FreePort(options.Host) : options.ProductionPort,
+        };
+        return new LocalStack(options, BuildRoot(options, ports), ports);
+    }
+
+    public static IConfiguration BuildRoot(StackOptions options, IReadOnlyDictionary<Role, int> ports)
+    {
+        var data = Path.GetFullPath(options.DataDirectory);
+        var secrets = LocalSecrets.Ensure(data);
+        var url = (Role r) => $"http://{options.Host}:{ports[r]}";
+        var defaults = new Dictionary<string, string?>
+        {
+            ["ConnectionStrings:Control"] = Database.SqliteFile(Path.Combine(data, "control.db")),
+            ["ConnectionStrings:Sandbox"] = Database.SqliteFile(Path.Combine(data, "sandbox.db")),
+            ["ConnectionStrings:Production"] = Database.SqliteFile(Path.Combine(data, "production.db")),
+            ["Dashboard:PublicUrl"] = url(Role.Dashboard),
+            ["Planes:Sandbox:InternalUrl"] = url(Role.Sandbox),
+            ["Planes:Sandbox:PublicUrl"] = url(Role.Sandbox),
+            ["Planes:Production:InternalUrl"] = url(Role.Production),
+            ["Planes:Production:PublicUrl"] = url(Role.Production),
+            ["Planes:ServiceSecret"] = secrets.ServiceSecret,
+            ["Plane:ServiceSecret"] = secrets.ServiceSecret,
+            ["Auth:JwtSigningKey"] = secrets.JwtSigningKey,
+            ["Smtp:OutboxDirectory"] = Path.Combine(data, "outbox"),
+            ["Billing:Mode"] = nameof(BillingMode.SelfServe),
+            ["Logging:LogLevel:Default"] = "Information",
+            ["Logging:LogLevel:Microsoft"] = "Warning",
+            ["Logging:LogLevel:System.Net.Http"] = "Warning",
+            // We use no data-protected payloads (sessions are server-side), so its key-storage warning is noise.
+            ["Logging:LogLevel:Microsoft.AspNetCore.DataProtection"] = "Error",
+        };
+        if (!string.IsNullOrWhiteSpace(options.Database))
+        {
+            defaults["ConnectionStrings:Control"] = options.Database;
+            defaults["ConnectionStrings:Sandbox"] = WithDatabaseSuffix(options.Database, "_sandbox");
+            defaults["ConnectionStrings:Production"] = WithDatabaseSuffix(options.Database, "_production");
+        }
+
+        var builder = new ConfigurationBuilder().AddInMemoryCollection(defaults);
+        if (options.ConfigFile is not null)
+        {
+            builder.AddJsonFile(Path.GetFullPath(options.ConfigFile), optional: false);
+        }
+
+        return builder.AddEnvironmentVariables("PACSPACE_").AddInMemoryCollection(options.Overrides).Build();
+    }
+
+    public static string ConnectionKey(Role role) => role switch
+    {
+        Role.Dashboard => "ConnectionStrings:Control",
+        Role.Sandbox => "ConnectionStrings:Sandbox",
+        _ => "ConnectionStrings:Production",
+    };
+
+    public Database OpenDatabase(Role role) => new(Root[ConnectionKey(role)]!);
+
+    /// <summary>Creates missing PostgreSQL databases and applies pending migrations for the given roles.</summary>
+    public async Task<IReadOnlyDictionary<Role, IReadOnlyList<string>>> MigrateAsync(IEnumerable<Role> roles, CancellationToken cancellationToken)
+    {
+        var applied = new Dictionary<Role, IReadOnlyList<string>>();
+        foreach (var role in roles)
+        {
+            var db = OpenDatabase(role);
+            await EnsurePostgresDatabaseAsync(db, cancellationToken);
+            applied[role] = await Migrations.ApplyAsync(db, MigrationsAssembly(role), TimeProvider.System, cancellationToken);
+        }
+
+        return applied;
+    }
+
+    public static System.Reflection.Assembly MigrationsAssembly(Role role) =>
+        role == Role.Dashboard ? typeof(DashboardModule).Assembly : typeof(BalanceModule).Assembly;
+
+    public async Task StartAsync(Role role, CancellationToken cancellationToken)
+    {
+        var app = Build(role);
+        await app.StartAsync(cancellationToken);
+        _running[role] = app;
+    }
+
+    public WebApplication Build(Role role)
+    {
+        var roleConfig = new Dictionary<string, string?>
+        {
+            ["Database:ConnectionString"] = Root[ConnectionKey(role)],
+        };
+        if (role != Role.Dashboard)
+        {
+            roleConfig["Plane:Environment"] = role.ToString();
+        }
+
+        var config = new ConfigurationBuilder().AddConfiguration(Root).AddInMemoryCollection(roleConfig).Build();
+        var builder = PacSpaceWeb.CreateBuilder(role.ToString(), config, Url(role).ToString().TrimEnd('/'));
+        if (role == Role.Dashboard)
+        {
+            return builder.AddDashboard().Build().MapDashboard();
+        }
+
+        return builder.AddPlane().Build().MapPlane();
+    }
+
+    public async Task StopAsync(Role role)
+    {
+        if (_running.Remove(role, out var app))
+        {
+            await app.StopAsync();
+            await app.DisposeAsync();
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        foreach (var role in _running.Keys.ToList())
+        {
+            await StopAsync(role);
+        }
+    }
+
+    public static int FreePort(string host)
+    {
+        using var listener = new TcpListener(IPAddress.Parse(host), 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    private static string WithDatabaseSuffix(string connectionString, string suffix)
+    {
+        var b = new NpgsqlConnectionStringBuilder(connectionString);
+        b.Database = (b.Database ?? b.Username ?? "pacspace") + suffix;
+        return b.ToString();
+    }
+
+    private static async Task EnsurePostgresDatabaseAsync(Database db, CancellationToken cancellationToken)
+    {
+        if (db.Provider != DbProvider.Postgres)
+        {
+            return;
+        }
+
+        var target = new NpgsqlConnectionStringBuilder(db.ConnectionString);
+        var name = target.Database!;
+        var admin = new NpgsqlConnectionStringBuilder(db.ConnectionString) { Database = "postgres", Pooling = false };
+        await using var connection = new NpgsqlConnection(admin.ToString());
+        await connection.OpenAsync(cancellationToken);
+        var exists = await connection.ExecuteScalarAsync<int>(new CommandDefinition(
+            "SELECT COUNT(*)::int FROM pg_database WHERE datname = @name", new { name }, cancellationToken: cancellationToken));
+        if (exists == 0)
+        {
+            try
+            {
+                await connection.ExecuteAsync(new CommandDefinition($"CREATE DATABASE \"{name.Replace("\"", "\"\"")}\"", cancellationToken: cancellationToken));
+            }
+            catch (PostgresException ex) when (ex.SqlState == PostgresErrorCodes.DuplicateDatabase)
+            {
+                // Created concurrently by another migrator.
+            }
+        }
+    }
+}
+
+/// <summary>
+/// Secrets for a local installation, generated once and kept in <c>&lt;data&gt;/secrets.json</c> (mode 600).
+/// Deployments set <c>Auth:JwtSigningKey</c> and the service secret in configuration instead.
+/// </summary>
+public sealed record LocalSecrets(string JwtSigningKey, string ServiceSecret)
+{
+    public static LocalSecrets Ensure(string dataDirectory)
+    {
+        var path = Path.Combine(dataDirectory, "secrets.json");
+        if (File.Exists(path))
+        {
+            return JsonSerializer.Deserialize<LocalSecrets>(File.ReadAllText(path))!;
+        }
+
+        var secrets = new LocalSecrets(
+            Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)),
+            Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(32)));
+        var temp = path + ".tmp";
+        File.WriteAllText(temp, JsonSerializer.Serialize(secrets));
+        if (!OperatingSystem.IsWindows())
+        {
+            File.SetUnixFileMode(temp, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+        }
+
+        try
+        {
+            File.Move(temp, path, overwrite: false);
+            return secrets;
+        }
+        catch (IOException) when (File.Exists(path))
+        {
+            // Another process created it first: use theirs.
+            File.Delete(temp);
+            return JsonSerializer.Deserialize<LocalSecrets>(File.ReadAllText(path))!;
+        }
+    }
+}

@@ -1,0 +1,109 @@
+using System.Threading.RateLimiting;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.RateLimiting;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+using PacSpace.Dashboard.Features.Access;
+using PacSpace.Dashboard.Features.Auth;
+using PacSpace.Dashboard.Features.Billing;
+using PacSpace.Dashboard.Features.Environments;
+using PacSpace.Dashboard.Features.Mail;
+using PacSpace.Dashboard.Provisioning;
+using PacSpace.Hosting.Errors;
+using PacSpace.Hosting.Web;
+
+namespace PacSpace.Dashboard;
+
+/// <summary>The control plane: Dashboard API, provisioning worker.</summary>
+public static class DashboardModule
+{
+    private const string LoginPolicy = "login";
+
+    public static WebApplicationBuilder AddDashboard(this WebApplicationBuilder builder)
+    {
+        var services = builder.Services;
+        var config = builder.Configuration;
+        services.AddSingleton(EnvelopeStyle.Dashboard);
+        services.AddOptions<DashboardOptions>().Bind(config.GetSection("Dashboard")).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<AuthOptions>().Bind(config.GetSection("Auth")).ValidateDataAnnotations()
+            .Validate(o => IsKey(o.JwtSigningKey), "Auth:JwtSigningKey must be base64 of at least 32 bytes.")
+            .ValidateOnStart();
+        services.AddOptions<BillingOptions>().Bind(config.GetSection("Billing")).ValidateOnStart();
+        services.AddOptions<SmtpOptions>().Bind(config.GetSection("Smtp")).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<PlanesOptions>().Bind(config.GetSection("Planes")).ValidateDataAnnotations()
+            .Validate(o => Uri.IsWellFormedUriString(o.Sandbox.InternalUrl, UriKind.Absolute) && Uri.IsWellFormedUriString(o.Production.InternalUrl, UriKind.Absolute),
+                "Planes:Sandbox:InternalUrl and Planes:Production:InternalUrl must be absolute URLs.")
+            .ValidateOnStart();
+        services.AddOptions<ProvisioningOptions>().Bind(config.GetSection("Provisioning")).ValidateDataAnnotations()
+            .Validate(o => o.LeaseDuration > o.RequestTimeout, "Provisioning:LeaseDuration must be longer than Provisioning:RequestTimeout.")
+            .ValidateOnStart();
+
+        services.AddSingleton<Passwords>();
+        services.AddSingleton<JwtIssuer>();
+        services.AddSingleton<Mailer>();
+        services.AddSingleton<Verification>();
+        services.AddSingleton<ProvisioningSignal>();
+        services.AddSingleton<ProvisionEnvironment>();
+        services.AddHttpClient<PlaneClient>();
+        services.AddHostedService<ProvisioningWorker>();
+
+        services.AddAuthentication(SessionAuthenticationHandler.SchemeName)
+            .AddScheme<AuthenticationSchemeOptions, SessionAuthenticationHandler>(SessionAuthenticationHandler.SchemeName, null);
+        services.AddAuthorization();
+        services.AddRateLimiter(o =>
+        {
+            o.AddPolicy(LoginPolicy, http =>
+            {
+                var perMinute = http.RequestServices.GetRequiredService<IOptions<AuthOptions>>().Value.LoginRequestsPerMinutePerIp;
+                return RateLimitPartition.GetFixedWindowLimiter(http.Connection.RemoteIpAddress?.ToString() ?? "unknown",
+                    _ => new FixedWindowRateLimiterOptions { PermitLimit = perMinute, Window = TimeSpan.FromMinutes(1), QueueLimit = 0 });
+            });
+            o.OnRejected = (context, _) =>
+            {
+                var retry = context.Lease.TryGetMetadata(MetadataName.RetryAfter, out var after) ? (int)Math.Ceiling(after.TotalSeconds) : 60;
+                return new ValueTask(Envelope.WriteErrorAsync(context.HttpContext, new Error(429, ErrorCodes.TooManyAttempts,
+                    $"Too many login attempts from this address. Try again in {retry} seconds.") { RetryAfterSeconds = retry }));
+            };
+        });
+        return builder;
+    }
+
+    public static WebApplication MapDashboard(this WebApplication app)
+    {
+        app.UsePacSpaceErrors();
+        app.UseAuthentication();
+        app.UseRateLimiter();
+        app.UseAuthorization();
+
+        var dashboard = app.MapGroup("/dashboard");
+        var auth = dashboard.MapGroup("/auth").WithTags("Auth");
+        auth.MapPost("/register", Register.HandleAsync).Accepts<Register.Request>("application/json").Produces<Register.Response>(201);
+        auth.MapGet("/verify", (string? token, Hosting.Data.Database db, TimeProvider time, CancellationToken ct) => Verification.VerifyAsync(token, db, time, ct));
+        auth.MapPost("/resend-verification", Verification.ResendAsync).Accepts<Login.Request>("application/json");
+        auth.MapPost("/login", Login.HandleAsync).Accepts<Login.Request>("application/json").Produces<Login.Response>().RequireRateLimiting(LoginPolicy);
+        auth.MapPost("/request-access", AccessRequests.RequestAsync).Accepts<AccessRequests.Request>("application/json");
+
+        // Everything below needs a session (cookie or bearer), and cookie writes need the CSRF header.
+        var authed = dashboard.MapGroup("").RequireAuthorization().AddEndpointFilter<CsrfFilter>();
+        var account = authed.MapGroup("/auth").WithTags("Auth");
+        account.MapPost("/logout", Session.LogoutAsync);
+        account.MapGet("/me", Session.MeAsync).Produces<MeView>();
+        account.MapPatch("/preferences", Session.PreferencesAsync).Accepts<Session.PreferencesRequest>("application/json").Produces<Session.PreferencesView>();
+        EnvironmentEndpoints.Map(authed);
+        PlanEndpoints.Map(authed);
+
+        app.MapPacSpaceHealth("dashboard");
+        app.MapOpenApi("/openapi/{documentName}.json");
+        app.MapNotFoundFallback();
+        return app;
+    }
+
+    private static bool IsKey(string value)
+    {
+        var buffer = new byte[value.Length];
+        return Convert.TryFromBase64String(value, buffer, out var n) && n >= 32;
+    }
+}
