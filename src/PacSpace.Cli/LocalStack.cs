@@ -38,6 +38,9 @@ public sealed class StackOptions
 
     public string? ConfigFile { get; set; }
 
+    /// <summary>Runs after a role's services are registered; lets an embedding host (or a test) replace one, such as the clock.</summary>
+    public Action<Role, Microsoft.Extensions.DependencyInjection.IServiceCollection>? ConfigureServices { get; set; }
+
     /// <summary>Highest-precedence settings (command-line flags; tests).</summary>
     public Dictionary<string, string?> Overrides { get; } = new(StringComparer.OrdinalIgnoreCase);
 }
@@ -170,10 +173,14 @@ public sealed class LocalStack : IAsyncDisposable
         var builder = PacSpaceWeb.CreateBuilder(role.ToString(), config, Url(role).ToString().TrimEnd('/'));
         if (role == Role.Dashboard)
         {
-            return builder.AddDashboard().Build().MapDashboard();
+            builder.AddDashboard();
+            Options.ConfigureServices?.Invoke(role, builder.Services);
+            return builder.Build().MapDashboard();
         }
 
-        return builder.AddPlane().Build().MapPlane();
+        builder.AddPlane();
+        Options.ConfigureServices?.Invoke(role, builder.Services);
+        return builder.Build().MapPlane();
     }
 
     public async Task StopAsync(Role role)

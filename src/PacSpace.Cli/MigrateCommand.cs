@@ -26,7 +26,7 @@ internal static class MigrateCommand
             var applied = await stack.MigrateAsync(which, ct);
             foreach (var (r, versions) in applied)
             {
-                Console.WriteLine($"{r,-10} {stack.OpenDatabase(r).Describe()}: {(versions.Count == 0 ? "up to date" : "applied " + string.Join(", ", versions))}");
+                parse.InvocationConfiguration.Output.WriteLine($"{r,-10} {stack.OpenDatabase(r).Describe()}: {(versions.Count == 0 ? "up to date" : "applied " + string.Join(", ", versions))}");
             }
 
             return 0;

@@ -29,7 +29,7 @@ internal static class OperatorCommands
             var mailer = new Mailer(Options.Create(smtp), TimeProvider.System, logs.CreateLogger<Mailer>());
             var token = await AccessRequests.ApproveAsync(stack.OpenDatabase(Role.Dashboard), mailer,
                 Bind<AuthOptions>(stack.Root, "Auth"), Bind<DashboardOptions>(stack.Root, "Dashboard"), parse.GetValue(email)!, TimeProvider.System, ct);
-            Console.WriteLine($"Approved {parse.GetValue(email)}. Approval token (single use, also e-mailed): {token}");
+            parse.InvocationConfiguration.Output.WriteLine($"Approved {parse.GetValue(email)}. Approval token (single use, also e-mailed): {token}");
             return 0;
         });
         return new Command("access", "Manage access requests.") { approve };
@@ -60,12 +60,12 @@ internal static class OperatorCommands
 
             if (tenantId is null)
             {
-                Console.Error.WriteLine($"No tenant with id or user e-mail '{key}'.");
+                parse.InvocationConfiguration.Error.WriteLine($"No tenant with id or user e-mail '{key}'.");
                 return 1;
             }
 
             var result = await PlanEndpoints.SetPlanAsync(db, tenantId, parse.GetValue(tier)!, TimeProvider.System, ct);
-            Console.WriteLine($"{tenantId} is now on {result.Value}.");
+            parse.InvocationConfiguration.Output.WriteLine($"{tenantId} is now on {result.Value}.");
             return 0;
         });
         return new Command("tenants", "Manage tenants.") { setPlan };

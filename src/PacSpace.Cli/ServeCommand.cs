@@ -39,13 +39,13 @@ internal static class ServeCommand
                 var pending = await Migrations.PendingAsync(stack.OpenDatabase(r), LocalStack.MigrationsAssembly(r), ct);
                 if (pending.Count > 0)
                 {
-                    Console.Error.WriteLine($"The {r} database has pending migrations ({string.Join(", ", pending)}). Run `pacspace migrate --role {r.ToString().ToLowerInvariant()}` or pass --migrate.");
+                    parse.InvocationConfiguration.Error.WriteLine($"The {r} database has pending migrations ({string.Join(", ", pending)}). Run `pacspace migrate --role {r.ToString().ToLowerInvariant()}` or pass --migrate.");
                     return 3;
                 }
             }
 
             await stack.StartAsync(r, ct);
-            Console.WriteLine($"PacSpace {r} listening on {stack.Url(r)}");
+            parse.InvocationConfiguration.Output.WriteLine($"PacSpace {r} listening on {stack.Url(r)}");
             var stopped = new TaskCompletionSource();
             await using var registration = ct.Register(() => stopped.TrySetResult());
             await stopped.Task;

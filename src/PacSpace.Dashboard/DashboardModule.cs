@@ -80,18 +80,18 @@ public static class DashboardModule
 
         var dashboard = app.MapGroup("/dashboard");
         var auth = dashboard.MapGroup("/auth").WithTags("Auth");
-        auth.MapPost("/register", Register.HandleAsync).Accepts<Register.Request>("application/json").Produces<Register.Response>(201);
+        auth.MapPost("/register", Register.HandleAsync).AcceptsJson<Register.Request>().Produces<Register.Response>(201);
         auth.MapGet("/verify", (string? token, Hosting.Data.Database db, TimeProvider time, CancellationToken ct) => Verification.VerifyAsync(token, db, time, ct));
-        auth.MapPost("/resend-verification", Verification.ResendAsync).Accepts<Login.Request>("application/json");
-        auth.MapPost("/login", Login.HandleAsync).Accepts<Login.Request>("application/json").Produces<Login.Response>().RequireRateLimiting(LoginPolicy);
-        auth.MapPost("/request-access", AccessRequests.RequestAsync).Accepts<AccessRequests.Request>("application/json");
+        auth.MapPost("/resend-verification", Verification.ResendAsync).AcceptsJson<Verification.ResendRequest>();
+        auth.MapPost("/login", Login.HandleAsync).AcceptsJson<Login.Request>().Produces<Login.Response>().RequireRateLimiting(LoginPolicy);
+        auth.MapPost("/request-access", AccessRequests.RequestAsync).AcceptsJson<AccessRequests.Request>();
 
         // Everything below needs a session (cookie or bearer), and cookie writes need the CSRF header.
         var authed = dashboard.MapGroup("").RequireAuthorization().AddEndpointFilter<CsrfFilter>();
         var account = authed.MapGroup("/auth").WithTags("Auth");
         account.MapPost("/logout", Session.LogoutAsync);
         account.MapGet("/me", Session.MeAsync).Produces<MeView>();
-        account.MapPatch("/preferences", Session.PreferencesAsync).Accepts<Session.PreferencesRequest>("application/json").Produces<Session.PreferencesView>();
+        account.MapPatch("/preferences", Session.PreferencesAsync).AcceptsJson<Session.PreferencesRequest>().Produces<Session.PreferencesView>();
         EnvironmentEndpoints.Map(authed);
         PlanEndpoints.Map(authed);
 

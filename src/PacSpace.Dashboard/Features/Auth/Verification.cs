@@ -115,6 +115,8 @@ internal sealed partial class Verification(
         return Envelope.Ok<object?>(null, 200, "If an unverified account exists for this address, a new verification e-mail is on its way.");
     }
 
+    public sealed record ResendRequest(string Email);
+
     private sealed record PendingUser(string id, string email);
 
     private static Error InvalidToken() => new(400, ErrorCodes.InvalidToken,

@@ -20,7 +20,7 @@ internal static class PlanEndpoints
     {
         var billing = dashboard.MapGroup("/billing").WithTags("Billing");
         billing.MapGet("/plan", GetAsync).Produces<PlanView>();
-        billing.MapPost("/plan", ChangeAsync).Accepts<ChangeRequest>("application/json").Produces<PlanView>();
+        billing.MapPost("/plan", ChangeAsync).AcceptsJson<ChangeRequest>().Produces<PlanView>();
     }
 
     private static async Task<IResult> GetAsync(HttpContext http, Database db, IOptions<BillingOptions> options, CancellationToken ct)

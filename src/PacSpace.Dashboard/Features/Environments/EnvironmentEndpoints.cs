@@ -21,11 +21,11 @@ internal static class EnvironmentEndpoints
     {
         var current = dashboard.MapGroup("/environments").WithTags("Environments");
         current.MapGet("/environment-status", StatusAsync).Produces<StatusView>();
-        current.MapPost("/provision", ProvisionAsync).Accepts<ProvisionRequest>("application/json").Produces<ProvisionView>(202);
+        current.MapPost("/provision", ProvisionAsync).AcceptsJson<ProvisionRequest>().Produces<ProvisionView>(202);
         current.MapGet("/", ListAsync).Produces<IntegrationView[]>();
 
         var v36 = dashboard.MapGroup("/contracts").WithTags("Environments (V3.6)");
-        v36.MapPost("/provision", ProvisionV36Async).Accepts<ProvisionRequest>("application/json").Produces<ContractProvisionView>(201);
+        v36.MapPost("/provision", ProvisionV36Async).AcceptsJson<ProvisionRequest>().Produces<ContractProvisionView>(201);
         v36.MapGet("/{tenantId}/status", StatusV36Async).Produces<ContractStatusView>();
         v36.MapGet("/", ListV36Async).Produces<ContractView[]>();
     }

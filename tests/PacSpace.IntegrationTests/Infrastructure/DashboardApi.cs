@@ -1,0 +1,154 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Text;
+using System.Text.Json;
+using System.Text.RegularExpressions;
+using MimeKit;
+
+namespace PacSpace.IntegrationTests.Infrastructure;
+
+public enum Auth
+{
+    None,
+    Bearer,
+    Cookie,
+}
+
+/// <summary>What a logged-in client holds: the JWT and the session cookie of the same session.</summary>
+public sealed record Session(string Token, string Cookie, string UserId, string TenantId, string Email);
+
+public sealed record Answer(HttpStatusCode Status, JsonElement Body, HttpResponseHeaders Headers, string Raw)
+{
+    public JsonElement Data => Body.GetProperty("data");
+
+    public string? Code => Body.TryGetProperty("error", out var e) ? e.GetProperty("code").GetString() : null;
+
+    public IEnumerable<string> DetailFields => Body.GetProperty("error").TryGetProperty("details", out var d)
+        ? d.EnumerateArray().Select(x => x.GetProperty("field").GetString()!)
+        : [];
+
+    public override string ToString() => $"{(int)Status} {Raw}";
+}
+
+/// <summary>A thin HTTP client for the Dashboard API as a curl user would drive it (no SDK involved).</summary>
+public sealed partial class DashboardApi(HttpClient http, string outbox)
+{
+    public const string Password = "correct-horse-battery-9";
+
+    public HttpClient Http => http;
+
+    public static string NewEmail(string prefix = "dev") => $"{prefix}-{Guid.NewGuid().ToString("N")[..10]}@example.com";
+
+    public async Task<Answer> SendAsync(HttpMethod method, string path, object? body = null, Session? session = null, Auth auth = Auth.Bearer, bool csrf = true, string? rawBody = null, string contentType = "application/json")
+    {
+        using var request = new HttpRequestMessage(method, path);
+        if (rawBody is not null || body is not null)
+        {
+            request.Content = new StringContent(rawBody ?? JsonSerializer.Serialize(body), Encoding.UTF8);
+            request.Content.Headers.ContentType = MediaTypeHeaderValue.Parse(contentType);
+        }
+
+        if (session is not null && auth == Auth.Bearer)
+        {
+            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", session.Token);
+        }
+        else if (session is not null && auth == Auth.Cookie)
+        {
+            request.Headers.Add("Cookie", $"pacspace_session={session.Cookie}");
+            if (csrf)
+            {
+                request.Headers.Add("X-Pacspace-CSRF", "1");
+            }
+        }
+
+        using var response = await http.SendAsync(request);
+        var raw = await response.Content.ReadAsStringAsync();
+        var json = string.IsNullOrEmpty(raw) ? default : JsonDocument.Parse(raw).RootElement.Clone();
+        return new Answer(response.StatusCode, json, response.Headers, raw);
+    }
+
+    public Task<Answer> GetAsync(string path, Session? session = null, Auth auth = Auth.Bearer) => SendAsync(HttpMethod.Get, path, null, session, auth);
+
+    public Task<Answer> PostAsync(string path, object? body, Session? session = null, Auth auth = Auth.Bearer, bool csrf = true) =>
+        SendAsync(HttpMethod.Post, path, body, session, auth, csrf);
+
+    public Task<Answer> RegisterAsync(string email, string password = Password) =>
+        PostAsync("/dashboard/auth/register", new { name = "Ada Lovelace", email, password, organization = "Analytical Engines" });
+
+    /// <summary>Registers, verifies through the link in the outbox, and logs in.</summary>
+    public async Task<Session> SignUpAsync(string? email = null)
+    {
+        email ??= NewEmail();
+        var registered = await RegisterAsync(email);
+        Assert.True(registered.Status == HttpStatusCode.Created, registered.ToString());
+        var verified = await http.GetAsync(await VerificationLinkAsync(email));
+        Assert.Equal(HttpStatusCode.OK, verified.StatusCode);
+        return await LoginAsync(email);
+    }
+
+    public async Task<Session> LoginAsync(string email, string password = Password)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/dashboard/auth/login")
+        {
+            Content = new StringContent(JsonSerializer.Serialize(new { email, password }), Encoding.UTF8, "application/json"),
+        };
+        using var response = await http.SendAsync(request);
+        var raw = await response.Content.ReadAsStringAsync();
+        Assert.True(response.StatusCode == HttpStatusCode.OK, raw);
+        var data = JsonDocument.Parse(raw).RootElement.GetProperty("data");
+        var cookie = response.Headers.GetValues("Set-Cookie").Single(c => c.StartsWith("pacspace_session=", StringComparison.Ordinal));
+        var cookieValue = cookie.Split(';')[0]["pacspace_session=".Length..];
+        var user = data.GetProperty("user");
+        return new Session(data.GetProperty("accessToken").GetString()!, cookieValue, user.GetProperty("id").GetString()!, user.GetProperty("tenantId").GetString()!, email);
+    }
+
+    /// <summary>Reads the newest verification mail sent to <paramref name="email"/> from the outbox folder.</summary>
+    public async Task<string> VerificationLinkAsync(string email)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(10);
+        while (true)
+        {
+            foreach (var file in Directory.Exists(outbox) ? Directory.GetFiles(outbox, "*.eml").OrderDescending().ToArray() : [])
+            {
+                var message = await MimeMessage.LoadAsync(file);
+                if (message.To.Mailboxes.Any(m => m.Address == email) && VerifyLink().Match(message.TextBody ?? "") is { Success: true } m)
+                {
+                    return new Uri(m.Value).PathAndQuery;
+                }
+            }
+
+            if (DateTime.UtcNow > deadline)
+            {
+                throw new TimeoutException($"No verification mail for {email} in {outbox}.");
+            }
+
+            await Task.Delay(50);
+        }
+    }
+
+    /// <summary>Polls the current-generation status route until <paramref name="env"/> reaches <paramref name="status"/>.</summary>
+    public async Task<JsonElement> WaitForStatusAsync(Session session, string env, string status, TimeSpan? timeout = null)
+    {
+        var deadline = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(20));
+        while (true)
+        {
+            var answer = await GetAsync("/dashboard/environments/environment-status", session);
+            Assert.Equal(HttpStatusCode.OK, answer.Status);
+            var state = answer.Data.GetProperty(env);
+            if (state.GetProperty("status").GetString() == status)
+            {
+                return state;
+            }
+
+            if (DateTime.UtcNow > deadline)
+            {
+                throw new TimeoutException($"{env} did not reach {status}; last answer {answer}");
+            }
+
+            await Task.Delay(25);
+        }
+    }
+
+    [GeneratedRegex(@"https?://\S+/dashboard/auth/verify\?token=[A-Za-z0-9_\-%]+")]
+    private static partial Regex VerifyLink();
+}
