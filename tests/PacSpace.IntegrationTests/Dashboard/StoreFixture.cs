@@ -16,6 +16,7 @@ public abstract class StoreTests(Store store, PostgresServer? postgres) : IAsync
 
     protected TestStack Stack { get; private set; } = null!;
 
+
     protected DashboardApi Api => Stack.Dashboard;
 
     public virtual async Task InitializeAsync() => Stack = await TestStack.StartAsync(Store, Postgres);
@@ -27,7 +28,10 @@ public abstract class StoreTests(Store store, PostgresServer? postgres) : IAsync
             await s.DisposeAsync();
         }
 
-        await Stack.DisposeAsync();
+        if (Stack is not null)
+        {
+            await Stack.DisposeAsync();
+        }
     }
 
     protected async Task<TestStack> StartStackAsync(Action<PacSpace.Cli.StackOptions>? configure = null, IReadOnlyList<PacSpace.Cli.Role>? roles = null, string? shareDataWith = null, string? database = null)
