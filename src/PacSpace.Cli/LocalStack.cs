@@ -52,6 +52,7 @@ public sealed class StackOptions
 public sealed class LocalStack : IAsyncDisposable
 {
     private readonly Dictionary<Role, WebApplication> _running = [];
+    private readonly Dictionary<Role, Database> _databases = [];
 
     private LocalStack(StackOptions options, IConfiguration root, IReadOnlyDictionary<Role, int> ports)
     {
@@ -132,7 +133,19 @@ public sealed class LocalStack : IAsyncDisposable
         _ => "ConnectionStrings:Production",
     };
 
-    public Database OpenDatabase(Role role) => new(Root[ConnectionKey(role)]!);
+    /// <summary>The role's database, for operator commands and migrations; owned (and disposed) by this stack.</summary>
+    public Database OpenDatabase(Role role)
+    {
+        lock (_databases)
+        {
+            if (!_databases.TryGetValue(role, out var db))
+            {
+                _databases[role] = db = new Database(Root[ConnectionKey(role)]!);
+            }
+
+            return db;
+        }
+    }
 
     /// <summary>Creates missing PostgreSQL databases and applies pending migrations for the given roles.</summary>
     public async Task<IReadOnlyDictionary<Role, IReadOnlyList<string>>> MigrateAsync(IEnumerable<Role> roles, CancellationToken cancellationToken)
@@ -198,6 +211,13 @@ public sealed class LocalStack : IAsyncDisposable
         {
             await StopAsync(role);
         }
+
+        foreach (var db in _databases.Values)
+        {
+            await db.DisposeAsync();
+        }
+
+        _databases.Clear();
     }
 
     public static int FreePort(string host)

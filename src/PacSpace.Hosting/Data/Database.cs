@@ -14,7 +14,7 @@ public enum DbProvider
 /// One database a host talks to: SQLite (embedded default) or PostgreSQL (deployments). Plain ADO.NET
 /// with Dapper on top; the SQL we write is the portable subset both engines share.
 /// </summary>
-public sealed class Database
+public sealed class Database : IAsyncDisposable
 {
     private readonly NpgsqlDataSource? _npgsql;
 
@@ -90,6 +90,9 @@ public sealed class Database
         await pragma.ExecuteNonQueryAsync(cancellationToken);
         return connection;
     }
+
+    /// <summary>Closes pooled connections (PostgreSQL); SQLite pools are per file and cleared by the provider.</summary>
+    public ValueTask DisposeAsync() => _npgsql?.DisposeAsync() ?? ValueTask.CompletedTask;
 
     /// <summary>True when the exception is a unique-constraint violation on either engine.</summary>
     public static bool IsUniqueViolation(Exception ex) => ex switch

@@ -51,7 +51,8 @@ public static class PacSpaceWeb
             throw new InvalidOperationException($"Database:ConnectionString is required for the {role} role.");
         }
 
-        builder.Services.AddSingleton(new Database(connectionString));
+        // Created by the container so that it is disposed (and its pool closed) with the host.
+        builder.Services.AddSingleton(_ => new Database(connectionString));
         return builder;
     }
 
