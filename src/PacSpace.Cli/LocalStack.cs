@@ -254,7 +254,7 @@ public sealed class LocalStack : IAsyncDisposable
             {
                 await connection.ExecuteAsync(new CommandDefinition($"CREATE DATABASE \"{name.Replace("\"", "\"\"")}\"", cancellationToken: cancellationToken));
             }
-            catch (PostgresException ex) when (ex.SqlState == PostgresErrorCodes.DuplicateDatabase)
+            catch (PostgresException ex) when (ex.SqlState is PostgresErrorCodes.DuplicateDatabase or PostgresErrorCodes.UniqueViolation)
             {
                 // Created concurrently by another migrator.
             }

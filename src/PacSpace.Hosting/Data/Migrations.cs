@@ -76,10 +76,20 @@ public static class Migrations
         return done;
     }
 
-    private static Task EnsureTableAsync(System.Data.Common.DbConnection connection, CancellationToken cancellationToken) =>
-        connection.ExecuteAsync(new CommandDefinition(
+    private static async Task EnsureTableAsync(System.Data.Common.DbConnection connection, CancellationToken cancellationToken)
+    {
+        // Under the same lock as the migrations: PostgreSQL's IF NOT EXISTS is not safe against a concurrent creator.
+        await using var tx = await connection.BeginTransactionAsync(cancellationToken);
+        if (connection is NpgsqlConnection)
+        {
+            await connection.ExecuteAsync(new CommandDefinition("SELECT pg_advisory_xact_lock(@k)", new { k = PostgresLockKey }, tx, cancellationToken: cancellationToken));
+        }
+
+        await connection.ExecuteAsync(new CommandDefinition(
             "CREATE TABLE IF NOT EXISTS schema_migrations (version TEXT PRIMARY KEY, applied_at BIGINT NOT NULL)",
-            cancellationToken: cancellationToken));
+            transaction: tx, cancellationToken: cancellationToken));
+        await tx.CommitAsync(cancellationToken);
+    }
 
     private static string Version(string resourceOrFile)
     {
