@@ -7,7 +7,7 @@ using PacSpace.IntegrationTests.Infrastructure;
 namespace PacSpace.IntegrationTests.Dashboard;
 
 /// <summary>Mail delivery, migrations and the remaining bodies' validation.</summary>
-public abstract partial class OperationsScenarios(Store store, PostgresServer? postgres) : StoreTests(store, postgres)
+public abstract class OperationsScenarios(Store store, PostgresServer? postgres) : StoreTests(store, postgres)
 {
     [Fact]
     public async Task Register_SmtpConfigured_SendsVerificationThroughSmtpAndNotToOutbox()
@@ -24,7 +24,7 @@ public abstract partial class OperationsScenarios(Store store, PostgresServer? p
         Assert.Equal(HttpStatusCode.Created, (await smtp.Dashboard.RegisterAsync(email)).Status);
 
         var message = await WaitForAsync(() => sink.Messages.FirstOrDefault(m => m.To.Contains($"<{email}>")).Data);
-        var link = VerifyLink().Match(message).Value;
+        var link = DashboardApi.VerifyLink().Match(message).Value;
         Assert.Contains("Subject: Verify your PacSpace e-mail address", message);
         Assert.NotEmpty(link);
         Assert.False(Directory.Exists(Path.Combine(smtp.DataDirectory, "outbox")) && Directory.EnumerateFiles(Path.Combine(smtp.DataDirectory, "outbox")).Any());
@@ -111,9 +111,6 @@ public abstract partial class OperationsScenarios(Store store, PostgresServer? p
 
         throw new TimeoutException("Nothing arrived.");
     }
-
-    [GeneratedRegex(@"https?://\S+/dashboard/auth/verify\?token=[A-Za-z0-9_\-%]+")]
-    private static partial Regex VerifyLink();
 }
 
 public sealed class OperationsScenariosOnSqlite() : OperationsScenarios(Store.Sqlite, null);

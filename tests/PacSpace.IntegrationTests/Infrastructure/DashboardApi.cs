@@ -150,5 +150,5 @@ public sealed partial class DashboardApi(HttpClient http, string outbox)
     }
 
     [GeneratedRegex(@"https?://\S+/dashboard/auth/verify\?token=[A-Za-z0-9_\-%]+")]
-    private static partial Regex VerifyLink();
+    internal static partial Regex VerifyLink();
 }

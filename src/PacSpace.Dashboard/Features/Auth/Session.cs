@@ -57,9 +57,7 @@ internal static class Session
         await using var connection = await db.OpenAsync(ct);
         if (env == EnvName.Production)
         {
-            var plan = await connection.ExecuteScalarAsync<string>(new CommandDefinition(
-                "SELECT plan FROM tenants WHERE id = @tenantId", new { tenantId }, cancellationToken: ct));
-            if (plan is null || !Plans.AllowsProduction(plan))
+            if (!await Plans.TenantAllowsProductionAsync(connection, tenantId, ct))
             {
                 return ProvisionEnvironment.ProductionNeedsPaidPlan();
             }

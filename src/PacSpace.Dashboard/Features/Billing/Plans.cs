@@ -1,3 +1,6 @@
+using System.Data.Common;
+using Dapper;
+
 namespace PacSpace.Dashboard.Features.Billing;
 
 internal sealed record Plan(string Tier, long? MonthlyAllotment, decimal? PriceUsd, decimal? OveragePriceUsd, bool ProductionAllowed);
@@ -26,4 +29,12 @@ internal static class Plans
     public static Plan Get(string tier) => All.First(p => p.Tier == tier);
 
     public static bool AllowsProduction(string tier) => Get(tier).ProductionAllowed;
+
+    /// <summary>Whether the tenant's current plan unlocks Production (false for an unknown tenant).</summary>
+    public static async Task<bool> TenantAllowsProductionAsync(DbConnection connection, string tenantId, CancellationToken cancellationToken)
+    {
+        var plan = await connection.ExecuteScalarAsync<string>(new CommandDefinition(
+            "SELECT plan FROM tenants WHERE id = @tenantId", new { tenantId }, cancellationToken: cancellationToken));
+        return plan is not null && AllowsProduction(plan);
+    }
 }

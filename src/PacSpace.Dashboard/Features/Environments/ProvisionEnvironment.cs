@@ -18,14 +18,9 @@ internal sealed class ProvisionEnvironment(Database db, ProvisioningSignal signa
     public async Task<Result<ProvisionOutcome>> HandleAsync(string tenantId, string userId, EnvName env, CancellationToken cancellationToken)
     {
         await using var connection = await db.OpenAsync(cancellationToken);
-        if (env == EnvName.Production)
+        if (env == EnvName.Production && !await Plans.TenantAllowsProductionAsync(connection, tenantId, cancellationToken))
         {
-            var plan = await connection.ExecuteScalarAsync<string>(new CommandDefinition(
-                "SELECT plan FROM tenants WHERE id = @tenantId", new { tenantId }, cancellationToken: cancellationToken));
-            if (plan is null || !Plans.AllowsProduction(plan))
-            {
-                return ProductionNeedsPaidPlan();
-            }
+            return ProductionNeedsPaidPlan();
         }
 
         var now = time.GetUtcNow().ToUnixTimeMilliseconds();
