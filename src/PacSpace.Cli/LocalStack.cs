@@ -38,6 +38,12 @@ public sealed class StackOptions
 
     public string? ConfigFile { get; set; }
 
+    /// <summary>
+    /// Local-install conveniences: generate secrets into the data folder and turn on self-serve billing.
+    /// <c>serve</c> turns this off: a deployment's replicas must share secrets from configuration.
+    /// </summary>
+    public bool LocalInstall { get; set; } = true;
+
     /// <summary>Runs after a role's services are registered; lets an embedding host (or a test) replace one, such as the clock.</summary>
     public Action<Role, Microsoft.Extensions.DependencyInjection.IServiceCollection>? ConfigureServices { get; set; }
 
@@ -87,8 +93,9 @@ public sealed class LocalStack : IAsyncDisposable
     public static IConfiguration BuildRoot(StackOptions options, IReadOnlyDictionary<Role, int> ports)
     {
         var data = Path.GetFullPath(options.DataDirectory);
-        var secrets = LocalSecrets.Ensure(data);
-        var url = (Role r) => $"http://{options.Host}:{ports[r]}";
+        // A wildcard listen address is not a URL anyone can call.
+        var callableHost = options.Host is "0.0.0.0" or "::" or "[::]" ? "127.0.0.1" : options.Host;
+        var url = (Role r) => $"http://{callableHost}:{ports[r]}";
         var defaults = new Dictionary<string, string?>
         {
             ["ConnectionStrings:Control"] = Database.SqliteFile(Path.Combine(data, "control.db")),
@@ -99,17 +106,22 @@ public sealed class LocalStack : IAsyncDisposable
             ["Planes:Sandbox:PublicUrl"] = url(Role.Sandbox),
             ["Planes:Production:InternalUrl"] = url(Role.Production),
             ["Planes:Production:PublicUrl"] = url(Role.Production),
-            ["Planes:ServiceSecret"] = secrets.ServiceSecret,
-            ["Plane:ServiceSecret"] = secrets.ServiceSecret,
-            ["Auth:JwtSigningKey"] = secrets.JwtSigningKey,
             ["Smtp:OutboxDirectory"] = Path.Combine(data, "outbox"),
-            ["Billing:Mode"] = nameof(BillingMode.SelfServe),
             ["Logging:LogLevel:Default"] = "Information",
             ["Logging:LogLevel:Microsoft"] = "Warning",
             ["Logging:LogLevel:System.Net.Http"] = "Warning",
             // We use no data-protected payloads (sessions are server-side), so its key-storage warning is noise.
             ["Logging:LogLevel:Microsoft.AspNetCore.DataProtection"] = "Error",
         };
+        if (options.LocalInstall)
+        {
+            var secrets = LocalSecrets.Ensure(data);
+            defaults["Planes:ServiceSecret"] = secrets.ServiceSecret;
+            defaults["Plane:ServiceSecret"] = secrets.ServiceSecret;
+            defaults["Auth:JwtSigningKey"] = secrets.JwtSigningKey;
+            defaults["Billing:Mode"] = nameof(BillingMode.SelfServe);
+        }
+
         if (!string.IsNullOrWhiteSpace(options.Database))
         {
             defaults["ConnectionStrings:Control"] = options.Database;
@@ -242,7 +254,12 @@ public sealed class LocalStack : IAsyncDisposable
         }
 
         var target = new NpgsqlConnectionStringBuilder(db.ConnectionString);
-        var name = target.Database!;
+        if (string.IsNullOrEmpty(target.Database))
+        {
+            throw new InvalidOperationException("The PostgreSQL connection string needs Database=<name> (e.g. \"Host=db;Database=pacspace;Username=pacspace\").");
+        }
+
+        var name = target.Database;
         var admin = new NpgsqlConnectionStringBuilder(db.ConnectionString) { Database = "postgres", Pooling = false };
         await using var connection = new NpgsqlConnection(admin.ToString());
         await connection.OpenAsync(cancellationToken);

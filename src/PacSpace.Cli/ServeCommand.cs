@@ -21,6 +21,7 @@ internal static class ServeCommand
             var options = CommonOptions.ToStackOptions(parse, data, database, config);
             var r = parse.GetValue(role);
             options.Host = parse.GetValue(host)!;
+            options.LocalInstall = false;
             var p = parse.GetValue(port);
             switch (r)
             {
@@ -44,7 +45,21 @@ internal static class ServeCommand
                 }
             }
 
-            await stack.StartAsync(r, ct);
+            try
+            {
+                await stack.StartAsync(r, ct);
+            }
+            catch (Exception ex) when (ex is Microsoft.Extensions.Options.OptionsValidationException || ex.InnerException is Microsoft.Extensions.Options.OptionsValidationException)
+            {
+                var failures = (ex as AggregateException)?.InnerExceptions ?? [ex];
+                parse.InvocationConfiguration.Error.WriteLine("Configuration is not valid; see docs/configuration.md:");
+                foreach (var failure in failures.OfType<Microsoft.Extensions.Options.OptionsValidationException>().SelectMany(f => f.Failures))
+                {
+                    parse.InvocationConfiguration.Error.WriteLine("  - " + failure);
+                }
+
+                return 4;
+            }
             parse.InvocationConfiguration.Output.WriteLine($"PacSpace {r} listening on {stack.Url(r)}");
             var stopped = new TaskCompletionSource();
             await using var registration = ct.Register(() => stopped.TrySetResult());

@@ -32,10 +32,14 @@ public static class DashboardModule
             .Validate(o => IsKey(o.JwtSigningKey), "Auth:JwtSigningKey must be base64 of at least 32 bytes.")
             .ValidateOnStart();
         services.AddOptions<BillingOptions>().Bind(config.GetSection("Billing")).ValidateOnStart();
-        services.AddOptions<SmtpOptions>().Bind(config.GetSection("Smtp")).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<SmtpOptions>().Bind(config.GetSection("Smtp")).ValidateDataAnnotations()
+            .Validate(o => o.Security is "Auto" or "StartTls" or "SslOnConnect" or "None", "Smtp:Security must be one of Auto, StartTls, SslOnConnect, None.")
+            .ValidateOnStart();
         services.AddOptions<PlanesOptions>().Bind(config.GetSection("Planes")).ValidateDataAnnotations()
-            .Validate(o => Uri.IsWellFormedUriString(o.Sandbox.InternalUrl, UriKind.Absolute) && Uri.IsWellFormedUriString(o.Production.InternalUrl, UriKind.Absolute),
-                "Planes:Sandbox:InternalUrl and Planes:Production:InternalUrl must be absolute URLs.")
+            // Data annotations do not recurse into the two endpoints, so their URLs are checked here.
+            .Validate(o => new[] { o.Sandbox.InternalUrl, o.Sandbox.PublicUrl, o.Production.InternalUrl, o.Production.PublicUrl }
+                    .All(u => Uri.TryCreate(u, UriKind.Absolute, out var uri) && uri.Scheme is "http" or "https"),
+                "Planes:Sandbox:InternalUrl, Planes:Sandbox:PublicUrl, Planes:Production:InternalUrl and Planes:Production:PublicUrl must be absolute http(s) URLs.")
             .ValidateOnStart();
         services.AddOptions<ProvisioningOptions>().Bind(config.GetSection("Provisioning")).ValidateDataAnnotations()
             .Validate(o => o.LeaseDuration > o.RequestTimeout, "Provisioning:LeaseDuration must be longer than Provisioning:RequestTimeout.")

@@ -58,7 +58,7 @@ internal static class AccessRequests
             "INSERT INTO approval_tokens (token_hash, email_normalized, created_at, expires_at) VALUES (@hash, @normalized, @now, @expires)",
             new { hash = Secrets.Hash(token), normalized = Secrets.NormalizeEmail(email), now = now.ToUnixTimeMilliseconds(), expires = now.Add(auth.ApprovalTokenLifetime).ToUnixTimeMilliseconds() },
             cancellationToken: ct));
-        var link = $"{dashboard.PublicUrl.TrimEnd('/')}/register?approvalToken={Uri.EscapeDataString(token)}&email={Uri.EscapeDataString(email)}";
+        var register = $"{dashboard.PublicUrl.TrimEnd('/')}/dashboard/auth/register";
         await mailer.SendAsync(email, "Your PacSpace access is approved",
             $"""
             Your request for PacSpace access was approved.
@@ -67,8 +67,8 @@ internal static class AccessRequests
 
             {token}
 
-            POST /dashboard/auth/register with "approvalToken" set to it, or open {link}
-            """, link, ct);
+            Register with POST {register} and "approvalToken" set to this value.
+            """, register, ct);
         return token;
     }
 }
