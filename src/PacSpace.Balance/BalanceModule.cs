@@ -13,8 +13,6 @@ namespace PacSpace.Balance;
 /// <summary>A Sandbox or Production plane: Balance API, public verify, internal API for the control plane.</summary>
 public static class BalanceModule
 {
-    public const string ServiceSecretHeader = "X-PacSpace-Service-Secret";
-
     public static WebApplicationBuilder AddPlane(this WebApplicationBuilder builder)
     {
         builder.Services.AddSingleton(EnvelopeStyle.Plane);
@@ -30,12 +28,12 @@ public static class BalanceModule
 
         var internalApi = app.MapGroup("/internal/v1").ExcludeFromDescription().AddEndpointFilter((context, next) =>
         {
-            var presented = context.HttpContext.Request.Headers[ServiceSecretHeader].ToString();
+            var presented = context.HttpContext.Request.Headers[InternalApi.SecretHeader].ToString();
             // Hash first so the comparison is constant-time whatever the presented length.
             if (!CryptographicOperations.FixedTimeEquals(SHA256.HashData(Encoding.UTF8.GetBytes(presented)), secretHash))
             {
                 return ValueTask.FromResult<object?>(Envelope.Fail(new Error(401, ErrorCodes.Unauthenticated,
-                    $"Internal routes need the service secret in {ServiceSecretHeader}.")));
+                    $"Internal routes need the service secret in {InternalApi.SecretHeader}.")));
             }
 
             return next(context);

@@ -2,6 +2,7 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using Microsoft.Extensions.Options;
 using PacSpace.Dashboard.Features.Environments;
+using PacSpace.Hosting.Web;
 
 namespace PacSpace.Dashboard.Provisioning;
 
@@ -10,14 +11,12 @@ internal sealed record PlaneLedger(string Origin, string PublicKey);
 /// <summary>The control plane's only way into a plane: its internal HTTP API, with the service secret.</summary>
 internal sealed class PlaneClient(HttpClient http, IOptions<PlanesOptions> planes)
 {
-    public const string SecretHeader = "X-PacSpace-Service-Secret";
-
     /// <summary>Creates (or finds) the tenant's ledger on the plane. Throws on any failure; the caller retries.</summary>
     public async Task<PlaneLedger> EnsureTenantAsync(EnvName env, string tenantId, CancellationToken cancellationToken)
     {
         var endpoint = env == EnvName.Sandbox ? planes.Value.Sandbox : planes.Value.Production;
         using var request = new HttpRequestMessage(HttpMethod.Put, new Uri(new Uri(endpoint.InternalUrl), $"/internal/v1/tenants/{Uri.EscapeDataString(tenantId)}"));
-        request.Headers.Add(SecretHeader, planes.Value.ServiceSecret);
+        request.Headers.Add(InternalApi.SecretHeader, planes.Value.ServiceSecret);
         using var response = await http.SendAsync(request, cancellationToken);
         if (!response.IsSuccessStatusCode)
         {
