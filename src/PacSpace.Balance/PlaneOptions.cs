@@ -1,4 +1,5 @@
 using System.ComponentModel.DataAnnotations;
+using PacSpace.Hosting.Keys;
 
 namespace PacSpace.Balance;
 
@@ -25,7 +26,56 @@ public sealed class PlaneOptions
     [RegularExpression(@"^[A-Za-z0-9.\-:]*$")]
     public string OriginHost { get; set; } = "";
 
+    /// <summary>
+    /// The control plane's internal URL. When set, the plane reads key changes it missed while it was down
+    /// before it accepts API requests. Empty: the plane relies on the control plane's deliveries alone.
+    /// </summary>
+    public string ControlPlaneUrl { get; set; } = "";
+
+    /// <summary>How long start-up waits for the control plane before serving from the local key store.</summary>
+    [Range(typeof(TimeSpan), "00:00:00.100", "00:05:00")]
+    public TimeSpan StartupSyncTimeout { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>
+    /// How long a key read from the database is trusted without asking again. A stale entry is served for at
+    /// most one more period while it is refreshed, so a change written by another replica takes effect
+    /// within twice this (the replica that receives a change applies it at once).
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:00.010", "00:00:00.500")]
+    public TimeSpan KeyCacheTtl { get; set; } = TimeSpan.FromMilliseconds(400);
+
+    /// <summary>How often <c>lastUsedAt</c> is written, in one batch for all keys used meanwhile.</summary>
+    [Range(typeof(TimeSpan), "00:00:00.050", "00:00:30")]
+    public TimeSpan UsageFlushInterval { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>Per-key token buckets by plan tier; <c>default</c> covers tiers not listed.</summary>
+    public Dictionary<string, RateLimit> RateLimits { get; set; } = new(StringComparer.OrdinalIgnoreCase)
+    {
+        ["default"] = new() { PermitsPerSecond = 100, Burst = 200 },
+        ["free"] = new() { PermitsPerSecond = 50, Burst = 100 },
+        ["pilot"] = new() { PermitsPerSecond = 100, Burst = 200 },
+        ["starter"] = new() { PermitsPerSecond = 200, Burst = 400 },
+        ["growth"] = new() { PermitsPerSecond = 500, Burst = 1000 },
+        ["scale"] = new() { PermitsPerSecond = 1000, Burst = 2000 },
+        ["enterprise"] = new() { PermitsPerSecond = 2000, Burst = 4000 },
+    };
+
     public string EnvironmentName => Environment == PlaneEnvironment.Production ? "production" : "sandbox";
 
+    /// <summary>The key environment this plane accepts: <c>test</c> on Sandbox, <c>live</c> on Production.</summary>
+    public KeyEnvironment KeyEnvironment => Environment == PlaneEnvironment.Production ? KeyEnvironment.Live : KeyEnvironment.Test;
+
     public string ResolvedOriginHost => string.IsNullOrEmpty(OriginHost) ? $"{EnvironmentName}.pacspace.local" : OriginHost;
+
+    public RateLimit RateLimitFor(string plan) =>
+        RateLimits.TryGetValue(plan, out var limit) ? limit : RateLimits.GetValueOrDefault("default") ?? new RateLimit();
+}
+
+public sealed class RateLimit
+{
+    [Range(1, 1_000_000)]
+    public int PermitsPerSecond { get; set; } = 100;
+
+    [Range(1, 10_000_000)]
+    public int Burst { get; set; } = 200;
 }

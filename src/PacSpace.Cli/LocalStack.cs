@@ -106,10 +106,13 @@ public sealed class LocalStack : IAsyncDisposable
             ["Planes:Sandbox:PublicUrl"] = url(Role.Sandbox),
             ["Planes:Production:InternalUrl"] = url(Role.Production),
             ["Planes:Production:PublicUrl"] = url(Role.Production),
+            ["Plane:ControlPlaneUrl"] = url(Role.Dashboard),
             ["Smtp:OutboxDirectory"] = Path.Combine(data, "outbox"),
             ["Logging:LogLevel:Default"] = "Information",
             ["Logging:LogLevel:Microsoft"] = "Warning",
             ["Logging:LogLevel:System.Net.Http"] = "Warning",
+            // A refused API key is the caller's mistake, answered in the response; not worth a log line each.
+            ["Logging:LogLevel:PacSpace.Balance.Features.Keys.ApiKeyAuthenticationHandler"] = "Warning",
             // We use no data-protected payloads (sessions are server-side), so its key-storage warning is noise.
             ["Logging:LogLevel:Microsoft.AspNetCore.DataProtection"] = "Error",
         };

@@ -7,6 +7,8 @@ using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using PacSpace.Dashboard.Features.Access;
+using PacSpace.Dashboard.Features.ApiKeys;
+using PacSpace.Dashboard.Features.Audit;
 using PacSpace.Dashboard.Features.Auth;
 using PacSpace.Dashboard.Features.Billing;
 using PacSpace.Dashboard.Features.Environments;
@@ -41,6 +43,9 @@ public static class DashboardModule
                     .All(u => Uri.TryCreate(u, UriKind.Absolute, out var uri) && uri.Scheme is "http" or "https"),
                 "Planes:Sandbox:InternalUrl, Planes:Sandbox:PublicUrl, Planes:Production:InternalUrl and Planes:Production:PublicUrl must be absolute http(s) URLs.")
             .ValidateOnStart();
+        services.AddOptions<KeySyncOptions>().Bind(config.GetSection("KeySync")).ValidateDataAnnotations()
+            .Validate(o => o.LeaseDuration > o.RequestTimeout, "KeySync:LeaseDuration must be longer than KeySync:RequestTimeout.")
+            .ValidateOnStart();
         services.AddOptions<ProvisioningOptions>().Bind(config.GetSection("Provisioning")).ValidateDataAnnotations()
             .Validate(o => o.LeaseDuration > o.RequestTimeout, "Provisioning:LeaseDuration must be longer than Provisioning:RequestTimeout.")
             .ValidateOnStart();
@@ -53,6 +58,9 @@ public static class DashboardModule
         services.AddSingleton<ProvisionEnvironment>();
         services.AddHttpClient<PlaneClient>();
         services.AddHostedService<ProvisioningWorker>();
+        services.AddSingleton<KeySyncSignal>();
+        services.AddSingleton<KeySync>();
+        services.AddHostedService<KeySyncWorker>();
 
         services.AddAuthentication(SessionAuthenticationHandler.SchemeName)
             .AddScheme<AuthenticationSchemeOptions, SessionAuthenticationHandler>(SessionAuthenticationHandler.SchemeName, null);
@@ -98,6 +106,11 @@ public static class DashboardModule
         account.MapPatch("/preferences", Session.PreferencesAsync).AcceptsJson<Session.PreferencesRequest>().Produces<Session.PreferencesView>();
         EnvironmentEndpoints.Map(authed);
         PlanEndpoints.Map(authed);
+        ApiKeyEndpoints.Map(authed);
+        AuditLog.Map(authed);
+
+        var planes = app.Services.GetRequiredService<IOptions<PlanesOptions>>().Value;
+        KeySyncEndpoints.Map(app.MapInternalApi(planes.ServiceSecret));
 
         app.MapPacSpaceHealth("dashboard");
         app.MapOpenApi("/openapi/{documentName}.json");

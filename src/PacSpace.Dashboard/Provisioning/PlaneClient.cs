@@ -2,36 +2,73 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using Microsoft.Extensions.Options;
 using PacSpace.Dashboard.Features.Environments;
+using PacSpace.Hosting.Json;
+using PacSpace.Hosting.Keys;
 using PacSpace.Hosting.Web;
 
 namespace PacSpace.Dashboard.Provisioning;
 
 internal sealed record PlaneLedger(string Origin, string PublicKey);
 
-/// <summary>The control plane's only way into a plane: its internal HTTP API, with the service secret.</summary>
+/// <summary>The control plane's only way into a plane: its internal HTTP API, with the service secret. Every call is idempotent.</summary>
 internal sealed class PlaneClient(HttpClient http, IOptions<PlanesOptions> planes)
 {
     /// <summary>Creates (or finds) the tenant's ledger on the plane. Throws on any failure; the caller retries.</summary>
     public async Task<PlaneLedger> EnsureTenantAsync(EnvName env, string tenantId, CancellationToken cancellationToken)
     {
-        var endpoint = env == EnvName.Sandbox ? planes.Value.Sandbox : planes.Value.Production;
-        using var request = new HttpRequestMessage(HttpMethod.Put, new Uri(new Uri(endpoint.InternalUrl), $"/internal/v1/tenants/{Uri.EscapeDataString(tenantId)}"));
-        request.Headers.Add(InternalApi.SecretHeader, planes.Value.ServiceSecret);
-        using var response = await http.SendAsync(request, cancellationToken);
-        if (!response.IsSuccessStatusCode)
-        {
-            var body = await response.Content.ReadAsStringAsync(cancellationToken);
-            throw new HttpRequestException($"the {Vocabulary.Current(env)} plane answered {(int)response.StatusCode}: {Truncate(body)}", null, response.StatusCode);
-        }
-
+        using var request = Request(HttpMethod.Put, env, $"/internal/v1/tenants/{Uri.EscapeDataString(tenantId)}");
+        using var response = await SendAsync(env, request, cancellationToken);
         using var json = await JsonDocument.ParseAsync(await response.Content.ReadAsStreamAsync(cancellationToken), cancellationToken: cancellationToken);
         var data = json.RootElement.GetProperty("data");
         return new PlaneLedger(data.GetProperty("origin").GetString()!, data.GetProperty("publicKey").GetString()!);
     }
 
-    public string PublicUrl(EnvName env) => (env == EnvName.Sandbox ? planes.Value.Sandbox : planes.Value.Production).PublicUrl;
+    /// <summary>Delivers the latest state of a key to the plane of its environment. Throws on any failure.</summary>
+    public async Task PutKeyAsync(KeyStateMessage state, CancellationToken cancellationToken)
+    {
+        var env = EnvOfKey(state.Environment);
+        using var request = Request(HttpMethod.Put, env, $"/internal/v1/keys/{Uri.EscapeDataString(state.PublicId)}");
+        request.Content = JsonContent.Create(state, options: JsonDefaults.Options);
+        using var response = await SendAsync(env, request, cancellationToken);
+    }
 
-    public string InternalUrl(EnvName env) => (env == EnvName.Sandbox ? planes.Value.Sandbox : planes.Value.Production).InternalUrl;
+    /// <summary>Reads one page of the plane's key-usage feed after the cursor.</summary>
+    public async Task<KeyUsagePage> GetUsageAsync(EnvName env, long after, string afterId, int limit, CancellationToken cancellationToken)
+    {
+        using var request = Request(HttpMethod.Get, env,
+            $"/internal/v1/keys/usage?after={after}&afterId={Uri.EscapeDataString(afterId)}&limit={limit}");
+        using var response = await SendAsync(env, request, cancellationToken);
+        using var json = await JsonDocument.ParseAsync(await response.Content.ReadAsStreamAsync(cancellationToken), cancellationToken: cancellationToken);
+        return json.RootElement.GetProperty("data").Deserialize<KeyUsagePage>(JsonDefaults.Options)!;
+    }
+
+    public static EnvName EnvOfKey(string keyEnvironment) => keyEnvironment == "live" ? EnvName.Production : EnvName.Sandbox;
+
+    public string PublicUrl(EnvName env) => Endpoint(env).PublicUrl;
+
+    public string InternalUrl(EnvName env) => Endpoint(env).InternalUrl;
+
+    private PlaneEndpoint Endpoint(EnvName env) => env == EnvName.Sandbox ? planes.Value.Sandbox : planes.Value.Production;
+
+    private HttpRequestMessage Request(HttpMethod method, EnvName env, string path)
+    {
+        var request = new HttpRequestMessage(method, new Uri(new Uri(Endpoint(env).InternalUrl), path));
+        request.Headers.Add(InternalApi.SecretHeader, planes.Value.ServiceSecret);
+        return request;
+    }
+
+    private async Task<HttpResponseMessage> SendAsync(EnvName env, HttpRequestMessage request, CancellationToken cancellationToken)
+    {
+        var response = await http.SendAsync(request, cancellationToken);
+        if (!response.IsSuccessStatusCode)
+        {
+            var body = await response.Content.ReadAsStringAsync(cancellationToken);
+            response.Dispose();
+            throw new HttpRequestException($"the {Vocabulary.Current(env)} plane answered {(int)response.StatusCode}: {Truncate(body)}", null, response.StatusCode);
+        }
+
+        return response;
+    }
 
     private static string Truncate(string s) => s.Length <= 200 ? s : s[..200] + "…";
 }

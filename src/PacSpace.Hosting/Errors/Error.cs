@@ -49,4 +49,11 @@ public static class ErrorCodes
     public const string ServiceUnavailable = "SERVICE_UNAVAILABLE";
     public const string InternalError = "INTERNAL_ERROR";
     public const string MethodNotAllowed = "METHOD_NOT_ALLOWED";
+    public const string MissingApiKey = "MISSING_API_KEY";
+    public const string InvalidApiKey = "INVALID_API_KEY";
+    public const string ApiKeyDisabled = "API_KEY_DISABLED";
+    public const string ApiKeyExpired = "API_KEY_EXPIRED";
+    public const string ApiKeyRevoked = "API_KEY_REVOKED";
+    public const string ApiKeyEnvironmentHostMismatch = "API_KEY_ENVIRONMENT_HOST_MISMATCH";
+    public const string ContractNotDeployed = "CONTRACT_NOT_DEPLOYED";
 }

@@ -1,8 +1,37 @@
+using System.Security.Cryptography;
+using System.Text;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using PacSpace.Hosting.Errors;
+
 namespace PacSpace.Hosting.Web;
 
-/// <summary>The contract between the control plane and the planes' <c>/internal/*</c> routes.</summary>
+/// <summary>The contract between PacSpace services on their <c>/internal/*</c> routes.</summary>
 public static class InternalApi
 {
     /// <summary>Header carrying the shared service secret.</summary>
     public const string SecretHeader = "X-PacSpace-Service-Secret";
+
+    /// <summary>
+    /// The <c>/internal/v1</c> group: hidden from the OpenAPI document and refused without the service secret.
+    /// </summary>
+    public static RouteGroupBuilder MapInternalApi(this IEndpointRouteBuilder endpoints, string serviceSecret)
+    {
+        var secretHash = SHA256.HashData(Encoding.UTF8.GetBytes(serviceSecret));
+        var group = endpoints.MapGroup("/internal/v1").ExcludeFromDescription();
+        group.AddEndpointFilter((context, next) =>
+        {
+            var presented = context.HttpContext.Request.Headers[SecretHeader].ToString();
+            // Hash first so the comparison is constant-time whatever the presented length.
+            if (!CryptographicOperations.FixedTimeEquals(SHA256.HashData(Encoding.UTF8.GetBytes(presented)), secretHash))
+            {
+                return ValueTask.FromResult<object?>(Envelope.Fail(new Error(401, ErrorCodes.Unauthenticated,
+                    $"Internal routes need the service secret in {SecretHeader}.")));
+            }
+
+            return next(context);
+        });
+        return group;
+    }
 }

@@ -52,6 +52,14 @@ public static class JsonBody
         }
     }
 
+    /// <summary>Like <see cref="ReadAsync"/>, but a request without a body reads as an empty object.</summary>
+    public static Task<Result<FieldReader>> ReadOptionalAsync(HttpRequest request, CancellationToken cancellationToken)
+    {
+        var bodyless = request.ContentLength == 0
+            || (request.ContentLength is null && request.HttpContext.Features.Get<Microsoft.AspNetCore.Http.Features.IHttpRequestBodyDetectionFeature>()?.CanHaveBody == false);
+        return bodyless ? Task.FromResult<Result<FieldReader>>(FieldReader.Empty) : ReadAsync(request, cancellationToken);
+    }
+
     private static Error TooLarge() =>
         new(413, ErrorCodes.PayloadTooLarge, $"The body is larger than the limit of {MaxBytes} bytes.");
 
@@ -73,6 +81,8 @@ public static class JsonBody
 public sealed class FieldReader(JsonElement root)
 {
     private readonly List<ErrorDetail> _errors = [];
+
+    public static FieldReader Empty => new(JsonDocument.Parse("{}").RootElement.Clone());
 
     public bool Has(string name) => root.TryGetProperty(name, out var v) && v.ValueKind != JsonValueKind.Null;
 
@@ -148,6 +158,59 @@ public sealed class FieldReader(JsonElement root)
 
         Add(name, $"must be true or false, not {Describe(value.ValueKind)}");
         return null;
+    }
+
+    /// <summary>Reads an ISO 8601 timestamp with an offset (<c>2026-12-31T00:00:00Z</c>).</summary>
+    public DateTimeOffset? Timestamp(string name, bool required)
+    {
+        if (!root.TryGetProperty(name, out var value) || value.ValueKind == JsonValueKind.Null)
+        {
+            if (required)
+            {
+                Add(name, "is required");
+            }
+
+            return null;
+        }
+
+        if (value.ValueKind == JsonValueKind.String
+            && DateTimeOffset.TryParse(value.GetString(), System.Globalization.CultureInfo.InvariantCulture,
+                System.Globalization.DateTimeStyles.AssumeUniversal, out var parsed)
+            && value.GetString()!.Contains('T', StringComparison.Ordinal))
+        {
+            return parsed.ToUniversalTime();
+        }
+
+        Add(name, "must be an ISO 8601 timestamp such as 2026-12-31T00:00:00Z");
+        return null;
+    }
+
+    /// <summary>Reads a number in [<paramref name="min"/>, <paramref name="max"/>].</summary>
+    public double? Number(string name, bool required, double min, double max)
+    {
+        if (!root.TryGetProperty(name, out var value) || value.ValueKind == JsonValueKind.Null)
+        {
+            if (required)
+            {
+                Add(name, "is required");
+            }
+
+            return null;
+        }
+
+        if (value.ValueKind != JsonValueKind.Number || !value.TryGetDouble(out var number))
+        {
+            Add(name, $"must be a number from {min} to {max}, not {Describe(value.ValueKind)}");
+            return null;
+        }
+
+        if (number < min || number > max)
+        {
+            Add(name, $"must be from {min} to {max}");
+            return null;
+        }
+
+        return number;
     }
 
     public void Add(string field, string issue) => _errors.Add(new ErrorDetail(field, issue));

@@ -63,11 +63,25 @@ internal static class PlanEndpoints
     /// <summary>Used by the route above and by <c>pacspace tenants set-plan</c>. Downgrading never deletes data.</summary>
     public static async Task<Result<string>> SetPlanAsync(Database db, string tenantId, string tier, TimeProvider time, CancellationToken ct)
     {
+        var now = time.GetUtcNow().ToUnixTimeMilliseconds();
         await using var connection = await db.OpenAsync(ct);
+        await using var tx = await connection.BeginTransactionAsync(ct);
         var changed = await connection.ExecuteAsync(new CommandDefinition(
             "UPDATE tenants SET plan = @tier, plan_changed_at = @now WHERE id = @tenantId",
-            new { tier, now = time.GetUtcNow().ToUnixTimeMilliseconds(), tenantId }, cancellationToken: ct));
-        return changed == 1 ? tier : Error.NotFound("tenant");
+            new { tier, now, tenantId }, tx, cancellationToken: ct));
+        if (changed != 1)
+        {
+            return Error.NotFound("tenant");
+        }
+
+        // The plan sets each key's rate limit on the planes: the key-sync worker re-delivers them.
+        await connection.ExecuteAsync(new CommandDefinition(
+            """
+            UPDATE api_keys SET version = version + 1, sync_next_attempt_at = @now, sync_attempts = 0
+            WHERE tenant_id = @tenantId AND revoked_at IS NULL
+            """, new { tenantId, now }, tx, cancellationToken: ct));
+        await tx.CommitAsync(ct);
+        return tier;
     }
 
     private static PlanView View(string tier, BillingMode mode)

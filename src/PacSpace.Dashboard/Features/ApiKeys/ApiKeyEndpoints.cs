@@ -1,0 +1,387 @@
+using System.Globalization;
+using Dapper;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using PacSpace.Dashboard.Features.Audit;
+using PacSpace.Dashboard.Features.Auth;
+using PacSpace.Dashboard.Features.Billing;
+using PacSpace.Dashboard.Features.Environments;
+using PacSpace.Dashboard.Provisioning;
+using PacSpace.Hosting.Data;
+using PacSpace.Hosting.Errors;
+using PacSpace.Hosting.Keys;
+using PacSpace.Hosting.Web;
+
+namespace PacSpace.Dashboard.Features.ApiKeys;
+
+/// <summary>
+/// <c>/dashboard/api-keys</c>: create, list, get, rename / disable / enable, rotate, revoke. The secret exists in
+/// memory only while the create (or rotate) answer is written; the database keeps SHA-256 of it.
+/// </summary>
+internal static class ApiKeyEndpoints
+{
+    private const string AcceptedEnvironments = "test, live (sandbox and production are accepted too)";
+    private const int MaxName = 100;
+    private const string RotatedSuffix = " (rotated)";
+
+    private static readonly IReadOnlyDictionary<string, KeyEnvironment> Environments = new Dictionary<string, KeyEnvironment>(StringComparer.Ordinal)
+    {
+        ["test"] = KeyEnvironment.Test,
+        ["live"] = KeyEnvironment.Live,
+        ["sandbox"] = KeyEnvironment.Test,
+        ["production"] = KeyEnvironment.Live,
+    };
+
+    public sealed record KeyView(
+        string Id,
+        string Name,
+        string Environment,
+        string PublicKey,
+        bool Active,
+        string Status,
+        DateTimeOffset CreatedAt,
+        DateTimeOffset? LastUsedAt,
+        DateTimeOffset? ExpiresAt,
+        DateTimeOffset? RevokedAt,
+        string SyncStatus);
+
+    public sealed record CreatedKeyView(
+        string Id,
+        string Name,
+        string Environment,
+        string PublicKey,
+        string SecretKey,
+        string FullKey,
+        DateTimeOffset CreatedAt,
+        DateTimeOffset? ExpiresAt,
+        bool Active,
+        string SyncStatus,
+        [property: System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)] string? RotatedFromId = null,
+        [property: System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)] DateTimeOffset? PreviousKeyExpiresAt = null);
+
+    public sealed record CreateRequest(string Name, string? Environment, DateTimeOffset? ExpiresAt);
+
+    public sealed record UpdateRequest(string? Name, bool? Active);
+
+    public sealed record RotateRequest(double? OverlapHours);
+
+    public static void Map(RouteGroupBuilder dashboard)
+    {
+        var keys = dashboard.MapGroup("/api-keys").WithTags("API keys");
+        keys.MapPost("/", CreateAsync).AcceptsJson<CreateRequest>().Produces<CreatedKeyView>(201);
+        keys.MapGet("/", ListAsync).Produces<PagedList<KeyView>>();
+        keys.MapGet("/{id}", GetAsync).Produces<KeyView>();
+        keys.MapPatch("/{id}", UpdateAsync).AcceptsJson<UpdateRequest>().Produces<KeyView>();
+        keys.MapPost("/{id}/rotate", RotateAsync).AcceptsJson<RotateRequest>().Produces<CreatedKeyView>(201);
+        keys.MapDelete("/{id}", RevokeAsync).Produces<KeyView>();
+    }
+
+    private static async Task<IResult> CreateAsync(HttpContext http, Database db, KeySync sync, TimeProvider time, CancellationToken ct)
+    {
+        var body = await JsonBody.ReadAsync(http.Request, ct);
+        if (!body.IsSuccess)
+        {
+            return Envelope.Fail(body.Error!);
+        }
+
+        var fields = body.Value;
+        var name = fields.String("name", required: true, 1, MaxName);
+        var env = fields.Enum("environment", required: false, Environments, AcceptedEnvironments) ?? KeyEnvironment.Test;
+        var expiresAt = fields.Timestamp("expiresAt", required: false);
+        var now = time.GetUtcNow();
+        if (expiresAt is not null && expiresAt <= now)
+        {
+            fields.Add("expiresAt", "must be in the future");
+        }
+
+        if (fields.HasErrors)
+        {
+            return Envelope.Fail(fields.ToError());
+        }
+
+        var tenantId = http.User.TenantIdOf();
+        await using var connection = await db.OpenAsync(ct);
+        var allowed = await CheckEnvironmentAsync(connection, tenantId, env, ct);
+        if (allowed is not null)
+        {
+            return Envelope.Fail(allowed);
+        }
+
+        await using var tx = await connection.BeginTransactionAsync(ct);
+        var (id, key) = await InsertAsync(connection, tx, tenantId, http.User.UserIdOf(), name!, env, expiresAt, now, time, ct);
+        await AuditLog.WriteAsync(connection, tx, http, "api_key.created", id,
+            new { name, environment = ApiKeyFormat.Name(env), publicKey = key.PublicKey, expiresAt }, time, ct);
+        await tx.CommitAsync(ct);
+
+        var status = await sync.DeliverNowAsync([id], ct);
+        return Envelope.Ok(new CreatedKeyView(id, name!, ApiKeyFormat.Name(env), key.PublicKey, key.SecretKey, key.FullKey,
+            Ms(now), expiresAt is null ? null : Ms(expiresAt.Value), true, status), 201,
+            "Copy the secret now: it is shown only this once.");
+    }
+
+    private static async Task<IResult> ListAsync(HttpContext http, Database db, TimeProvider time, CancellationToken ct)
+    {
+        var errors = new List<ErrorDetail>();
+        KeyEnvironment? env = null;
+        var filter = http.Request.Query["environment"].ToString();
+        if (filter.Length > 0)
+        {
+            if (Environments.TryGetValue(filter, out var parsed))
+            {
+                env = parsed;
+            }
+            else
+            {
+                errors.Add(new ErrorDetail("environment", $"must be one of {AcceptedEnvironments}"));
+            }
+        }
+
+        var paging = Paging.Read(http.Request.Query, errors);
+        if (!paging.IsSuccess)
+        {
+            return Envelope.Fail(paging.Error!);
+        }
+
+        var (page, limit) = paging.Value;
+        var tenantId = http.User.TenantIdOf();
+        var envName = env is null ? null : ApiKeyFormat.Name(env.Value);
+        await using var connection = await db.OpenAsync(ct);
+        var where = envName is null ? "WHERE tenant_id = @tenantId" : "WHERE tenant_id = @tenantId AND environment = @envName";
+        var total = await connection.ExecuteScalarAsync<long>(new CommandDefinition(
+            $"SELECT COUNT(*) FROM api_keys {where}", new { tenantId, envName }, cancellationToken: ct));
+        var rows = await connection.QueryAsync<ApiKeyRow>(new CommandDefinition(
+            $"SELECT {ApiKeyRows.Columns} FROM api_keys {where} ORDER BY created_at DESC, id DESC LIMIT @limit OFFSET @offset",
+            new { tenantId, envName, limit, offset = (page - 1) * limit }, cancellationToken: ct));
+        var now = time.GetUtcNow().ToUnixTimeMilliseconds();
+        return Envelope.Ok(new PagedList<KeyView>(rows.Select(r => View(r, now)).ToList(), total, page, limit));
+    }
+
+    private static async Task<IResult> GetAsync(string id, HttpContext http, Database db, TimeProvider time, CancellationToken ct)
+    {
+        await using var connection = await db.OpenAsync(ct);
+        var row = await FindAsync(connection, http, id, ct);
+        return row is null ? Envelope.Fail(Error.NotFound("API key")) : Envelope.Ok(View(row, time.GetUtcNow().ToUnixTimeMilliseconds()));
+    }
+
+    private static async Task<IResult> UpdateAsync(string id, HttpContext http, Database db, KeySync sync, TimeProvider time, CancellationToken ct)
+    {
+        var body = await JsonBody.ReadAsync(http.Request, ct);
+        if (!body.IsSuccess)
+        {
+            return Envelope.Fail(body.Error!);
+        }
+
+        var fields = body.Value;
+        var name = fields.String("name", required: false, 1, MaxName);
+        var active = fields.Bool("active", required: false);
+        if (!fields.HasErrors && name is null && active is null)
+        {
+            fields.Add("body", "send name, active or both");
+        }
+
+        if (fields.HasErrors)
+        {
+            return Envelope.Fail(fields.ToError());
+        }
+
+        await using var connection = await db.OpenAsync(ct);
+        var row = await FindAsync(connection, http, id, ct);
+        if (row is null)
+        {
+            return Envelope.Fail(Error.NotFound("API key"));
+        }
+
+        if (row.IsRevoked)
+        {
+            return Envelope.Fail(Revoked());
+        }
+
+        var now = time.GetUtcNow().ToUnixTimeMilliseconds();
+        var toggled = active is bool a && a != (row.enabled == 1);
+        await using (var tx = await connection.BeginTransactionAsync(ct))
+        {
+            await connection.ExecuteAsync(new CommandDefinition(
+                $"""
+                UPDATE api_keys SET name = @name, enabled = @enabled
+                    {(toggled ? ", version = version + 1, sync_next_attempt_at = @now, sync_attempts = 0" : "")}
+                WHERE id = @id
+                """, new { name = name ?? row.name, enabled = (active ?? row.enabled == 1) ? 1L : 0L, now, id = row.id }, tx, cancellationToken: ct));
+            if (name is not null && name != row.name)
+            {
+                await AuditLog.WriteAsync(connection, tx, http, "api_key.renamed", row.id, new { from = row.name, to = name }, time, ct);
+            }
+
+            if (toggled)
+            {
+                await AuditLog.WriteAsync(connection, tx, http, active!.Value ? "api_key.enabled" : "api_key.disabled", row.id, new { name = name ?? row.name }, time, ct);
+            }
+
+            await tx.CommitAsync(ct);
+        }
+
+        if (toggled)
+        {
+            await sync.DeliverNowAsync([row.id], ct);
+        }
+
+        var updated = await ApiKeyRows.GetAsync(connection, row.tenant_id, row.id, ct);
+        return Envelope.Ok(View(updated!, now));
+    }
+
+    private static async Task<IResult> RotateAsync(string id, HttpContext http, Database db, KeySync sync, TimeProvider time, CancellationToken ct)
+    {
+        var body = await JsonBody.ReadOptionalAsync(http.Request, ct);
+        if (!body.IsSuccess)
+        {
+            return Envelope.Fail(body.Error!);
+        }
+
+        var overlapHours = body.Value.Number("overlapHours", required: false, 0, 168) ?? 24;
+        if (body.Value.HasErrors)
+        {
+            return Envelope.Fail(body.Value.ToError());
+        }
+
+        await using var connection = await db.OpenAsync(ct);
+        var old = await FindAsync(connection, http, id, ct);
+        if (old is null)
+        {
+            return Envelope.Fail(Error.NotFound("API key"));
+        }
+
+        if (old.IsRevoked)
+        {
+            return Envelope.Fail(Revoked());
+        }
+
+        var env = old.environment == "live" ? KeyEnvironment.Live : KeyEnvironment.Test;
+        var allowed = await CheckEnvironmentAsync(connection, old.tenant_id, env, ct);
+        if (allowed is not null)
+        {
+            return Envelope.Fail(allowed);
+        }
+
+        var now = time.GetUtcNow();
+        var overlapEnds = now.AddMilliseconds(Math.Round(overlapHours * 3_600_000));
+        var oldExpires = old.expires_at is long e && e < overlapEnds.ToUnixTimeMilliseconds() ? DateTimeOffset.FromUnixTimeMilliseconds(e) : overlapEnds;
+        var name = old.name.EndsWith(RotatedSuffix, StringComparison.Ordinal) || old.name.Length + RotatedSuffix.Length > MaxName
+            ? old.name
+            : old.name + RotatedSuffix;
+
+        await using var tx = await connection.BeginTransactionAsync(ct);
+        var (newId, key) = await InsertAsync(connection, tx, old.tenant_id, http.User.UserIdOf(), name, env, null, now, time, ct);
+        await connection.ExecuteAsync(new CommandDefinition(
+            """
+            UPDATE api_keys SET expires_at = @expires, rotated_to = @newId, version = version + 1, sync_next_attempt_at = @now, sync_attempts = 0
+            WHERE id = @id
+            """, new { expires = oldExpires.ToUnixTimeMilliseconds(), newId, now = now.ToUnixTimeMilliseconds(), id = old.id }, tx, cancellationToken: ct));
+        await AuditLog.WriteAsync(connection, tx, http, "api_key.rotated", old.id,
+            new { newKeyId = newId, newPublicKey = key.PublicKey, overlapHours, previousKeyExpiresAt = Ms(oldExpires) }, time, ct);
+        await tx.CommitAsync(ct);
+
+        var status = await sync.DeliverNowAsync([newId, old.id], ct);
+        return Envelope.Ok(new CreatedKeyView(newId, name, ApiKeyFormat.Name(env), key.PublicKey, key.SecretKey, key.FullKey,
+            Ms(now), null, true, status, old.id, Ms(oldExpires)), 201,
+            string.Create(CultureInfo.InvariantCulture, $"Copy the new secret now: it is shown only this once. The previous key works until {Ms(oldExpires):yyyy-MM-dd'T'HH:mm:ss'Z'}."));
+    }
+
+    private static async Task<IResult> RevokeAsync(string id, HttpContext http, Database db, KeySync sync, TimeProvider time, CancellationToken ct)
+    {
+        await using var connection = await db.OpenAsync(ct);
+        var row = await FindAsync(connection, http, id, ct);
+        if (row is null)
+        {
+            return Envelope.Fail(Error.NotFound("API key"));
+        }
+
+        var now = time.GetUtcNow().ToUnixTimeMilliseconds();
+        if (!row.IsRevoked)
+        {
+            await using var tx = await connection.BeginTransactionAsync(ct);
+            var changed = await connection.ExecuteAsync(new CommandDefinition(
+                """
+                UPDATE api_keys SET revoked_at = @now, version = version + 1, sync_next_attempt_at = @now, sync_attempts = 0
+                WHERE id = @id AND revoked_at IS NULL
+                """, new { now, id = row.id }, tx, cancellationToken: ct));
+            if (changed == 1)
+            {
+                await AuditLog.WriteAsync(connection, tx, http, "api_key.revoked", row.id, new { name = row.name }, time, ct);
+            }
+
+            await tx.CommitAsync(ct);
+        }
+
+        // Delivered again even when already revoked: a repeated DELETE is also a way to push a pending revocation.
+        await sync.DeliverNowAsync([row.id], ct);
+        var revoked = await ApiKeyRows.GetAsync(connection, row.tenant_id, row.id, ct);
+        return Envelope.Ok(View(revoked!, now), 200, "The key is revoked for good.");
+    }
+
+    /// <summary>A test key needs Sandbox active; a live key a paid plan and Production active.</summary>
+    private static async Task<Error?> CheckEnvironmentAsync(System.Data.Common.DbConnection connection, string tenantId, KeyEnvironment env, CancellationToken ct)
+    {
+        var envName = env == KeyEnvironment.Live ? EnvName.Production : EnvName.Sandbox;
+        if (envName == EnvName.Production && !await Plans.TenantAllowsProductionAsync(connection, tenantId, ct))
+        {
+            return new Error(403, ErrorCodes.PlanUpgradeRequired,
+                $"Live keys need Production, which needs a paid plan ({Plans.PaidTierList}). Upgrade under Settings → Plan, then activate Production.");
+        }
+
+        var row = await EnvironmentRows.GetAsync(connection, tenantId, envName, ct);
+        if (row?.status == Vocabulary.Active)
+        {
+            return null;
+        }
+
+        var label = Vocabulary.Current(envName);
+        return new Error(409, ErrorCodes.EnvironmentNotActive,
+            $"{(env == KeyEnvironment.Live ? "Live" : "Test")} keys need the {label} environment to be active; it is {row?.status ?? Vocabulary.None}. "
+            + $"Activate it with POST /dashboard/environments/provision {{\"environment\":\"{label}\"}} and try again once it is active.");
+    }
+
+    private static async Task<(string Id, GeneratedApiKey Key)> InsertAsync(System.Data.Common.DbConnection connection, System.Data.Common.DbTransaction tx,
+        string tenantId, string userId, string name, KeyEnvironment env, DateTimeOffset? expiresAt, DateTimeOffset createdAt, TimeProvider time, CancellationToken ct)
+    {
+        var id = Ids.New("key", time);
+        var key = ApiKeyFormat.Generate(env);
+        var now = createdAt.ToUnixTimeMilliseconds();
+        await connection.ExecuteAsync(new CommandDefinition(
+            """
+            INSERT INTO api_keys (id, tenant_id, environment, name, public_id, secret_hash, enabled, created_at, created_by, expires_at,
+                                  version, synced_version, sync_next_attempt_at)
+            VALUES (@id, @tenantId, @env, @name, @publicId, @hash, 1, @now, @userId, @expiresAt, 1, 0, @now)
+            """,
+            new
+            {
+                id,
+                tenantId,
+                env = ApiKeyFormat.Name(env),
+                name,
+                publicId = key.PublicId,
+                hash = ApiKeyFormat.HashSecretHex(key.SecretKey),
+                now,
+                userId,
+                expiresAt = expiresAt?.ToUnixTimeMilliseconds(),
+            }, tx, cancellationToken: ct));
+        return (id, key);
+    }
+
+    private static Task<ApiKeyRow?> FindAsync(System.Data.Common.DbConnection connection, HttpContext http, string id, CancellationToken ct) =>
+        Ids.IsValid(id, "key") ? ApiKeyRows.GetAsync(connection, http.User.TenantIdOf(), id, ct) : Task.FromResult<ApiKeyRow?>(null);
+
+    private static Error Revoked() => new(409, ErrorCodes.ApiKeyRevoked,
+        "This key is revoked, and a revoked key cannot be changed or rotated. Create a new key instead.");
+
+    private static KeyView View(ApiKeyRow r, long now)
+    {
+        var status = r.Status(now);
+        return new KeyView(r.id, r.name, r.environment, $"pk_{r.environment}_{r.public_id}", status == KeyStates.Active, status,
+            DateTimeOffset.FromUnixTimeMilliseconds(r.created_at), At(r.last_used_at), At(r.expires_at), At(r.revoked_at), r.SyncStatus);
+    }
+
+    private static DateTimeOffset? At(long? ms) => ms is long v ? DateTimeOffset.FromUnixTimeMilliseconds(v) : null;
+
+    // Stored times have millisecond precision; answers show exactly what is stored.
+    private static DateTimeOffset Ms(DateTimeOffset t) => DateTimeOffset.FromUnixTimeMilliseconds(t.ToUnixTimeMilliseconds());
+}
