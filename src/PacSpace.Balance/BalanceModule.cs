@@ -36,7 +36,8 @@ public static class BalanceModule
         services.AddHostedService(sp => sp.GetRequiredService<KeyCatchUp>());
         services.AddHttpClient(nameof(KeyCatchUp));
 
-        services.AddAuthentication()
+        // The only scheme, so the default one; the handler looks only at /api/v1 requests.
+        services.AddAuthentication(ApiKeyAuthenticationHandler.SchemeName)
             .AddScheme<AuthenticationSchemeOptions, ApiKeyAuthenticationHandler>(ApiKeyAuthenticationHandler.SchemeName, null);
         services.AddAuthorization(o => o.AddPolicy(ApiKeyPolicy, p => p
             .AddAuthenticationSchemes(ApiKeyAuthenticationHandler.SchemeName)
@@ -79,6 +80,8 @@ public static class BalanceModule
     public static WebApplication MapPlane(this WebApplication app)
     {
         app.UsePacSpaceErrors();
+        // Inside the error handler, so a key store that cannot be read answers in the envelope (500/503).
+        app.UseAuthentication();
         app.UseAuthorization();
         app.UseRateLimiter();
         var options = app.Services.GetRequiredService<IOptions<PlaneOptions>>().Value;

@@ -108,7 +108,8 @@ public static class ApiKeyFormat
         return Convert.ToHexStringLower(hash);
     }
 
-    internal static string Checksum(ReadOnlySpan<char> body)
+    /// <summary>The 6-character base62 CRC32 of <paramref name="body"/> (everything before the checksum in a key).</summary>
+    public static string Checksum(ReadOnlySpan<char> body)
     {
         Span<char> chars = stackalloc char[ChecksumLength];
         WriteChecksum(body, chars);

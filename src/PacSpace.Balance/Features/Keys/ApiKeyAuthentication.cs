@@ -51,6 +51,11 @@ internal sealed class ApiKeyAuthenticationHandler(
 
     protected override async Task<AuthenticateResult> HandleAuthenticateAsync()
     {
+        if (!Request.Path.StartsWithSegments("/api/v1", StringComparison.OrdinalIgnoreCase))
+        {
+            return AuthenticateResult.NoResult();
+        }
+
         if (!catchUp.Ready.IsCompleted)
         {
             await catchUp.Ready.WaitAsync(Context.RequestAborted);
