@@ -31,8 +31,8 @@ internal static class UpCommand
                 AnsiConsole.MarkupLineInterpolated($"[grey]migrated {role}: {string.Join(", ", versions)}[/]");
             }
 
-            // Planes first, so the control plane's first activation finds them listening.
-            foreach (var role in new[] { Role.Sandbox, Role.Production, Role.Dashboard })
+            // The control plane first, so that planes find it for their start-up key catch-up.
+            foreach (var role in new[] { Role.Dashboard, Role.Sandbox, Role.Production })
             {
                 try
                 {

@@ -45,7 +45,8 @@ public static class Envelope
                 response.Headers.RetryAfter = retry.ToString(CultureInfo.InvariantCulture);
             }
 
-            await using var writer = new Utf8JsonWriter(response.BodyWriter.AsStream());
+            // Straight into the response pipe: no intermediate stream or buffer.
+            await using var writer = new Utf8JsonWriter(response.BodyWriter);
             writer.WriteStartObject();
             if (style.IncludeStatusCode)
             {
@@ -76,7 +77,8 @@ public static class Envelope
             }
 
             writer.WriteEndObject();
-            await writer.FlushAsync(context.RequestAborted);
+            writer.Flush();
+            await response.BodyWriter.FlushAsync(context.RequestAborted);
         }
 
         private static void WriteError(Utf8JsonWriter writer, Error error, HttpContext context)

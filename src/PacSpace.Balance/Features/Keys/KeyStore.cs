@@ -1,7 +1,5 @@
 using System.Collections.Concurrent;
-using System.Security.Claims;
 using Dapper;
-using Microsoft.AspNetCore.Authentication;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using PacSpace.Hosting.Data;
@@ -20,10 +18,6 @@ internal sealed class ApiCaller
         Plan = plan;
         RateKey = keyId + "/" + plan;
         WhoAmI = new WhoAmIView(tenantId, environment, keyId);
-        // Built once per cached key rather than per request; nothing downstream mutates it.
-        Ticket = new AuthenticationTicket(
-            new ClaimsPrincipal(new ClaimsIdentity([new Claim("tid", tenantId), new Claim("kid", keyId)], ApiKeyAuthenticationHandler.SchemeName)),
-            ApiKeyAuthenticationHandler.SchemeName);
     }
 
     public string KeyId { get; }
@@ -40,8 +34,6 @@ internal sealed class ApiCaller
     public string RateKey { get; }
 
     public WhoAmIView WhoAmI { get; }
-
-    public AuthenticationTicket Ticket { get; }
 }
 
 public sealed record WhoAmIView(string TenantId, string Environment, string KeyId);
