@@ -34,7 +34,7 @@ internal static class WhoAmIBenchmark
         options.Overrides["Plane:RateLimits:free:Burst"] = "1000000";
         await using var stack = LocalStack.Create(options);
         await stack.MigrateAsync([Role.Dashboard, Role.Sandbox, Role.Production], CancellationToken.None);
-        foreach (var role in new[] { Role.Sandbox, Role.Production, Role.Dashboard })
+        foreach (var role in new[] { Role.Dashboard, Role.Sandbox, Role.Production })
         {
             await stack.StartAsync(role, CancellationToken.None);
         }

@@ -36,7 +36,8 @@ public static class Envelope
     {
         public async Task ExecuteAsync(HttpContext context)
         {
-            var style = context.RequestServices.GetService<EnvelopeStyle>() ?? EnvelopeStyle.Plane;
+            // Set per request by UsePacSpaceErrors: reading it from RequestServices would create a DI scope per request.
+            var style = context.Features.Get<EnvelopeStyle>() ?? context.RequestServices.GetService<EnvelopeStyle>() ?? EnvelopeStyle.Plane;
             var response = context.Response;
             response.StatusCode = status;
             response.ContentType = "application/json; charset=utf-8";

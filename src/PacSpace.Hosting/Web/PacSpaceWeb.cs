@@ -60,8 +60,10 @@ public static class PacSpaceWeb
     /// unreachable, 500 with only a trace id otherwise (never a stack trace or SQL).</summary>
     public static IApplicationBuilder UsePacSpaceErrors(this IApplicationBuilder app)
     {
+        var style = app.ApplicationServices.GetService<EnvelopeStyle>() ?? EnvelopeStyle.Plane;
         return app.Use(async (context, next) =>
         {
+            context.Features.Set(style);
             try
             {
                 await next(context);
