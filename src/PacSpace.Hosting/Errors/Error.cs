@@ -56,4 +56,5 @@ public static class ErrorCodes
     public const string ApiKeyRevoked = "API_KEY_REVOKED";
     public const string ApiKeyEnvironmentHostMismatch = "API_KEY_ENVIRONMENT_HOST_MISMATCH";
     public const string ContractNotDeployed = "CONTRACT_NOT_DEPLOYED";
+    public const string PlanRequired = "PLAN_REQUIRED";
 }

@@ -300,7 +300,7 @@ public abstract class EnvironmentScenarios(Store store, PostgresServer? postgres
     {
         var doc = await Api.Http.GetStringAsync("/openapi/v1.json");
 
-        foreach (var path in new[] { "/dashboard/environments/environment-status", "/dashboard/environments/provision", "/dashboard/contracts/{tenantId}/status", "/dashboard/auth/preferences", "/dashboard/billing/plan" })
+        foreach (var path in new[] { "/dashboard/environments/environment-status", "/dashboard/environments/provision", "/dashboard/contracts/{tenantId}/status", "/dashboard/auth/preferences", "/dashboard/billing/plan", "/dashboard/api-keys", "/dashboard/api-keys/{id}/rotate", "/dashboard/audit-log" })
         {
             Assert.Contains($"\"{path}\"", doc);
         }

@@ -61,9 +61,13 @@ public abstract class OperationsScenarios(Store store, PostgresServer? postgres)
         var results = await Task.WhenAll(stacks.Select(s => s.MigrateAsync([Role.Dashboard, Role.Sandbox], default)));
 
         Assert.All(results, r => Assert.Empty(r[Role.Dashboard]));
-        Assert.Equal(1, results.Count(r => r[Role.Sandbox].Count == 1));
+        // One migrator applies every plane migration; the others find nothing left to do.
+        var winners = results.Where(r => r[Role.Sandbox].Count > 0).ToList();
+        Assert.Single(winners);
+        Assert.Equal(3, results.Count(r => r[Role.Sandbox].Count == 0));
         await using var c = await stacks[0].OpenDatabase(Role.Sandbox).OpenAsync(default);
-        Assert.Equal(1L, await c.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM schema_migrations"));
+        Assert.Equal(winners[0][Role.Sandbox].Count, await c.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM schema_migrations"));
+        Assert.Equal(winners[0][Role.Sandbox].Count, winners[0][Role.Sandbox].Distinct().Count());
         foreach (var s in stacks)
         {
             await s.DisposeAsync();

@@ -42,6 +42,8 @@ public abstract partial class ApiKeyScenarios(Store store, PostgresServer? postg
         Assert.Equal(HttpStatusCode.Forbidden, production.Status);
         Assert.Equal("API_KEY_ENVIRONMENT_HOST_MISMATCH", production.Code);
         Assert.Contains("sandbox endpoint", production.Body.GetProperty("error").GetProperty("message").GetString());
+        using var plane = Stack.PlaneClient(Role.Sandbox);
+        Assert.Contains("\"/api/v1/whoami\"", await plane.GetStringAsync("/openapi/v1.json"));
     }
 
     [Fact]
@@ -90,6 +92,24 @@ public abstract partial class ApiKeyScenarios(Store store, PostgresServer? postg
         Assert.Equal(0, await sandboxDb.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM api_keys WHERE key_id = @id", new { id = live.Id }));
         await using var productionDb = await Stack.PlaneDb(Role.Production).OpenAsync(default);
         Assert.Equal(1, await productionDb.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM api_keys WHERE key_id = @id", new { id = live.Id }));
+    }
+
+    [Fact]
+    public async Task LiveKey_AfterDowngradeToFree_402PlanRequired_TestKeysKeepWorking()
+    {
+        var session = await Api.ReadyTenantAsync();
+        await Api.ActivateProductionAsync(session);
+        var live = await Api.CreateKeyAsync(session, "live");
+        var test = await Api.CreateKeyAsync(session);
+        Assert.Equal(HttpStatusCode.OK, (await Stack.WhoAmIAsync(Role.Production, live.FullKey)).Status);
+
+        Assert.Equal(HttpStatusCode.OK, (await Api.PostAsync("/dashboard/billing/plan", new { tier = "free" }, session)).Status);
+
+        var refused = await KeyTestKit.EventuallyAsync(() => Stack.WhoAmIAsync(Role.Production, live.FullKey),
+            a => a.Status != HttpStatusCode.OK, TimeSpan.FromSeconds(10), "downgrade reaching the plane");
+        Assert.Equal(HttpStatusCode.PaymentRequired, refused.Status);
+        Assert.Equal("PLAN_REQUIRED", refused.Code);
+        Assert.Equal(HttpStatusCode.OK, (await Stack.WhoAmIAsync(Role.Sandbox, test.FullKey)).Status);
     }
 
     [Fact]

@@ -53,6 +53,9 @@ internal sealed class ApiKeyMiddleware(
     private static readonly Error NotDeployed = new(412, ErrorCodes.ContractNotDeployed,
         "This environment is not active for your account on this plane yet. Check GET /dashboard/environments/environment-status and try again once it is active.");
 
+    private static readonly Error NoPaidPlan = new(402, ErrorCodes.PlanRequired,
+        "Live keys need a paid plan, and this account is on the free plan now. Upgrade under Settings → Plan; test keys keep working on Sandbox.");
+
     private readonly Error _mismatch = plane.Value.KeyEnvironment == KeyEnvironment.Live
         ? new Error(403, ErrorCodes.ApiKeyEnvironmentHostMismatch, "This is a test key; send it to the sandbox endpoint. This is the production endpoint, which takes pk_live_ keys.")
         : new Error(403, ErrorCodes.ApiKeyEnvironmentHostMismatch, "This is a live key; send it to the production endpoint. This is the sandbox endpoint, which takes pk_test_ keys.");
@@ -126,7 +129,7 @@ internal sealed class ApiKeyMiddleware(
         return next(context);
     }
 
-    private static Error? Verify(string text, StoredKey? key, long now)
+    private Error? Verify(string text, StoredKey? key, long now)
     {
         if (key is null)
         {
@@ -147,6 +150,8 @@ internal sealed class ApiKeyMiddleware(
             KeyStates.Disabled => Disabled,
             _ when key.ExpiresAt is long e && e <= now => Expired,
             _ when !key.Deployed => NotDeployed,
+            // The plan travels with the key; a downgrade is re-delivered to the plane.
+            _ when _environment == KeyEnvironment.Live && key.Caller.Plan == "free" => NoPaidPlan,
             _ => null,
         };
     }
