@@ -417,6 +417,13 @@ public abstract partial class ApiKeyScenarios(Store store, PostgresServer? postg
 
         Assert.Equal(HttpStatusCode.Unauthorized, noSecret.StatusCode);
         Assert.Equal(HttpStatusCode.Forbidden, wrongPlane.StatusCode);
+
+        // The control plane's side, as a starting plane reads it: nothing pending is an empty page, not an error.
+        using var pending = new HttpRequestMessage(HttpMethod.Get, "/internal/v1/keys/pending?environment=live");
+        pending.Headers.Add("X-PacSpace-Service-Secret", Stack.ServiceSecret);
+        using var empty = await Api.Http.SendAsync(pending);
+        Assert.Equal(HttpStatusCode.OK, empty.StatusCode);
+        Assert.Equal(0, JsonDocument.Parse(await empty.Content.ReadAsStringAsync()).RootElement.GetProperty("data").GetProperty("items").GetArrayLength());
         await using var c = await Stack.PlaneDb(Role.Sandbox).OpenAsync(default);
         Assert.Equal(0, await c.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM api_keys WHERE public_id = @id", new { id = key.PublicId }));
     }

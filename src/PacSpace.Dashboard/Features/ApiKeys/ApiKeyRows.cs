@@ -38,11 +38,17 @@ internal static class ApiKeyRows
             $"SELECT {Columns} FROM api_keys WHERE id = @id AND tenant_id = @tenantId", new { id, tenantId }, tx, cancellationToken: cancellationToken));
 
     /// <summary>The state a plane needs, with the tenant's current plan (it sets the key's rate limit).</summary>
-    public static Task<KeyStateMessage?> StateAsync(DbConnection connection, string id, CancellationToken cancellationToken) =>
-        connection.QuerySingleOrDefaultAsync<KeyStateMessage>(new CommandDefinition(
-            $"{StateSelect} WHERE k.id = @id", new { id }, cancellationToken: cancellationToken));
+    public static async Task<KeyStateMessage?> StateAsync(DbConnection connection, string id, CancellationToken cancellationToken) =>
+        (await StatesAsync(connection, "k.id = @id", new { id }, cancellationToken)).SingleOrDefault();
 
-    public const string StateSelect =
+    public static async Task<IReadOnlyList<KeyStateMessage>> StatesAsync(DbConnection connection, string where, object parameters, CancellationToken cancellationToken) =>
+        // Through a settable row: SQLite types an expression column (State) only once a row exists, and
+        // Dapper's constructor mapping wants exact types even for an empty result.
+        (await connection.QueryAsync<StateRow>(new CommandDefinition($"{StateSelect} WHERE {where}", parameters, cancellationToken: cancellationToken)))
+            .Select(r => new KeyStateMessage(r.KeyId, r.PublicId, r.TenantId, r.Environment, r.SecretHash, r.State, r.ExpiresAt, r.Plan, r.Version))
+            .ToList();
+
+    private const string StateSelect =
         """
         SELECT k.id AS KeyId, k.public_id AS PublicId, k.tenant_id AS TenantId, k.environment AS Environment,
                k.secret_hash AS SecretHash,
@@ -50,4 +56,25 @@ internal static class ApiKeyRows
                k.expires_at AS ExpiresAt, t.plan AS Plan, k.version AS Version
         FROM api_keys k JOIN tenants t ON t.id = k.tenant_id
         """;
+
+    private sealed class StateRow
+    {
+        public string KeyId { get; set; } = "";
+
+        public string PublicId { get; set; } = "";
+
+        public string TenantId { get; set; } = "";
+
+        public string Environment { get; set; } = "";
+
+        public string SecretHash { get; set; } = "";
+
+        public string State { get; set; } = "";
+
+        public long? ExpiresAt { get; set; }
+
+        public string Plan { get; set; } = "";
+
+        public long Version { get; set; }
+    }
 }

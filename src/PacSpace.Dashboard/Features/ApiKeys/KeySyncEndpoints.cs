@@ -1,4 +1,3 @@
-using Dapper;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
@@ -29,9 +28,9 @@ internal static class KeySyncEndpoints
 
         var cursor = after ?? "";
         await using var connection = await db.OpenAsync(ct);
-        var items = (await connection.QueryAsync<KeyStateMessage>(new CommandDefinition(
-            $"{ApiKeyRows.StateSelect} WHERE k.environment = @environment AND k.synced_version < k.version AND k.id > @cursor ORDER BY k.id LIMIT {MaxPage}",
-            new { environment, cursor }, cancellationToken: ct))).ToList();
+        var items = await ApiKeyRows.StatesAsync(connection,
+            $"k.environment = @environment AND k.synced_version < k.version AND k.id > @cursor ORDER BY k.id LIMIT {MaxPage}",
+            new { environment, cursor }, ct);
         return Envelope.Ok(new KeyStatePage(items, items.Count == MaxPage ? items[^1].KeyId : null));
     }
 }
