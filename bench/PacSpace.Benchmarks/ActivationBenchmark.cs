@@ -54,22 +54,8 @@ internal static class ActivationBenchmark
 
     static async Task<(List<double> Activation, List<double> Server, List<double> Register)> ActivationAsync(int count, string? db)
     {
-        var dir = Path.Combine(Path.GetTempPath(), "pacspace-bench-" + Guid.NewGuid().ToString("N")[..8]);
-        var options = new StackOptions { DataDirectory = dir, DashboardPort = 0, SandboxPort = 0, ProductionPort = 0 };
-        if (db is not null)
-        {
-            var b = new Npgsql.NpgsqlConnectionStringBuilder(db) { Database = "bench_" + Guid.NewGuid().ToString("N")[..8] };
-            options.Database = b.ToString();
-        }
-
-        options.Overrides["Logging:LogLevel:Default"] = "Warning";
-        options.Overrides["Auth:LoginRequestsPerMinutePerIp"] = "100000";
-        await using var stack = LocalStack.Create(options);
-        await stack.MigrateAsync([Role.Dashboard, Role.Sandbox, Role.Production], CancellationToken.None);
-        foreach (var role in new[] { Role.Sandbox, Role.Production, Role.Dashboard })
-        {
-            await stack.StartAsync(role, CancellationToken.None);
-        }
+        var dir = BenchStack.NewDirectory();
+        await using var stack = await BenchStack.StartAsync(dir, db, new Dictionary<string, string> { ["Auth:LoginRequestsPerMinutePerIp"] = "100000" });
 
         using var http = new HttpClient { BaseAddress = stack.Url(Role.Dashboard) };
         var control = stack.OpenDatabase(Role.Dashboard);

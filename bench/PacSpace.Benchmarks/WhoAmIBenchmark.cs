@@ -26,18 +26,13 @@ internal static class WhoAmIBenchmark
         var seconds = Cli.Arg(args, "--seconds", 10);
         var connections = Cli.Arg(args, "--connections", 16);
 
-        var dir = Path.Combine(Path.GetTempPath(), "pacspace-bench-" + Guid.NewGuid().ToString("N")[..8]);
-        var options = new StackOptions { DataDirectory = dir, DashboardPort = 0, SandboxPort = 0, ProductionPort = 0 };
-        options.Overrides["Logging:LogLevel:Default"] = "Warning";
+        var dir = BenchStack.NewDirectory();
         // The benchmark measures the authentication path, not the limiter refusing it.
-        options.Overrides["Plane:RateLimits:free:PermitsPerSecond"] = "1000000";
-        options.Overrides["Plane:RateLimits:free:Burst"] = "1000000";
-        await using var stack = LocalStack.Create(options);
-        await stack.MigrateAsync([Role.Dashboard, Role.Sandbox, Role.Production], CancellationToken.None);
-        foreach (var role in new[] { Role.Dashboard, Role.Sandbox, Role.Production })
+        await using var stack = await BenchStack.StartAsync(dir, null, new Dictionary<string, string>
         {
-            await stack.StartAsync(role, CancellationToken.None);
-        }
+            ["Plane:RateLimits:free:PermitsPerSecond"] = "1000000",
+            ["Plane:RateLimits:free:Burst"] = "1000000",
+        });
 
         var (key, whoami) = await CreateKeyAsync(stack);
         var sandboxUrl = new Uri(stack.Url(Role.Sandbox), "/api/v1/whoami");

@@ -141,7 +141,7 @@ internal sealed partial class ProvisioningWorker(
             }
             else
             {
-                var backoff = Backoff(job.attempts, o);
+                var backoff = RetryBackoff.Jittered(job.attempts, o.InitialBackoff, o.MaxBackoff);
                 await FinishAsync(job, """
                     UPDATE environments SET last_error = @reason, lease_owner = NULL, lease_until = NULL, next_attempt_at = @next, updated_at = @now
                     WHERE id = @id AND lease_owner = @owner
@@ -160,14 +160,6 @@ internal sealed partial class ProvisioningWorker(
         // Recording the outcome must not be cut short by shutdown, or a finished activation would run twice.
         await using var connection = await db.OpenAsync(CancellationToken.None);
         await connection.ExecuteAsync(new CommandDefinition(sql, parameters));
-    }
-
-    /// <summary>Exponential backoff with full jitter, capped.</summary>
-    internal static TimeSpan Backoff(long attempt, ProvisioningOptions o)
-    {
-        var exp = o.InitialBackoff.TotalMilliseconds * Math.Pow(2, Math.Min(attempt - 1, 20));
-        var capped = Math.Min(exp, o.MaxBackoff.TotalMilliseconds);
-        return TimeSpan.FromMilliseconds(capped / 2 + Random.Shared.NextDouble() * capped / 2);
     }
 
     private string Describe(EnvName env, Exception ex)

@@ -130,6 +130,8 @@ public abstract class EnvironmentScenarios(Store store, PostgresServer? postgres
         Assert.Contains(second.Data.GetProperty("status").GetString(), new[] { "provisioning", "active" });
 
         await Api.WaitForStatusAsync(session, "production", "active");
+        // Sandbox started at registration but may finish after Production on a loaded machine.
+        await Api.WaitForStatusAsync(session, "sandbox", "active");
         var list = await Api.GetAsync("/dashboard/contracts", session);
         var items = list.Data.EnumerateArray().ToList();
         Assert.Equal(["testnet", "mainnet"], items.Select(i => i.GetProperty("environment").GetString()).Order(StringComparer.Ordinal).Reverse());

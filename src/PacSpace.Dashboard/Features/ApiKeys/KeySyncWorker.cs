@@ -132,7 +132,7 @@ internal sealed partial class KeySyncWorker(
             }
             else
             {
-                var backoff = Backoff(attempts + 1, o);
+                var backoff = RetryBackoff.Jittered(attempts + 1, o.InitialBackoff, o.MaxBackoff);
                 await connection.ExecuteAsync(new CommandDefinition(
                     """
                     UPDATE api_keys SET sync_attempts = sync_attempts + 1, sync_next_attempt_at = @next, sync_last_error = @failure,
@@ -210,13 +210,6 @@ internal sealed partial class KeySyncWorker(
                 }
             }
         }
-    }
-
-    internal static TimeSpan Backoff(long attempt, KeySyncOptions o)
-    {
-        var exp = o.InitialBackoff.TotalMilliseconds * Math.Pow(2, Math.Min(attempt - 1, 20));
-        var capped = Math.Min(exp, o.MaxBackoff.TotalMilliseconds);
-        return TimeSpan.FromMilliseconds(capped / 2 + Random.Shared.NextDouble() * capped / 2);
     }
 
     [LoggerMessage(EventId = 410, Level = LogLevel.Debug, Message = "Delivered key {KeyId} ({Environment}, {State})")]
