@@ -204,7 +204,7 @@ internal static class ApiKeyEndpoints
             await connection.ExecuteAsync(new CommandDefinition(
                 $"""
                 UPDATE api_keys SET name = @name, enabled = @enabled
-                    {(toggled ? ", version = version + 1, sync_next_attempt_at = @now, sync_attempts = 0" : "")}
+                    {(toggled ? ", " + ApiKeyRows.QueueDelivery : "")}
                 WHERE id = @id
                 """, new { name = name ?? row.name, enabled = (active ?? row.enabled == 1) ? 1L : 0L, now, id = row.id }, tx, cancellationToken: ct));
             if (name is not null && name != row.name)
@@ -272,8 +272,8 @@ internal static class ApiKeyEndpoints
         await using var tx = await connection.BeginTransactionAsync(ct);
         var (newId, key) = await InsertAsync(connection, tx, old.tenant_id, http.User.UserIdOf(), name, env, null, now, time, ct);
         await connection.ExecuteAsync(new CommandDefinition(
-            """
-            UPDATE api_keys SET expires_at = @expires, rotated_to = @newId, version = version + 1, sync_next_attempt_at = @now, sync_attempts = 0
+            $"""
+            UPDATE api_keys SET expires_at = @expires, rotated_to = @newId, {ApiKeyRows.QueueDelivery}
             WHERE id = @id
             """, new { expires = oldExpires.ToUnixTimeMilliseconds(), newId, now = now.ToUnixTimeMilliseconds(), id = old.id }, tx, cancellationToken: ct));
         await AuditLog.WriteAsync(connection, tx, http, "api_key.rotated", old.id,
@@ -300,8 +300,8 @@ internal static class ApiKeyEndpoints
         {
             await using var tx = await connection.BeginTransactionAsync(ct);
             var changed = await connection.ExecuteAsync(new CommandDefinition(
-                """
-                UPDATE api_keys SET revoked_at = @now, version = version + 1, sync_next_attempt_at = @now, sync_attempts = 0
+                $"""
+                UPDATE api_keys SET revoked_at = @now, {ApiKeyRows.QueueDelivery}
                 WHERE id = @id AND revoked_at IS NULL
                 """, new { now, id = row.id }, tx, cancellationToken: ct));
             if (changed == 1)

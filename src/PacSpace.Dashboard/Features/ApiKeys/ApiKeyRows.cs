@@ -30,6 +30,12 @@ internal sealed record ApiKeyRow(
 
 internal static class ApiKeyRows
 {
+    /// <summary>
+    /// SET clause that queues the key's current state for delivery to its plane (the outbox): a newer version,
+    /// due at once, with a fresh retry budget. Needs <c>@now</c>.
+    /// </summary>
+    public const string QueueDelivery = "version = version + 1, sync_next_attempt_at = @now, sync_attempts = 0";
+
     public const string Columns = "id, tenant_id, environment, name, public_id, enabled, created_at, expires_at, revoked_at, last_used_at, version, synced_version";
 
     /// <summary>The key if it belongs to the tenant; another tenant's key is indistinguishable from a missing one.</summary>

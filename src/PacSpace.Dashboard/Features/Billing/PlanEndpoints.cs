@@ -76,8 +76,8 @@ internal static class PlanEndpoints
 
         // The plan sets each key's rate limit on the planes: the key-sync worker re-delivers them.
         await connection.ExecuteAsync(new CommandDefinition(
-            """
-            UPDATE api_keys SET version = version + 1, sync_next_attempt_at = @now, sync_attempts = 0
+            $"""
+            UPDATE api_keys SET {ApiKeys.ApiKeyRows.QueueDelivery}
             WHERE tenant_id = @tenantId AND revoked_at IS NULL
             """, new { tenantId, now }, tx, cancellationToken: ct));
         await tx.CommitAsync(ct);
