@@ -85,39 +85,54 @@ internal static class ApiKeyEndpoints
             return Envelope.Fail(body.Error!);
         }
 
-        var fields = body.Value;
+        var input = ParseCreate(body.Value, time.GetUtcNow());
+        if (!input.IsSuccess)
+        {
+            return Envelope.Fail(input.Error!);
+        }
+
+        var created = await CreateKeyAsync(http, input.Value, db, sync, time, ct);
+        return Envelope.From(created, v => Envelope.Ok(v, 201, "Copy the secret now: it is shown only this once."));
+    }
+
+    public sealed record CreateInput(string Name, KeyEnvironment Environment, DateTimeOffset? ExpiresAt);
+
+    /// <summary>The rules for a new key's fields, shared by the API (JSON) and the API keys page (form).</summary>
+    public static Result<CreateInput> ParseCreate(FieldReader fields, DateTimeOffset now)
+    {
         var name = fields.String("name", required: true, 1, MaxName);
         var env = fields.Enum("environment", required: false, Environments, AcceptedEnvironments) ?? KeyEnvironment.Test;
         var expiresAt = fields.Timestamp("expiresAt", required: false);
-        var now = time.GetUtcNow();
         if (expiresAt is not null && expiresAt <= now)
         {
             fields.Add("expiresAt", "must be in the future");
         }
 
-        if (fields.HasErrors)
-        {
-            return Envelope.Fail(fields.ToError());
-        }
+        return fields.HasErrors ? fields.ToError() : new CreateInput(name!, env, expiresAt);
+    }
 
+    /// <summary>Creates a key for the signed-in user's tenant; the answer is the only place the secret ever appears.</summary>
+    public static async Task<Result<CreatedKeyView>> CreateKeyAsync(HttpContext http, CreateInput input, Database db, KeySync sync, TimeProvider time, CancellationToken ct)
+    {
+        var (name, env, expiresAt) = input;
+        var now = time.GetUtcNow();
         var tenantId = http.User.TenantIdOf();
         await using var connection = await db.OpenAsync(ct);
         var allowed = await CheckEnvironmentAsync(connection, tenantId, env, ct);
         if (allowed is not null)
         {
-            return Envelope.Fail(allowed);
+            return allowed;
         }
 
         await using var tx = await connection.BeginTransactionAsync(ct);
-        var (id, key) = await InsertAsync(connection, tx, tenantId, http.User.UserIdOf(), name!, env, expiresAt, now, time, ct);
+        var (id, key) = await InsertAsync(connection, tx, tenantId, http.User.UserIdOf(), name, env, expiresAt, now, time, ct);
         await AuditLog.WriteAsync(connection, tx, http, "api_key.created", id,
             new { name, environment = ApiKeyFormat.Name(env), publicKey = key.PublicKey, expiresAt }, time, ct);
         await tx.CommitAsync(ct);
 
         var status = await sync.DeliverNowAsync([id], ct);
-        return Envelope.Ok(new CreatedKeyView(id, name!, ApiKeyFormat.Name(env), key.PublicKey, key.SecretKey, key.FullKey,
-            Ms(now), expiresAt is null ? null : Ms(expiresAt.Value), true, status), 201,
-            "Copy the secret now: it is shown only this once.");
+        return new CreatedKeyView(id, name, ApiKeyFormat.Name(env), key.PublicKey, key.SecretKey, key.FullKey,
+            Ms(now), expiresAt is null ? null : Ms(expiresAt.Value), true, status);
     }
 
     private static async Task<IResult> ListAsync(HttpContext http, Database db, TimeProvider time, CancellationToken ct)
@@ -144,7 +159,12 @@ internal static class ApiKeyEndpoints
         }
 
         var (page, limit) = paging.Value;
-        var tenantId = http.User.TenantIdOf();
+        return Envelope.Ok(await ListKeysAsync(http.User.TenantIdOf(), env, page, limit, db, time, ct));
+    }
+
+    /// <summary>One page of the tenant's keys, newest first, optionally of one environment.</summary>
+    public static async Task<PagedList<KeyView>> ListKeysAsync(string tenantId, KeyEnvironment? env, int page, int limit, Database db, TimeProvider time, CancellationToken ct)
+    {
         var envName = env is null ? null : ApiKeyFormat.Name(env.Value);
         await using var connection = await db.OpenAsync(ct);
         var where = envName is null ? "WHERE tenant_id = @tenantId" : "WHERE tenant_id = @tenantId AND environment = @envName";
@@ -154,14 +174,17 @@ internal static class ApiKeyEndpoints
             $"SELECT {ApiKeyRows.Columns} FROM api_keys {where} ORDER BY created_at DESC, id DESC LIMIT @limit OFFSET @offset",
             new { tenantId, envName, limit, offset = (page - 1) * limit }, cancellationToken: ct));
         var now = time.GetUtcNow().ToUnixTimeMilliseconds();
-        return Envelope.Ok(new PagedList<KeyView>(rows.Select(r => View(r, now)).ToList(), total, page, limit));
+        return new PagedList<KeyView>(rows.Select(r => View(r, now)).ToList(), total, page, limit);
     }
 
-    private static async Task<IResult> GetAsync(string id, HttpContext http, Database db, TimeProvider time, CancellationToken ct)
+    private static async Task<IResult> GetAsync(string id, HttpContext http, Database db, TimeProvider time, CancellationToken ct) =>
+        Envelope.From(await GetKeyAsync(http, id, db, time, ct), v => Envelope.Ok(v));
+
+    public static async Task<Result<KeyView>> GetKeyAsync(HttpContext http, string id, Database db, TimeProvider time, CancellationToken ct)
     {
         await using var connection = await db.OpenAsync(ct);
         var row = await FindAsync(connection, http, id, ct);
-        return row is null ? Envelope.Fail(Error.NotFound("API key")) : Envelope.Ok(View(row, time.GetUtcNow().ToUnixTimeMilliseconds()));
+        return row is null ? Error.NotFound("API key") : View(row, time.GetUtcNow().ToUnixTimeMilliseconds());
     }
 
     private static async Task<IResult> UpdateAsync(string id, HttpContext http, Database db, KeySync sync, TimeProvider time, CancellationToken ct)
@@ -172,7 +195,14 @@ internal static class ApiKeyEndpoints
             return Envelope.Fail(body.Error!);
         }
 
-        var fields = body.Value;
+        var input = ParseUpdate(body.Value);
+        return Envelope.From(input.IsSuccess ? await UpdateKeyAsync(http, id, input.Value, db, sync, time, ct) : input.Error!, v => Envelope.Ok(v));
+    }
+
+    public sealed record UpdateInput(string? Name, bool? Active);
+
+    public static Result<UpdateInput> ParseUpdate(FieldReader fields)
+    {
         var name = fields.String("name", required: false, 1, MaxName);
         var active = fields.Bool("active", required: false);
         if (!fields.HasErrors && name is null && active is null)
@@ -180,21 +210,23 @@ internal static class ApiKeyEndpoints
             fields.Add("body", "send name, active or both");
         }
 
-        if (fields.HasErrors)
-        {
-            return Envelope.Fail(fields.ToError());
-        }
+        return fields.HasErrors ? fields.ToError() : new UpdateInput(name, active);
+    }
 
+    /// <summary>Rename and/or disable / enable; a state change is delivered to the key's plane before answering.</summary>
+    public static async Task<Result<KeyView>> UpdateKeyAsync(HttpContext http, string id, UpdateInput input, Database db, KeySync sync, TimeProvider time, CancellationToken ct)
+    {
+        var (name, active) = input;
         await using var connection = await db.OpenAsync(ct);
         var row = await FindAsync(connection, http, id, ct);
         if (row is null)
         {
-            return Envelope.Fail(Error.NotFound("API key"));
+            return Error.NotFound("API key");
         }
 
         if (row.IsRevoked)
         {
-            return Envelope.Fail(Revoked());
+            return Revoked();
         }
 
         var now = time.GetUtcNow().ToUnixTimeMilliseconds();
@@ -226,7 +258,7 @@ internal static class ApiKeyEndpoints
         }
 
         var updated = await ApiKeyRows.GetAsync(connection, row.tenant_id, row.id, ct);
-        return Envelope.Ok(View(updated!, now));
+        return View(updated!, now);
     }
 
     private static async Task<IResult> RotateAsync(string id, HttpContext http, Database db, KeySync sync, TimeProvider time, CancellationToken ct)
@@ -237,29 +269,39 @@ internal static class ApiKeyEndpoints
             return Envelope.Fail(body.Error!);
         }
 
-        var overlapHours = body.Value.Number("overlapHours", required: false, 0, 168) ?? 24;
-        if (body.Value.HasErrors)
-        {
-            return Envelope.Fail(body.Value.ToError());
-        }
+        var overlap = ParseRotate(body.Value);
+        var rotated = overlap.IsSuccess ? await RotateKeyAsync(http, id, overlap.Value, db, sync, time, ct) : overlap.Error!;
+        return Envelope.From(rotated, v => Envelope.Ok(v, 201, string.Create(CultureInfo.InvariantCulture,
+            $"Copy the new secret now: it is shown only this once. The previous key works until {v.PreviousKeyExpiresAt:yyyy-MM-dd'T'HH:mm:ss'Z'}.")));
+    }
 
+    /// <summary>Hours the old key keeps working after a rotation: 0 to 168 (a week), 24 when absent.</summary>
+    public static Result<double> ParseRotate(FieldReader fields)
+    {
+        var overlapHours = fields.Number("overlapHours", required: false, 0, 168) ?? 24;
+        return fields.HasErrors ? fields.ToError() : overlapHours;
+    }
+
+    /// <summary>A new key with the same environment; the old one keeps working for the overlap, never past its own expiry.</summary>
+    public static async Task<Result<CreatedKeyView>> RotateKeyAsync(HttpContext http, string id, double overlapHours, Database db, KeySync sync, TimeProvider time, CancellationToken ct)
+    {
         await using var connection = await db.OpenAsync(ct);
         var old = await FindAsync(connection, http, id, ct);
         if (old is null)
         {
-            return Envelope.Fail(Error.NotFound("API key"));
+            return Error.NotFound("API key");
         }
 
         if (old.IsRevoked)
         {
-            return Envelope.Fail(Revoked());
+            return Revoked();
         }
 
         var env = old.environment == "live" ? KeyEnvironment.Live : KeyEnvironment.Test;
         var allowed = await CheckEnvironmentAsync(connection, old.tenant_id, env, ct);
         if (allowed is not null)
         {
-            return Envelope.Fail(allowed);
+            return allowed;
         }
 
         var now = time.GetUtcNow();
@@ -281,18 +323,21 @@ internal static class ApiKeyEndpoints
         await tx.CommitAsync(ct);
 
         var status = await sync.DeliverNowAsync([newId, old.id], ct);
-        return Envelope.Ok(new CreatedKeyView(newId, name, ApiKeyFormat.Name(env), key.PublicKey, key.SecretKey, key.FullKey,
-            Ms(now), null, true, status, old.id, Ms(oldExpires)), 201,
-            string.Create(CultureInfo.InvariantCulture, $"Copy the new secret now: it is shown only this once. The previous key works until {Ms(oldExpires):yyyy-MM-dd'T'HH:mm:ss'Z'}."));
+        return new CreatedKeyView(newId, name, ApiKeyFormat.Name(env), key.PublicKey, key.SecretKey, key.FullKey,
+            Ms(now), null, true, status, old.id, Ms(oldExpires));
     }
 
-    private static async Task<IResult> RevokeAsync(string id, HttpContext http, Database db, KeySync sync, TimeProvider time, CancellationToken ct)
+    private static async Task<IResult> RevokeAsync(string id, HttpContext http, Database db, KeySync sync, TimeProvider time, CancellationToken ct) =>
+        Envelope.From(await RevokeKeyAsync(http, id, db, sync, time, ct), v => Envelope.Ok(v, 200, "The key is revoked for good."));
+
+    /// <summary>Revokes for good; repeating it is harmless and pushes a revocation that is still pending.</summary>
+    public static async Task<Result<KeyView>> RevokeKeyAsync(HttpContext http, string id, Database db, KeySync sync, TimeProvider time, CancellationToken ct)
     {
         await using var connection = await db.OpenAsync(ct);
         var row = await FindAsync(connection, http, id, ct);
         if (row is null)
         {
-            return Envelope.Fail(Error.NotFound("API key"));
+            return Error.NotFound("API key");
         }
 
         var now = time.GetUtcNow().ToUnixTimeMilliseconds();
@@ -312,10 +357,9 @@ internal static class ApiKeyEndpoints
             await tx.CommitAsync(ct);
         }
 
-        // Delivered again even when already revoked: a repeated DELETE is also a way to push a pending revocation.
         await sync.DeliverNowAsync([row.id], ct);
         var revoked = await ApiKeyRows.GetAsync(connection, row.tenant_id, row.id, ct);
-        return Envelope.Ok(View(revoked!, now), 200, "The key is revoked for good.");
+        return View(revoked!, now);
     }
 
     /// <summary>A test key needs Sandbox active; a live key a paid plan and Production active.</summary>

@@ -33,27 +33,49 @@ internal static class Login
             return Envelope.Fail(body.Error!);
         }
 
-        var email = body.Value.String("email", required: true, 1, 254);
-        var password = body.Value.String("password", required: true, 1, Passwords.MaxLength);
-        if (body.Value.HasErrors)
-        {
-            return Envelope.Fail(body.Value.ToError());
-        }
+        var credentials = Parse(body.Value);
+        var signedIn = credentials.IsSuccess
+            ? await SignInAsync(http, credentials.Value.Email, credentials.Value.Password, db, passwords, jwt, options, time, ct)
+            : credentials.Error!;
+        return Envelope.From(signedIn, v => Envelope.Ok(v, 200, "Logged in."));
+    }
 
+    public static Result<Request> Parse(FieldReader fields)
+    {
+        var email = fields.String("email", required: true, 1, 254);
+        var password = fields.String("password", required: true, 1, Passwords.MaxLength);
+        return fields.HasErrors ? fields.ToError() : new Request(email!, password!);
+    }
+
+    /// <summary>
+    /// Checks the password (with lockout), opens a session and sets the session cookie; shared by the API route and
+    /// the login page.
+    /// </summary>
+    public static async Task<Result<Response>> SignInAsync(
+        HttpContext http,
+        string email,
+        string password,
+        Database db,
+        Passwords passwords,
+        JwtIssuer jwt,
+        IOptions<AuthOptions> options,
+        TimeProvider time,
+        CancellationToken ct)
+    {
         var o = options.Value;
         var now = time.GetUtcNow();
         var nowMs = now.ToUnixTimeMilliseconds();
         await using var connection = await db.OpenAsync(ct);
         var user = await connection.QuerySingleOrDefaultAsync<Row>(new CommandDefinition(
             "SELECT id, password_hash, is_verified, locked_until FROM users WHERE email_normalized = @normalized",
-            new { normalized = Secrets.NormalizeEmail(email!) }, cancellationToken: ct));
+            new { normalized = Secrets.NormalizeEmail(email) }, cancellationToken: ct));
 
         if (user?.locked_until is long until && until > nowMs)
         {
-            return Envelope.Fail(TooManyAttempts(until - nowMs));
+            return TooManyAttempts(until - nowMs);
         }
 
-        if (!passwords.Verify(user?.password_hash, password!) || user is null)
+        if (!passwords.Verify(user?.password_hash, password) || user is null)
         {
             if (user is not null)
             {
@@ -69,17 +91,17 @@ internal static class Login
                     cancellationToken: ct));
                 if (lockedUntil is long l && l > nowMs)
                 {
-                    return Envelope.Fail(TooManyAttempts(l - nowMs));
+                    return TooManyAttempts(l - nowMs);
                 }
             }
 
-            return Envelope.Fail(new Error(401, ErrorCodes.InvalidCredentials, "The e-mail or password is not correct."));
+            return new Error(401, ErrorCodes.InvalidCredentials, "The e-mail or password is not correct.");
         }
 
         if (user.is_verified == 0)
         {
-            return Envelope.Fail(new Error(403, ErrorCodes.EmailNotVerified,
-                "Verify your e-mail address first: open the link we sent, or ask for a new one at POST /dashboard/auth/resend-verification."));
+            return new Error(403, ErrorCodes.EmailNotVerified,
+                "Verify your e-mail address first: open the link we sent, or ask for a new one at POST /dashboard/auth/resend-verification.");
         }
 
         var token = Secrets.NewToken();
@@ -103,7 +125,7 @@ internal static class Login
             Expires = expiresAt,
             IsEssential = true,
         });
-        return Envelope.Ok(new Response(accessToken, accessToken, expiresAt, me.ToUser()), 200, "Logged in.");
+        return new Response(accessToken, accessToken, expiresAt, me.ToUser());
     }
 
     internal static Error TooManyAttempts(long waitMs)

@@ -46,7 +46,17 @@ internal static class Register
             return Envelope.Fail(body.Error!);
         }
 
-        var f = body.Value;
+        var input = Parse(body.Value);
+        var registered = input.IsSuccess ? await RegisterAsync(input.Value, db, passwords, verification, signal, options, time, ct) : input.Error!;
+        return Envelope.From(registered, v => Envelope.Ok(v, 201,
+            "Registration successful. Check your e-mail to verify your account. Your Sandbox environment is being activated."));
+    }
+
+    public sealed record Input(string Email, string Password, string FirstName, string LastName, string Name, string? Organization, string? BuyerMode, string? ApprovalToken);
+
+    /// <summary>Both body shapes (firstName/lastName or name); shared by the API route and the sign-up page.</summary>
+    public static Result<Input> Parse(FieldReader f)
+    {
         var email = ReadEmail(f);
         var password = f.String("password", required: true, Passwords.MinLength, Passwords.MaxLength);
         string? firstName, lastName, name;
@@ -67,26 +77,37 @@ internal static class Register
         var organization = f.String("organization", required: false, 1, 200) ?? f.String("companyName", required: false, 1, 200);
         var buyerMode = f.String("buyerMode", required: false, 1, 64);
         var approvalToken = f.String("approvalToken", required: false, 1, 200);
-        if (f.HasErrors)
-        {
-            return Envelope.Fail(f.ToError());
-        }
+        return f.HasErrors ? f.ToError() : new Input(email!, password!, firstName!, lastName!, name!, organization, buyerMode, approvalToken);
+    }
+
+    /// <summary>User, tenant and both environment rows in one transaction; then the verification mail.</summary>
+    public static async Task<Result<Response>> RegisterAsync(
+        Input input,
+        Database db,
+        Passwords passwords,
+        Verification verification,
+        ProvisioningSignal signal,
+        IOptions<AuthOptions> options,
+        TimeProvider time,
+        CancellationToken ct)
+    {
+        var (email, password, firstName, lastName, name, organization, buyerMode, approvalToken) = input;
 
         var approvalRequired = options.Value.RegistrationMode == RegistrationMode.Approval;
         if (approvalRequired && approvalToken is null)
         {
-            return Envelope.Fail(new Error(403, ErrorCodes.RegistrationRequiresApproval,
-                "Registration needs approval: request access at POST /dashboard/auth/request-access, then register with the approvalToken you receive."));
+            return new Error(403, ErrorCodes.RegistrationRequiresApproval,
+                "Registration needs approval: request access at POST /dashboard/auth/request-access, then register with the approvalToken you receive.");
         }
 
-        var normalized = Secrets.NormalizeEmail(email!);
+        var normalized = Secrets.NormalizeEmail(email);
         await using var connection = await db.OpenAsync(ct);
         if (await EmailTakenAsync(connection, normalized, ct))
         {
-            return Envelope.Fail(EmailTaken());
+            return EmailTaken();
         }
 
-        var hash = passwords.Hash(password!);
+        var hash = passwords.Hash(password);
         var now = time.GetUtcNow();
         var nowMs = now.ToUnixTimeMilliseconds();
         var userId = Ids.New("usr", time);
@@ -104,8 +125,8 @@ internal static class Register
                     """, new { nowMs, hash = Secrets.Hash(approvalToken!), normalized }, tx, cancellationToken: ct));
                 if (used != 1)
                 {
-                    return Envelope.Fail(new Error(400, ErrorCodes.InvalidToken,
-                        "The approval token is unknown, already used, expired, or issued for another e-mail address."));
+                    return new Error(400, ErrorCodes.InvalidToken,
+                        "The approval token is unknown, already used, expired, or issued for another e-mail address.");
                 }
             }
 
@@ -122,7 +143,7 @@ internal static class Register
             }
             catch (Exception ex) when (Database.IsUniqueViolation(ex))
             {
-                return Envelope.Fail(EmailTaken());
+                return EmailTaken();
             }
 
             await EnvironmentRows.InsertInitialAsync(connection, tx, tenantId, userId, time, ct);
@@ -131,9 +152,8 @@ internal static class Register
         }
 
         signal.Notify();
-        await verification.SendAsync(email!, verificationToken, ct);
-        return Envelope.Ok(new Response(userId, email!, firstName!, lastName!, name!, tenantId, false), 201,
-            "Registration successful. Check your e-mail to verify your account. Your Sandbox environment is being activated.");
+        await verification.SendAsync(email, verificationToken, ct);
+        return new Response(userId, email, firstName, lastName, name, tenantId, false);
     }
 
     internal static string? ReadEmail(FieldReader f)

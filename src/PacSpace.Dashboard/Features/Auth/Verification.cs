@@ -53,11 +53,15 @@ internal sealed partial class Verification(
         }
     }
 
-    public static async Task<IResult> VerifyAsync(string? token, Database db, TimeProvider time, CancellationToken ct)
+    public static async Task<IResult> VerifyAsync(string? token, Database db, TimeProvider time, CancellationToken ct) =>
+        Envelope.From(await ConsumeAsync(token, db, time, ct), _ => Envelope.Ok(new { isVerified = true }, 200, "Email verified successfully."));
+
+    /// <summary>Uses a verification token once; shared by the API route and the landing page of the mail link.</summary>
+    public static async Task<Result<string>> ConsumeAsync(string? token, Database db, TimeProvider time, CancellationToken ct)
     {
         if (string.IsNullOrWhiteSpace(token) || token.Length > 200)
         {
-            return Envelope.Fail(InvalidToken());
+            return InvalidToken();
         }
 
         var now = time.GetUtcNow().ToUnixTimeMilliseconds();
@@ -71,14 +75,14 @@ internal sealed partial class Verification(
             """, new { now, hash = Secrets.Hash(token) }, tx, cancellationToken: ct));
         if (userId is null)
         {
-            return Envelope.Fail(InvalidToken());
+            return InvalidToken();
         }
 
         await connection.ExecuteAsync(new CommandDefinition(
             "UPDATE users SET is_verified = 1, verified_at = COALESCE(verified_at, @now) WHERE id = @userId",
             new { now, userId }, tx, cancellationToken: ct));
         await tx.CommitAsync(ct);
-        return Envelope.Ok(new { isVerified = true }, 200, "Email verified successfully.");
+        return userId;
     }
 
     public static async Task<IResult> ResendAsync(HttpContext http, Database db, Verification verification, CancellationToken ct)
