@@ -113,7 +113,7 @@ public sealed class LocalStack : IAsyncDisposable
             ["Logging:LogLevel:System.Net.Http"] = "Warning",
             // A refused API key is the caller's mistake, answered in the response; not worth a log line each.
             ["Logging:LogLevel:PacSpace.Balance.Features.Keys.ApiKeyAuthenticationHandler"] = "Warning",
-            // We use no data-protected payloads (sessions are server-side), so its key-storage warning is noise.
+            // The key ring lives in the control database (antiforgery, page messages); its "not encrypted at rest" warning is documented, not news.
             ["Logging:LogLevel:Microsoft.AspNetCore.DataProtection"] = "Error",
         };
         if (options.LocalInstall)

@@ -13,6 +13,7 @@ using PacSpace.Dashboard.Features.Auth;
 using PacSpace.Dashboard.Features.Billing;
 using PacSpace.Dashboard.Features.Environments;
 using PacSpace.Dashboard.Features.Mail;
+using PacSpace.Dashboard.Pages;
 using PacSpace.Dashboard.Provisioning;
 using PacSpace.Hosting.Errors;
 using PacSpace.Hosting.Web;
@@ -22,7 +23,7 @@ namespace PacSpace.Dashboard;
 /// <summary>The control plane: Dashboard API, provisioning worker.</summary>
 public static class DashboardModule
 {
-    private const string LoginPolicy = "login";
+    internal const string LoginPolicy = "login";
 
     public static WebApplicationBuilder AddDashboard(this WebApplicationBuilder builder)
     {
@@ -65,6 +66,7 @@ public static class DashboardModule
         services.AddAuthentication(SessionAuthenticationHandler.SchemeName)
             .AddScheme<AuthenticationSchemeOptions, SessionAuthenticationHandler>(SessionAuthenticationHandler.SchemeName, null);
         services.AddAuthorization();
+        services.AddDashboardPages();
         services.AddRateLimiter(o =>
         {
             o.AddPolicy(LoginPolicy, http =>
@@ -76,6 +78,16 @@ public static class DashboardModule
             o.OnRejected = (context, _) =>
             {
                 var retry = context.Lease.TryGetMetadata(MetadataName.RetryAfter, out var after) ? (int)Math.Ceiling(after.TotalSeconds) : 60;
+                if (!context.HttpContext.Request.Path.StartsWithSegments("/dashboard"))
+                {
+                    // The login page: a short page rather than JSON.
+                    context.HttpContext.Response.StatusCode = 429;
+                    context.HttpContext.Response.Headers.RetryAfter = retry.ToString(System.Globalization.CultureInfo.InvariantCulture);
+                    context.HttpContext.Response.ContentType = "text/html; charset=utf-8";
+                    return new ValueTask(context.HttpContext.Response.WriteAsync(
+                        $"<!DOCTYPE html><title>Too many attempts</title><p>Too many login attempts from this address. Try again in {retry} seconds. <a href=\"/login\">Back to log in</a></p>"));
+                }
+
                 return new ValueTask(Envelope.WriteErrorAsync(context.HttpContext, new Error(429, ErrorCodes.TooManyAttempts,
                     $"Too many login attempts from this address. Try again in {retry} seconds.") { RetryAfterSeconds = retry }));
             };
@@ -85,6 +97,7 @@ public static class DashboardModule
 
     public static WebApplication MapDashboard(this WebApplication app)
     {
+        app.UseSecurityHeaders();
         app.UsePacSpaceErrors();
         app.UseAuthentication();
         app.UseRateLimiter();
@@ -93,7 +106,11 @@ public static class DashboardModule
         var dashboard = app.MapGroup("/dashboard");
         var auth = dashboard.MapGroup("/auth").WithTags("Auth");
         auth.MapPost("/register", Register.HandleAsync).AcceptsJson<Register.Request>().Produces<Register.Response>(201);
-        auth.MapGet("/verify", (string? token, Hosting.Data.Database db, TimeProvider time, CancellationToken ct) => Verification.VerifyAsync(token, db, time, ct));
+        // The mail link: a browser is sent to the landing page, an API client gets JSON.
+        auth.MapGet("/verify", (string? token, HttpContext http, Hosting.Data.Database db, TimeProvider time, CancellationToken ct) =>
+            PageHosting.WantsHtml(http.Request)
+                ? Task.FromResult(Results.Redirect("/verify-email?token=" + Uri.EscapeDataString(token ?? "")))
+                : Verification.VerifyAsync(token, db, time, ct));
         auth.MapPost("/resend-verification", Verification.ResendAsync).AcceptsJson<Verification.ResendRequest>();
         auth.MapPost("/login", Login.HandleAsync).AcceptsJson<Login.Request>().Produces<Login.Response>().RequireRateLimiting(LoginPolicy);
         auth.MapPost("/request-access", AccessRequests.RequestAsync).AcceptsJson<AccessRequests.Request>();
@@ -112,6 +129,8 @@ public static class DashboardModule
         var planes = app.Services.GetRequiredService<IOptions<PlanesOptions>>().Value;
         KeySyncEndpoints.Map(app.MapInternalApi(planes.ServiceSecret));
 
+        app.MapRazorPages();
+        app.MapDashboardAssets();
         app.MapPacSpaceHealth("dashboard");
         app.MapOpenApi("/openapi/{documentName}.json");
         app.MapNotFoundFallback();

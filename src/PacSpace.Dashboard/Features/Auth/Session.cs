@@ -18,12 +18,18 @@ internal static class Session
 
     public static async Task<IResult> LogoutAsync(HttpContext http, Database db, IOptions<AuthOptions> options, TimeProvider time, CancellationToken ct)
     {
+        await EndAsync(http, db, options, time, ct);
+        return Envelope.Ok<object?>(null, 200, "Logged out. The session no longer works anywhere.");
+    }
+
+    /// <summary>Ends the server-side session (cookie and JWT alike) and drops the cookie; the API route and the pages share it.</summary>
+    public static async Task EndAsync(HttpContext http, Database db, IOptions<AuthOptions> options, TimeProvider time, CancellationToken ct)
+    {
         await using var connection = await db.OpenAsync(ct);
         await connection.ExecuteAsync(new CommandDefinition(
             "UPDATE sessions SET ended_at = @now WHERE id = @id AND ended_at IS NULL",
             new { now = time.GetUtcNow().ToUnixTimeMilliseconds(), id = http.User.SessionIdOf() }, cancellationToken: ct));
         http.Response.Cookies.Delete(options.Value.CookieName, new CookieOptions { Path = "/", HttpOnly = true, SameSite = SameSiteMode.Lax });
-        return Envelope.Ok<object?>(null, 200, "Logged out. The session no longer works anywhere.");
     }
 
     public static async Task<IResult> MeAsync(HttpContext http, Database db, CancellationToken ct)
