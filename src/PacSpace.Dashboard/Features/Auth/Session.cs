@@ -72,7 +72,7 @@ internal static class Session
             if (row?.status != Vocabulary.Active)
             {
                 return new Error(409, ErrorCodes.EnvironmentNotActive,
-                    $"Production is {row?.status ?? Vocabulary.None}, not active. Activate it first (POST /dashboard/environments/provision) and wait until it is active.");
+                    $"Production is not active (status: {row?.status ?? Vocabulary.None}). Activate it first (Settings, or POST /dashboard/environments/provision) and wait until it is active.");
             }
         }
 
