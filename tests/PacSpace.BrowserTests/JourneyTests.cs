@@ -21,6 +21,9 @@ public sealed class JourneyTests(BrowserFixture browser) : IClassFixture<Browser
 
         // Sandbox: the exact banner, no indicator; the free plan shows the lock, which leads to the plan page.
         await Site.ExpectEnvironmentAsync(page, "sandbox");
+        await ExpectStepAsync(page, "verify", done: true);
+        await ExpectStepAsync(page, "upgrade", done: false);
+        await ExpectStepAsync(page, "activate", done: false);
         await Site.ScreenshotAsync(page, "overview-sandbox");
         var locked = page.GetByTestId("production-locked");
         await Assertions.Expect(locked).ToBeVisibleAsync();
@@ -45,6 +48,11 @@ public sealed class JourneyTests(BrowserFixture browser) : IClassFixture<Browser
         Assert.True(await page.EvaluateAsync<bool>("() => window.__sameDocument === true"), "the status changed through a reload");
         await Assertions.Expect(page.Locator("progress")).ToBeHiddenAsync();
 
+        await page.GotoAsync("/");
+        await ExpectStepAsync(page, "upgrade", done: true);
+        await ExpectStepAsync(page, "activate", done: true);
+        await ExpectStepAsync(page, "live-key", done: false);
+
         // Toggle to Production: green indicator, no banner.
         await page.GetByRole(AriaRole.Group, new() { Name = "Environment" }).GetByRole(AriaRole.Button, new() { Name = "Production" }).ClickAsync();
         await Site.ExpectEnvironmentAsync(page, "production");
@@ -65,6 +73,11 @@ public sealed class JourneyTests(BrowserFixture browser) : IClassFixture<Browser
         await Site.ScreenshotAsync(page, "api-keys-new-secret");
         Assert.Equal(HttpStatusCode.OK, await WhoAmIAsync(site, fullKey));
 
+        // The copy button puts exactly the key on the clipboard.
+        await page.Context.GrantPermissionsAsync(["clipboard-read", "clipboard-write"]);
+        await secret.GetByRole(AriaRole.Button, new() { Name = "Copy" }).ClickAsync();
+        Assert.Equal(fullKey, await page.EvaluateAsync<string>("() => navigator.clipboard.readText()"));
+
         await page.ReloadAsync();
         await Assertions.Expect(page.GetByTestId("new-secret")).ToHaveCountAsync(0);
         Assert.DoesNotContain(fullKey.Split('.')[1], await page.ContentAsync(), StringComparison.Ordinal);
@@ -78,7 +91,13 @@ public sealed class JourneyTests(BrowserFixture browser) : IClassFixture<Browser
         await page.GetByTestId("confirm-revoke").ClickAsync();
         await Assertions.Expect(page.Locator("tr", new() { HasText = "Billing service" }).GetByTestId("key-state")).ToHaveTextAsync("revoked");
         Assert.Equal(HttpStatusCode.Unauthorized, await WhoAmIAsync(site, fullKey));
+
+        await page.GotoAsync("/");
+        await ExpectStepAsync(page, "live-key", done: true);
     }
+
+    private static Task ExpectStepAsync(IPage page, string step, bool done) =>
+        Assertions.Expect(page.Locator($"[data-step={step}]")).ToHaveAttributeAsync("data-done", done ? "true" : "false");
 
     [Fact]
     public async Task Activation_PlaneDown_FailureReasonThenRetryReachesActive()
