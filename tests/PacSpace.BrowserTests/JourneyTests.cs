@@ -10,12 +10,7 @@ public sealed class JourneyTests(BrowserFixture browser) : IClassFixture<Browser
     [Fact]
     public async Task Journey_SignUpToLiveKey_EveryCueAndStepHolds()
     {
-        await using var site = await Site.StartAsync(browser.Browser, o =>
-        {
-            o.Overrides["Provisioning:InitialBackoff"] = "00:00:00.200";
-            o.Overrides["Provisioning:MaxBackoff"] = "00:00:00.500";
-            o.Overrides["Provisioning:MaxAttempts"] = "40";
-        });
+        await using var site = await Site.StartAsync(browser.Browser, o => FastActivationRetries(o, attempts: 40));
         var page = await site.NewPageAsync();
         var email = await site.SignUpAndLogInAsync(page);
 
@@ -96,18 +91,21 @@ public sealed class JourneyTests(BrowserFixture browser) : IClassFixture<Browser
         await ExpectStepAsync(page, "live-key", done: true);
     }
 
+    /// <summary>Activation retries a few times a second, so a stopped plane fails (or recovers) within seconds.</summary>
+    private static void FastActivationRetries(StackOptions options, int attempts)
+    {
+        options.Overrides["Provisioning:InitialBackoff"] = "00:00:00.100";
+        options.Overrides["Provisioning:MaxBackoff"] = "00:00:00.300";
+        options.Overrides["Provisioning:MaxAttempts"] = attempts.ToString(System.Globalization.CultureInfo.InvariantCulture);
+    }
+
     private static Task ExpectStepAsync(IPage page, string step, bool done) =>
         Assertions.Expect(page.Locator($"[data-step={step}]")).ToHaveAttributeAsync("data-done", done ? "true" : "false");
 
     [Fact]
     public async Task Activation_PlaneDown_FailureReasonThenRetryReachesActive()
     {
-        await using var site = await Site.StartAsync(browser.Browser, o =>
-        {
-            o.Overrides["Provisioning:InitialBackoff"] = "00:00:00.100";
-            o.Overrides["Provisioning:MaxBackoff"] = "00:00:00.200";
-            o.Overrides["Provisioning:MaxAttempts"] = "2";
-        });
+        await using var site = await Site.StartAsync(browser.Browser, o => FastActivationRetries(o, attempts: 2));
         var page = await site.NewPageAsync();
         await site.SignUpAndLogInAsync(page);
         await page.GotoAsync("/settings");
