@@ -1,0 +1,167 @@
+using System.Globalization;
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+
+namespace PacSpace.Ledger;
+
+/// <summary>
+/// What a delta says, without anything the server assigns (time, sequence, balance), so a client can compute
+/// the content hash before sending: <c>contentHash = SHA-256("pacspace-delta/v1\n" ‖ JCS(canonical delta))</c>
+/// with the canonical delta <c>{v:1, tenant, env, customerId, amount, reason, referenceId, metadata}</c>.
+/// <c>amount</c> is the int64 as a decimal string; an absent <c>referenceId</c> or <c>metadata</c> is <c>null</c>.
+/// </summary>
+public sealed record DeltaContent(string Tenant, string Env, string CustomerId, long Amount, string Reason, string? ReferenceId, JsonElement? Metadata)
+{
+    /// <summary>Domain separation: a content hash can never be confused with another SHA-256 in the system.</summary>
+    public static ReadOnlySpan<byte> HashPrefix => "pacspace-delta/v1\n"u8;
+
+    /// <summary>The largest canonical metadata object accepted, in bytes.</summary>
+    public const int MaxMetadataBytes = 4096;
+
+    /// <summary>Why metadata cannot be part of a delta, or <see langword="null"/> when it can.</summary>
+    /// <remarks>Numbers are refused (send them as strings): doubles do not survive every client's JSON library.</remarks>
+    public static string? CheckMetadata(JsonElement metadata)
+    {
+        if (metadata.ValueKind != JsonValueKind.Object)
+        {
+            return "must be a JSON object";
+        }
+
+        if (FindNumber(metadata, "metadata") is { } path)
+        {
+            return $"must not contain numbers (send them as strings): {path}";
+        }
+
+        byte[] canonical;
+        try
+        {
+            canonical = Jcs.Canonicalize(metadata);
+        }
+        catch (JcsException ex)
+        {
+            return ex.Message;
+        }
+
+        return canonical.Length > MaxMetadataBytes ? $"must be at most {MaxMetadataBytes} bytes as canonical JSON (is {canonical.Length})" : null;
+    }
+
+    /// <summary>The RFC 8785 bytes that are hashed (and worth storing, so nothing is ever re-canonicalized).</summary>
+    public byte[] Canonical()
+    {
+        if (Metadata is { } m && CheckMetadata(m) is { } problem)
+        {
+            throw new JcsException("metadata " + problem);
+        }
+
+        using var stream = new MemoryStream();
+        using (var writer = new Utf8JsonWriter(stream))
+        {
+            writer.WriteStartObject();
+            writer.WriteNumber("v", 1);
+            writer.WriteString("tenant", Tenant);
+            writer.WriteString("env", Env);
+            writer.WriteString("customerId", CustomerId);
+            writer.WriteString("amount", Amount.ToString(CultureInfo.InvariantCulture));
+            writer.WriteString("reason", Reason);
+            if (ReferenceId is null)
+            {
+                writer.WriteNull("referenceId");
+            }
+            else
+            {
+                writer.WriteString("referenceId", ReferenceId);
+            }
+
+            writer.WritePropertyName("metadata");
+            if (Metadata is { } metadata)
+            {
+                metadata.WriteTo(writer);
+            }
+            else
+            {
+                writer.WriteNullValue();
+            }
+
+            writer.WriteEndObject();
+        }
+
+        // The writer escapes freely; JCS then fixes the one true form.
+        return Jcs.Canonicalize(stream.ToArray());
+    }
+
+    /// <summary>SHA-256 over the prefix and the canonical bytes.</summary>
+    public byte[] ContentHash() => HashCanonical(Canonical());
+
+    /// <summary>The content hash of canonical bytes already at hand.</summary>
+    public static byte[] HashCanonical(ReadOnlySpan<byte> canonical)
+    {
+        using var sha = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        sha.AppendData(HashPrefix);
+        sha.AppendData(canonical);
+        return sha.GetHashAndReset();
+    }
+
+    /// <summary>Reads a delta back from its canonical JSON (as a counterparty holds it).</summary>
+    /// <exception cref="JcsException">Not a version-1 canonical delta.</exception>
+    public static DeltaContent Parse(ReadOnlySpan<byte> json)
+    {
+        try
+        {
+            using var document = JsonDocument.Parse(json.ToArray());
+            var root = document.RootElement;
+            if (root.GetProperty("v").GetInt32() != 1)
+            {
+                throw new JcsException("Only version 1 deltas are known.");
+            }
+
+            var amount = long.Parse(root.GetProperty("amount").GetString()!, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture);
+            var reference = root.GetProperty("referenceId");
+            var metadata = root.GetProperty("metadata");
+            return new DeltaContent(
+                root.GetProperty("tenant").GetString()!,
+                root.GetProperty("env").GetString()!,
+                root.GetProperty("customerId").GetString()!,
+                amount,
+                root.GetProperty("reason").GetString()!,
+                reference.ValueKind == JsonValueKind.Null ? null : reference.GetString(),
+                metadata.ValueKind == JsonValueKind.Null ? null : metadata.Clone());
+        }
+        catch (Exception ex) when (ex is not JcsException && ex is JsonException or KeyNotFoundException or InvalidOperationException or FormatException or OverflowException)
+        {
+            throw new JcsException("Not a canonical PacSpace delta: " + ex.Message, ex);
+        }
+    }
+
+    private static string? FindNumber(JsonElement value, string path)
+    {
+        switch (value.ValueKind)
+        {
+            case JsonValueKind.Number:
+                return path;
+            case JsonValueKind.Object:
+                foreach (var p in value.EnumerateObject())
+                {
+                    if (FindNumber(p.Value, path + "." + p.Name) is { } found)
+                    {
+                        return found;
+                    }
+                }
+
+                return null;
+            case JsonValueKind.Array:
+                var i = 0;
+                foreach (var item in value.EnumerateArray())
+                {
+                    if (FindNumber(item, string.Create(CultureInfo.InvariantCulture, $"{path}[{i++}]")) is { } found)
+                    {
+                        return found;
+                    }
+                }
+
+                return null;
+            default:
+                return null;
+        }
+    }
+}
