@@ -102,9 +102,7 @@ public static class MerkleTree
         ArgumentOutOfRangeException.ThrowIfNegative(index);
         ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(index, leafHashes.Count);
 
-        var proof = new List<byte[]>();
-        AppendPath(leafHashes, (int)index, 0, leafHashes.Count, proof);
-        return proof;
+        return InclusionProof(leafHashes.Count, index, FromLeaves(leafHashes));
     }
 
     /// <summary>
@@ -179,13 +177,7 @@ public static class MerkleTree
         ArgumentOutOfRangeException.ThrowIfNegative(oldSize);
         ArgumentOutOfRangeException.ThrowIfGreaterThan(oldSize, leafHashes.Count);
 
-        var proof = new List<byte[]>();
-        if (oldSize > 0 && oldSize < leafHashes.Count)
-        {
-            AppendSubProof(leafHashes, (int)oldSize, 0, leafHashes.Count, startsAtOldRoot: true, proof);
-        }
-
-        return proof;
+        return ConsistencyProof(oldSize, leafHashes.Count, FromLeaves(leafHashes));
     }
 
     /// <summary>
@@ -297,6 +289,59 @@ public static class MerkleTree
     // Largest power of two strictly smaller than n (n >= 2): RFC 6962's split point k.
     private static int SplitPoint(int n) => 1 << (31 - BitOperations.LeadingZeroCount((uint)(n - 1)));
 
+    /// <summary>
+    /// Hash of the complete subtree of <c>2^level</c> leaves starting at leaf <c>index × 2^level</c>.
+    /// Lets proofs be built from stored interior hashes (tiles) instead of every leaf.
+    /// </summary>
+    public delegate byte[] PerfectSubtree(int level, long index);
+
+    /// <summary>MTH of the first <paramref name="size"/> leaves, from complete-subtree hashes.</summary>
+    public static byte[] Root(long size, PerfectSubtree hashes)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(size);
+        ArgumentNullException.ThrowIfNull(hashes);
+        return size == 0 ? EmptyRoot() : Range(hashes, 0, size);
+    }
+
+    /// <summary>The inclusion proof of leaf <paramref name="index"/> in the tree of <paramref name="size"/> leaves.</summary>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="index"/> is not a leaf of the tree.</exception>
+    public static IReadOnlyList<byte[]> InclusionProof(long size, long index, PerfectSubtree hashes)
+    {
+        ArgumentNullException.ThrowIfNull(hashes);
+        ArgumentOutOfRangeException.ThrowIfNegative(index);
+        ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(index, size);
+        var proof = new List<byte[]>();
+        AppendPath(hashes, index, 0, size, proof);
+        return proof;
+    }
+
+    /// <summary>The consistency proof from <paramref name="oldSize"/> to <paramref name="newSize"/> leaves.</summary>
+    /// <exception cref="ArgumentOutOfRangeException">A size is negative, or the old size is larger than the new.</exception>
+    public static IReadOnlyList<byte[]> ConsistencyProof(long oldSize, long newSize, PerfectSubtree hashes)
+    {
+        ArgumentNullException.ThrowIfNull(hashes);
+        ArgumentOutOfRangeException.ThrowIfNegative(oldSize);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(oldSize, newSize);
+        var proof = new List<byte[]>();
+        if (oldSize > 0 && oldSize < newSize)
+        {
+            AppendSubProof(hashes, oldSize, 0, newSize, startsAtOldRoot: true, proof);
+        }
+
+        return proof;
+    }
+
+    // Largest power of two strictly smaller than n (n >= 2): RFC 6962's split point k.
+    private static long SplitPoint(long n) => 1L << (63 - BitOperations.LeadingZeroCount((ulong)(n - 1)));
+
+    /// <summary>Complete-subtree hashes computed from an in-memory list of leaf hashes.</summary>
+    private static PerfectSubtree FromLeaves(IReadOnlyList<byte[]> leaves) => (level, index) =>
+    {
+        var result = new byte[HashSize];
+        SubtreeRoot(leaves, checked((int)(index << level)), 1 << level, result);
+        return result;
+    };
+
     private static void SubtreeRoot(IReadOnlyList<byte[]> leaves, int start, int count, Span<byte> destination)
     {
         if (count == 1)
@@ -305,7 +350,7 @@ public static class MerkleTree
             return;
         }
 
-        var k = SplitPoint(count);
+        var k = (int)SplitPoint(count);
         Span<byte> left = stackalloc byte[HashSize];
         Span<byte> right = stackalloc byte[HashSize];
         SubtreeRoot(leaves, start, k, left);
@@ -313,14 +358,20 @@ public static class MerkleTree
         HashChildrenInto(left, right, destination);
     }
 
-    private static byte[] SubtreeRoot(IReadOnlyList<byte[]> leaves, int start, int count)
+    // MTH of leaves [start, start + count): complete subtrees come from the source, the rest is split as RFC 6962 does.
+    private static byte[] Range(PerfectSubtree hashes, long start, long count)
     {
-        var result = new byte[HashSize];
-        SubtreeRoot(leaves, start, count, result);
-        return result;
+        if (BitOperations.IsPow2(count) && start % count == 0)
+        {
+            var level = BitOperations.Log2((ulong)count);
+            return hashes(level, start >> level);
+        }
+
+        var k = SplitPoint(count);
+        return HashChildren(Range(hashes, start, k), Range(hashes, start + k, count - k));
     }
 
-    private static void AppendPath(IReadOnlyList<byte[]> leaves, int m, int start, int n, List<byte[]> proof)
+    private static void AppendPath(PerfectSubtree hashes, long m, long start, long n, List<byte[]> proof)
     {
         if (n == 1)
         {
@@ -330,25 +381,24 @@ public static class MerkleTree
         var k = SplitPoint(n);
         if (m < k)
         {
-            AppendPath(leaves, m, start, k, proof);
-            proof.Add(SubtreeRoot(leaves, start + k, n - k));
+            AppendPath(hashes, m, start, k, proof);
+            proof.Add(Range(hashes, start + k, n - k));
         }
         else
         {
-            AppendPath(leaves, m - k, start + k, n - k, proof);
-            proof.Add(SubtreeRoot(leaves, start, k));
+            AppendPath(hashes, m - k, start + k, n - k, proof);
+            proof.Add(Range(hashes, start, k));
         }
     }
 
-    private static void AppendSubProof(
-        IReadOnlyList<byte[]> leaves, int m, int start, int n, bool startsAtOldRoot, List<byte[]> proof)
+    private static void AppendSubProof(PerfectSubtree hashes, long m, long start, long n, bool startsAtOldRoot, List<byte[]> proof)
     {
         if (m == n)
         {
             // When this subtree is the whole old tree the verifier already holds its root.
             if (!startsAtOldRoot)
             {
-                proof.Add(SubtreeRoot(leaves, start, n));
+                proof.Add(Range(hashes, start, n));
             }
 
             return;
@@ -357,13 +407,13 @@ public static class MerkleTree
         var k = SplitPoint(n);
         if (m <= k)
         {
-            AppendSubProof(leaves, m, start, k, startsAtOldRoot, proof);
-            proof.Add(SubtreeRoot(leaves, start + k, n - k));
+            AppendSubProof(hashes, m, start, k, startsAtOldRoot, proof);
+            proof.Add(Range(hashes, start + k, n - k));
         }
         else
         {
-            AppendSubProof(leaves, m - k, start + k, n - k, startsAtOldRoot: false, proof);
-            proof.Add(SubtreeRoot(leaves, start, k));
+            AppendSubProof(hashes, m - k, start + k, n - k, startsAtOldRoot: false, proof);
+            proof.Add(Range(hashes, start, k));
         }
     }
 
