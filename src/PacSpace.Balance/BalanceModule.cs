@@ -2,7 +2,9 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
+using PacSpace.Balance.Features.Deltas;
 using PacSpace.Balance.Features.Keys;
+using PacSpace.Balance.Sequencing;
 using PacSpace.Balance.Features.Tenants;
 using PacSpace.Hosting.Web;
 
@@ -31,6 +33,10 @@ public static class BalanceModule
         services.AddHttpClient(nameof(KeyCatchUp));
 
         services.AddSingleton<KeyRateLimiter>();
+        services.AddSingleton<DeltaWriter>();
+        services.AddHostedService(sp => sp.GetRequiredService<DeltaWriter>());
+        services.AddSingleton<Sequencer>();
+        services.AddHostedService(sp => sp.GetRequiredService<Sequencer>());
         return builder;
     }
 
@@ -49,6 +55,7 @@ public static class BalanceModule
         var api = app.MapGroup("/api/v1").WithMetadata(ApiKeyRequired.Instance);
         api.MapGet("/whoami", (HttpContext http) => Envelope.Ok(http.Features.Get<ApiCaller>()!.WhoAmI))
             .WithTags("Keys").Produces<WhoAmIView>();
+        DeltaEndpoints.Map(api);
 
         app.MapPacSpaceHealth(options.EnvironmentName);
         app.MapOpenApi("/openapi/{documentName}.json");

@@ -48,6 +48,18 @@ public sealed class PlaneOptions
     [Range(typeof(TimeSpan), "00:00:00.050", "00:00:30")]
     public TimeSpan UsageFlushInterval { get; set; } = TimeSpan.FromSeconds(10);
 
+    /// <summary>How often the sequencer looks for queued deltas; each round that appends signs a head.</summary>
+    [Range(typeof(TimeSpan), "00:00:00.010", "00:00:01")]
+    public TimeSpan SequencerInterval { get; set; } = TimeSpan.FromMilliseconds(250);
+
+    /// <summary>Most deltas appended to one log in one transaction.</summary>
+    [Range(1, 100_000)]
+    public int SequencerBatch { get; set; } = 5000;
+
+    /// <summary>How long a replica owns a log's sequencing after its last round; another replica takes over after that.</summary>
+    [Range(typeof(TimeSpan), "00:00:01", "00:10:00")]
+    public TimeSpan SequencerLease { get; set; } = TimeSpan.FromSeconds(10);
+
     /// <summary>Per-key token buckets by plan tier; <c>default</c> covers tiers not listed.</summary>
     public Dictionary<string, RateLimit> RateLimits { get; set; } = new(StringComparer.OrdinalIgnoreCase)
     {

@@ -49,6 +49,27 @@ public static class Tiles
         };
     }
 
+    /// <summary>The tile a node is stored in, or <see langword="null"/> when its level is recomputed instead of stored.</summary>
+    public static (int TileLevel, long TileIndex)? TileOf(TreeNode node) =>
+        node.Level % Height == 0 ? (node.Level / Height, node.Index / Width) : null;
+
+    /// <summary>The tile grown by one node; the node must come right after the tile's last hash.</summary>
+    /// <exception cref="InvalidOperationException">The node does not extend the tile (a gap or a rewrite).</exception>
+    public static byte[] Extend(byte[]? tile, TreeNode node)
+    {
+        tile ??= [];
+        var offset = (int)(node.Index % Width) * MerkleTree.HashSize;
+        if (tile.Length != offset)
+        {
+            throw new InvalidOperationException($"The tile holds {tile.Length / MerkleTree.HashSize} hashes; node {node.Index} of level {node.Level} does not extend it.");
+        }
+
+        var grown = new byte[offset + MerkleTree.HashSize];
+        tile.CopyTo(grown, 0);
+        node.Hash.CopyTo(grown, offset);
+        return grown;
+    }
+
     // Root of a complete run of 2^k hashes laid end to end.
     private static byte[] Fold(ReadOnlySpan<byte> hashes)
     {
@@ -166,23 +187,10 @@ public sealed class MemoryTileStore : ITileStore
     {
         foreach (var node in nodes)
         {
-            if (node.Level % Tiles.Height != 0)
+            if (Tiles.TileOf(node) is { } key)
             {
-                continue;
+                _tiles[key] = Tiles.Extend(_tiles.GetValueOrDefault(key), node);
             }
-
-            var key = (node.Level / Tiles.Height, node.Index / Tiles.Width);
-            var offset = (int)(node.Index % Tiles.Width) * MerkleTree.HashSize;
-            var tile = _tiles.GetValueOrDefault(key) ?? [];
-            if (tile.Length != offset)
-            {
-                throw new InvalidOperationException($"Tile {key.Item1}/{key.Item2} has {tile.Length / MerkleTree.HashSize} hashes; node {node.Index} does not extend it.");
-            }
-
-            var grown = new byte[offset + MerkleTree.HashSize];
-            tile.CopyTo(grown, 0);
-            node.Hash.CopyTo(grown, offset);
-            _tiles[key] = grown;
         }
     }
 }

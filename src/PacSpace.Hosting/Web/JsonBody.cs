@@ -78,7 +78,7 @@ public static class JsonBody
 }
 
 /// <summary>Typed access to the fields of a JSON object body that collects every problem it meets.</summary>
-public sealed class FieldReader(JsonElement root)
+public sealed class FieldReader(JsonElement root, string prefix = "")
 {
     private readonly List<ErrorDetail> _errors = [];
 
@@ -86,7 +86,11 @@ public sealed class FieldReader(JsonElement root)
 
     public bool Has(string name) => root.TryGetProperty(name, out var v) && v.ValueKind != JsonValueKind.Null;
 
-    public string? String(string name, bool required, int minLength = 0, int maxLength = 1000)
+    /// <summary>The raw value of a field that is present and not null (objects, arrays), for callers with their own rules.</summary>
+    public JsonElement? Raw(string name) => root.TryGetProperty(name, out var v) && v.ValueKind != JsonValueKind.Null ? v : null;
+
+    /// <summary>Reads a string; <paramref name="trim"/> is off where the exact text matters (it is hashed).</summary>
+    public string? String(string name, bool required, int minLength = 0, int maxLength = 1000, bool trim = true)
     {
         if (!root.TryGetProperty(name, out var value) || value.ValueKind == JsonValueKind.Null)
         {
@@ -104,7 +108,7 @@ public sealed class FieldReader(JsonElement root)
             return null;
         }
 
-        var text = value.GetString()!.Trim();
+        var text = trim ? value.GetString()!.Trim() : value.GetString()!;
         if (text.Length < minLength || text.Length > maxLength)
         {
             Add(name, minLength > 0 && text.Length < minLength
@@ -213,7 +217,10 @@ public sealed class FieldReader(JsonElement root)
         return number;
     }
 
-    public void Add(string field, string issue) => _errors.Add(new ErrorDetail(field, issue));
+    /// <summary>Records a problem; field names carry the reader's prefix (<c>deltas[3].</c> for a batch item).</summary>
+    public void Add(string field, string issue) => _errors.Add(new ErrorDetail(prefix + field, issue));
+
+    public IReadOnlyList<ErrorDetail> Errors => _errors;
 
     public bool HasErrors => _errors.Count > 0;
 
