@@ -158,13 +158,15 @@ internal sealed partial class Sequencer(Database db, IOptions<PlaneOptions> opti
         return queued.Count;
     }
 
-    private static async Task<Dictionary<string, CustomerRow>> LoadCustomersAsync(DbConnection connection, DbTransaction tx, string tenantId, List<string> ids, CancellationToken ct)
+    private async Task<Dictionary<string, CustomerRow>> LoadCustomersAsync(DbConnection connection, DbTransaction tx, string tenantId, List<string> ids, CancellationToken ct)
     {
+        // Dapper expands a list for SQLite and passes an array to PostgreSQL, which needs ANY rather than IN.
+        var match = db.Provider == DbProvider.Postgres ? "= ANY(@chunk)" : "IN @chunk";
         var rows = new Dictionary<string, CustomerRow>(StringComparer.Ordinal);
         foreach (var chunk in ids.Chunk(500))
         {
             var found = await connection.QueryAsync<CustomerRow>(new CommandDefinition(
-                "SELECT customer_id, last_seq, last_index, balance, first_at, last_at FROM log_customers WHERE tenant_id = @tenantId AND customer_id IN @chunk",
+                $"SELECT customer_id, last_seq, last_index, balance, first_at, last_at FROM log_customers WHERE tenant_id = @tenantId AND customer_id {match}",
                 new { tenantId, chunk }, tx, cancellationToken: ct));
             foreach (var row in found)
             {

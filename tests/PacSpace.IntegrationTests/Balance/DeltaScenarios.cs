@@ -1,0 +1,272 @@
+using System.Net;
+using System.Text.Json;
+using Dapper;
+using PacSpace.Cli;
+using PacSpace.IntegrationTests.Dashboard;
+using PacSpace.IntegrationTests.Infrastructure;
+using PacSpace.Ledger;
+
+namespace PacSpace.IntegrationTests.Balance;
+
+/// <summary>Ingest, idempotency and sequencing on a running plane, through real HTTP, on SQLite and PostgreSQL.</summary>
+public abstract class DeltaScenarios(Store store, PostgresServer? postgres) : StoreTests(store, postgres)
+{
+    [Fact]
+    public async Task Emit_ThreeDeltas_QueuedThenVerifiedWithChainAndSignedHead()
+    {
+        var session = await Api.ReadyTenantAsync();
+        var key = (await Api.CreateKeyAsync(session)).FullKey;
+
+        var first = await Stack.EmitAsync(Role.Sandbox, key, """{"customerId": "cust/1", "delta": -42.0, "reason": "API calls", "referenceId": "inv-1", "metadata": {"region": "eu"}}""");
+        Assert.Equal(HttpStatusCode.Created, first.Status);
+        Assert.True(first.Body.GetProperty("success").GetBoolean());
+        var data = first.Data;
+        Assert.Equal("QUEUED", data.GetProperty("status").GetString());
+        Assert.Equal(-42, data.GetProperty("delta").GetInt64());
+        Assert.Equal("cust/1", data.GetProperty("customerId").GetString());
+        Assert.StartsWith("rec_", data.GetProperty("recordId").GetString(), StringComparison.Ordinal);
+        Assert.StartsWith("rcp_", data.GetProperty("receiptId").GetString(), StringComparison.Ordinal);
+
+        // The content hash is what a client computes on its own before sending.
+        var expected = new DeltaContent(session.TenantId, "sandbox", "cust/1", -42, "API calls", "inv-1",
+            JsonDocument.Parse("""{"region":"eu"}""").RootElement).ContentHash();
+        Assert.Equal(Hex.Encode(expected), data.GetProperty("contentHash").GetString());
+
+        var second = await Stack.EmitAsync(Role.Sandbox, key, """{"customerId": "cust/1", "delta": 100, "reason": "top-up"}""");
+        var third = await Stack.EmitAsync(Role.Sandbox, key, """{"customerId": "cust/1", "delta": -8, "reason": "API calls"}""");
+        var ids = new[] { first, second, third }.Select(a => a.Data.GetProperty("recordId").GetString()!).ToList();
+
+        var statuses = new List<JsonElement>();
+        foreach (var id in ids)
+        {
+            statuses.Add((await Stack.VerifiedAsync(Role.Sandbox, key, id)).Data);
+        }
+
+        Assert.Equal([1L, 2L, 3L], statuses.Select(s => s.GetProperty("sequenceNumber").GetInt64()));
+        Assert.Equal([-42L, 58L, 50L], statuses.Select(s => s.GetProperty("proof").GetProperty("balanceAfter").GetInt64()));
+        var indexes = statuses.Select(s => s.GetProperty("proof").GetProperty("logIndex").GetInt64()).ToList();
+        Assert.Equal(JsonValueKind.Null, statuses[0].GetProperty("proof").GetProperty("prevCustomerIndex").ValueKind);
+        Assert.Equal(indexes[0], statuses[1].GetProperty("proof").GetProperty("prevCustomerIndex").GetInt64());
+        Assert.Equal(indexes[1], statuses[2].GetProperty("proof").GetProperty("prevCustomerIndex").GetInt64());
+
+        // The signed head commits to exactly these entries, rebuilt here from the stored fields.
+        await using var plane = await Stack.PlaneDb(Role.Sandbox).OpenAsync(default);
+        var rows = (await plane.QueryAsync<(long recorded_at, long customer_seq, long? prev_index, long balance_after, string content_hash)>(
+            "SELECT recorded_at, customer_seq, prev_index, balance_after, content_hash FROM deltas WHERE tenant_id = @t ORDER BY log_index",
+            new { t = session.TenantId })).ToList();
+        var leaves = rows.Select(r => new LeafEntry(r.recorded_at, r.customer_seq, r.prev_index, r.balance_after, Convert.FromHexString(r.content_hash)).LeafHash()).ToList();
+        var ledger = await plane.QuerySingleAsync<(long tree_size, string root_hash, string checkpoint, string public_key, string key_name)>(
+            "SELECT tree_size, root_hash, checkpoint, public_key, key_name FROM tenant_ledgers WHERE tenant_id = @t", new { t = session.TenantId });
+        Assert.Equal(3, ledger.tree_size);
+        Assert.Equal(Hex.Encode(MerkleTree.Root(leaves)), ledger.root_hash);
+        Assert.True(SignedNote.Verify(ledger.checkpoint, ledger.key_name, Convert.FromBase64String(ledger.public_key), out var body));
+        Assert.True(Checkpoint.TryParse(body, out var head));
+        Assert.Equal(3, head!.Size);
+        Assert.Equal(MerkleTree.Root(leaves), head.RootHash);
+    }
+
+    [Fact]
+    public async Task Emit_SameIdempotencyKey_ReplaysSameBodyAndRefusesOtherBody()
+    {
+        var session = await Api.ReadyTenantAsync();
+        var key = (await Api.CreateKeyAsync(session)).FullKey;
+        const string body = """{"customerId": "c", "delta": -5.0, "reason": "usage"}""";
+
+        var first = await Stack.EmitAsync(Role.Sandbox, key, body, "retry-1");
+        var again = await Stack.EmitAsync(Role.Sandbox, key, body, "retry-1");
+        var other = await Stack.EmitAsync(Role.Sandbox, key, """{"customerId": "c", "delta": -6, "reason": "usage"}""", "retry-1");
+
+        Assert.Equal(HttpStatusCode.Created, again.Status);
+        Assert.Equal(first.Raw, again.Raw);
+        Assert.Equal(HttpStatusCode.Conflict, other.Status);
+        Assert.Equal("IDEMPOTENCY_KEY_REUSED", other.Code);
+        Assert.Equal(1, await CountAsync(session.TenantId));
+    }
+
+    [Fact]
+    public async Task Emit_SameReferenceId_ReplaysOrRefuses()
+    {
+        var session = await Api.ReadyTenantAsync();
+        var key = (await Api.CreateKeyAsync(session)).FullKey;
+
+        var first = await Stack.EmitAsync(Role.Sandbox, key, """{"customerId": "c", "delta": 3, "reason": "r", "referenceId": "inv-9"}""");
+        var again = await Stack.EmitAsync(Role.Sandbox, key, """{"customerId":"c","delta":3,"reason":"r","referenceId":"inv-9"}""");
+        var other = await Stack.EmitAsync(Role.Sandbox, key, """{"customerId": "c", "delta": 4, "reason": "r", "referenceId": "inv-9"}""");
+
+        Assert.Equal(first.Data.GetProperty("recordId").GetString(), again.Data.GetProperty("recordId").GetString());
+        Assert.Equal(HttpStatusCode.Conflict, other.Status);
+        Assert.Equal(["referenceId"], other.DetailFields);
+        Assert.Equal(1, await CountAsync(session.TenantId));
+    }
+
+    [Theory]
+    [InlineData("""{"customerId": "c", "delta": 1.5, "reason": "r"}""", "delta")]
+    [InlineData("""{"customerId": "c", "delta": 0, "reason": "r"}""", "delta")]
+    [InlineData("""{"customerId": "c", "delta": 1000000001, "reason": "r"}""", "delta")]
+    [InlineData("""{"customerId": "c", "delta": "5", "reason": "r"}""", "delta")]
+    [InlineData("""{"delta": 5, "reason": "r"}""", "customerId")]
+    [InlineData("""{"customerId": 7, "delta": 5, "reason": "r"}""", "customerId")]
+    [InlineData("""{"customerId": "c", "delta": 5}""", "reason")]
+    [InlineData("""{"customerId": "c", "delta": 5, "reason": "r", "metadata": {"n": 1}}""", "metadata")]
+    [InlineData("""{"customerId": "c", "delta": 5, "reason": "r", "metadata": ["a"]}""", "metadata")]
+    [InlineData("""{"customerId": "c", "delta": 5, "reason": "r", "adjusts": {"invoice": "x"}}""", "adjusts")]
+    [InlineData("""{"customerId": "c", "delta": 5, "reason": "r", "referenceId": ""}""", "referenceId")]
+    [InlineData("""{"customerId": "c", "delta": 5,""", "body")]
+    [InlineData("""[{"customerId": "c", "delta": 5, "reason": "r"}]""", "body")]
+    public async Task Emit_BadBody_400NamingFieldAndNothingWritten(string body, string field)
+    {
+        var session = await Api.ReadyTenantAsync();
+        var key = (await Api.CreateKeyAsync(session)).FullKey;
+
+        var answer = await Stack.EmitAsync(Role.Sandbox, key, body);
+
+        Assert.Equal(HttpStatusCode.BadRequest, answer.Status);
+        Assert.Equal("VALIDATION_ERROR", answer.Code);
+        Assert.Contains(field, answer.DetailFields);
+        Assert.Equal(0, await CountAsync(session.TenantId));
+    }
+
+    [Fact]
+    public async Task Emit_OversizedTextAndMetadataOrNotJson_RefusedAndNothingWritten()
+    {
+        var session = await Api.ReadyTenantAsync();
+        var key = (await Api.CreateKeyAsync(session)).FullKey;
+
+        var longReason = await Stack.EmitAsync(Role.Sandbox, key, $$"""{"customerId": "c", "delta": 5, "reason": "{{new string('r', 501)}}"}""");
+        var bigMetadata = await Stack.EmitAsync(Role.Sandbox, key, $$$"""{"customerId": "c", "delta": 5, "reason": "r", "metadata": {"k": "{{{new string('x', 4100)}}}"}}""");
+        var text = await Stack.SendAsync(Role.Sandbox, HttpMethod.Post, "/api/v1/balance/delta", key, "customerId=c", contentType: "text/plain");
+        var badKey = await Stack.EmitAsync(Role.Sandbox, key, """{"customerId": "c", "delta": 5, "reason": "r"}""", new string('k', 300));
+
+        Assert.Equal(["reason"], longReason.DetailFields);
+        Assert.Equal(["metadata"], bigMetadata.DetailFields);
+        Assert.Equal(HttpStatusCode.UnsupportedMediaType, text.Status);
+        Assert.Equal(["Idempotency-Key"], badKey.DetailFields);
+        Assert.Equal(0, await CountAsync(session.TenantId));
+    }
+
+    [Fact]
+    public async Task Batch_MixedItems_IntegerTotalsPerItemResultsAndRetryReplays()
+    {
+        var session = await Api.ReadyTenantAsync();
+        var key = (await Api.CreateKeyAsync(session)).FullKey;
+        const string body = """{"deltas": [{"customerId": "a", "delta": 5.0, "reason": "x", "referenceId": "sum_1"}, {"customerId": "a", "delta": 0, "reason": "y"}, {"customerId": "b", "delta": -2, "reason": "z"}]}""";
+        var headers = new Dictionary<string, string> { ["Idempotency-Key"] = "batch-1" };
+
+        var first = await Stack.SendAsync(Role.Sandbox, HttpMethod.Post, "/api/v1/balance/delta/batch", key, body, headers);
+        var retry = await Stack.SendAsync(Role.Sandbox, HttpMethod.Post, "/api/v1/balance/delta/batch", key, body, headers);
+
+        Assert.Equal(HttpStatusCode.Created, first.Status);
+        Assert.Equal(2, first.Data.GetProperty("totalQueued").GetInt32());
+        Assert.Equal(1, first.Data.GetProperty("totalFailed").GetInt32());
+        var results = first.Data.GetProperty("results").EnumerateArray().ToList();
+        Assert.Equal([0, 1, 2], results.Select(r => r.GetProperty("index").GetInt32()));
+        Assert.Equal(["QUEUED", "FAILED", "QUEUED"], results.Select(r => r.GetProperty("status").GetString()));
+        Assert.Equal("deltas[1].delta", results[1].GetProperty("error").GetProperty("details")[0].GetProperty("field").GetString());
+        Assert.All(results, r => Assert.False(r.GetProperty("idempotent").GetBoolean()));
+
+        var replayed = retry.Data.GetProperty("results").EnumerateArray().ToList();
+        Assert.True(replayed[0].GetProperty("idempotent").GetBoolean());
+        Assert.Equal(results[0].GetProperty("recordId").GetString(), replayed[0].GetProperty("recordId").GetString());
+        Assert.Equal(2, await CountAsync(session.TenantId));
+
+        var tooMany = await Stack.SendAsync(Role.Sandbox, HttpMethod.Post, "/api/v1/balance/delta/batch", key,
+            JsonSerializer.Serialize(new { deltas = Enumerable.Range(0, 101).Select(i => new { customerId = "c", delta = 1, reason = "r" }) }));
+        Assert.Equal(["deltas"], tooMany.DetailFields);
+        Assert.Equal(2, await CountAsync(session.TenantId));
+    }
+
+    [Fact]
+    public async Task Emit_FreePlanAfter100_402ButReplaysStillAnswer()
+    {
+        var session = await Api.ReadyTenantAsync();
+        var key = (await Api.CreateKeyAsync(session)).FullKey;
+        for (var b = 0; b < 2; b++)
+        {
+            var batch = JsonSerializer.Serialize(new { deltas = Enumerable.Range(0, 50).Select(i => new { customerId = "c", delta = 1, reason = "r", referenceId = $"ref-{b}-{i}" }) });
+            Assert.Equal(50, (await Stack.SendAsync(Role.Sandbox, HttpMethod.Post, "/api/v1/balance/delta/batch", key, batch)).Data.GetProperty("totalQueued").GetInt32());
+        }
+
+        var over = await Stack.EmitAsync(Role.Sandbox, key, """{"customerId": "c", "delta": 1, "reason": "r"}""");
+        var replay = await Stack.EmitAsync(Role.Sandbox, key, """{"customerId": "c", "delta": 1, "reason": "r", "referenceId": "ref-0-0"}""");
+
+        Assert.Equal(HttpStatusCode.PaymentRequired, over.Status);
+        Assert.Equal("PLAN_LIMIT_REACHED", over.Code);
+        Assert.Equal(HttpStatusCode.Created, replay.Status);
+        Assert.Equal(100, await CountAsync(session.TenantId));
+    }
+
+    [Fact]
+    public async Task Status_OtherTenantsOrUnknownRecord_404()
+    {
+        var a = await Api.ReadyTenantAsync();
+        var b = await Api.ReadyTenantAsync();
+        var keyA = (await Api.CreateKeyAsync(a)).FullKey;
+        var keyB = (await Api.CreateKeyAsync(b)).FullKey;
+        var recordId = (await Stack.EmitAsync(Role.Sandbox, keyA, """{"customerId": "c", "delta": 1, "reason": "r"}""")).Data.GetProperty("recordId").GetString()!;
+
+        Assert.Equal(HttpStatusCode.OK, (await Stack.DeltaStatusAsync(Role.Sandbox, keyA, recordId)).Status);
+        var other = await Stack.DeltaStatusAsync(Role.Sandbox, keyB, recordId);
+        Assert.Equal(HttpStatusCode.NotFound, other.Status);
+        Assert.Equal("NOT_FOUND", other.Code);
+        Assert.Equal(HttpStatusCode.NotFound, (await Stack.DeltaStatusAsync(Role.Sandbox, keyA, "rec_nope")).Status);
+    }
+
+    [Fact]
+    public async Task Emit_LiveKeyOnProduction_EachPlaneHoldsOnlyItsOwnRows()
+    {
+        var session = await Api.ReadyTenantAsync();
+        await Api.ActivateProductionAsync(session);
+        var test = (await Api.CreateKeyAsync(session)).FullKey;
+        var live = (await Api.CreateKeyAsync(session, "live")).FullKey;
+
+        var sandboxId = (await Stack.EmitAsync(Role.Sandbox, test, """{"customerId": "c", "delta": 1, "reason": "test"}""")).Data.GetProperty("recordId").GetString()!;
+        var productionId = (await Stack.EmitAsync(Role.Production, live, """{"customerId": "c", "delta": 2, "reason": "live"}""")).Data.GetProperty("recordId").GetString()!;
+        var wrongPlane = await Stack.EmitAsync(Role.Production, test, """{"customerId": "c", "delta": 3, "reason": "test"}""");
+
+        Assert.Equal("API_KEY_ENVIRONMENT_HOST_MISMATCH", wrongPlane.Code);
+        await Stack.VerifiedAsync(Role.Sandbox, test, sandboxId);
+        await Stack.VerifiedAsync(Role.Production, live, productionId);
+        Assert.Equal([sandboxId], await RecordIdsAsync(Role.Sandbox));
+        Assert.Equal([productionId], await RecordIdsAsync(Role.Production));
+    }
+
+    [Fact]
+    public async Task Emit_90Concurrent_AllDurableAndLogHasNoGaps()
+    {
+        var session = await Api.ReadyTenantAsync();
+        var key = (await Api.CreateKeyAsync(session)).FullKey;
+        // 90: inside the free plan's burst (100 requests) and lifetime cap (100 deltas).
+        var answers = await Task.WhenAll(Enumerable.Range(0, 90).Select(i =>
+            Stack.EmitAsync(Role.Sandbox, key, $$"""{"customerId": "c{{i % 7}}", "delta": {{i + 1}}, "reason": "r"}""")));
+
+        Assert.All(answers, a => Assert.Equal(HttpStatusCode.Created, a.Status));
+        await KeyTestKit.EventuallyAsync(() => CountAsync(session.TenantId, "VERIFIED"), n => n == 90, TimeSpan.FromSeconds(20), "90 verified");
+        await using var plane = await Stack.PlaneDb(Role.Sandbox).OpenAsync(default);
+        var indexes = (await plane.QueryAsync<long>("SELECT log_index FROM deltas WHERE tenant_id = @t ORDER BY log_index", new { t = session.TenantId })).ToList();
+        Assert.Equal(Enumerable.Range(0, 90).Select(i => (long)i), indexes);
+        var balances = (await plane.QueryAsync<(string customer_id, long balance)>("SELECT customer_id, balance FROM log_customers WHERE tenant_id = @t", new { t = session.TenantId }))
+            .ToDictionary(r => r.customer_id, r => r.balance);
+        for (var c = 0; c < 7; c++)
+        {
+            Assert.Equal(Enumerable.Range(0, 90).Where(i => i % 7 == c).Sum(i => (long)i + 1), balances[$"c{c}"]);
+        }
+    }
+
+    private async Task<long> CountAsync(string tenantId, string? status = null)
+    {
+        await using var plane = await Stack.PlaneDb(Role.Sandbox).OpenAsync(default);
+        return await plane.ExecuteScalarAsync<long>(
+            "SELECT COUNT(*) FROM deltas WHERE tenant_id = @tenantId AND (@status IS NULL OR status = @status)", new { tenantId, status });
+    }
+
+    private async Task<List<string>> RecordIdsAsync(Role role)
+    {
+        await using var plane = await Stack.PlaneDb(role).OpenAsync(default);
+        return (await plane.QueryAsync<string>("SELECT record_id FROM deltas")).ToList();
+    }
+}
+
+public sealed class DeltaScenariosOnSqlite() : DeltaScenarios(Store.Sqlite, null);
+
+[Collection(PostgresCollection.Name)]
+public sealed class DeltaScenariosOnPostgres(PostgresServer postgres) : DeltaScenarios(Store.Postgres, postgres);
