@@ -4,6 +4,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using PacSpace.Balance.Features.Deltas;
 using PacSpace.Balance.Features.Keys;
+using PacSpace.Balance.Features.Verify;
 using PacSpace.Balance.Sequencing;
 using PacSpace.Balance.Features.Tenants;
 using PacSpace.Hosting.Web;
@@ -56,6 +57,7 @@ public static class BalanceModule
         api.MapGet("/whoami", (HttpContext http) => Envelope.Ok(http.Features.Get<ApiCaller>()!.WhoAmI))
             .WithTags("Keys").Produces<WhoAmIView>();
         DeltaEndpoints.Map(api);
+        VerifyEndpoints.Map(app);
 
         app.MapPacSpaceHealth(options.EnvironmentName);
         app.MapOpenApi("/openapi/{documentName}.json");

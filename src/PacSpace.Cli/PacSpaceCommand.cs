@@ -13,6 +13,7 @@ public static class PacSpaceCommand
         root.Subcommands.Add(MigrateCommand.Create());
         root.Subcommands.Add(OperatorCommands.CreateAccess());
         root.Subcommands.Add(OperatorCommands.CreateTenants());
+        root.Subcommands.Add(VerifyCommand.Create());
         return root;
     }
 }

@@ -252,6 +252,51 @@ public abstract class DeltaScenarios(Store store, PostgresServer? postgres) : St
         }
     }
 
+    [Fact]
+    public async Task VerifyReceipt_PublicRouteThenCliOffline_PassesAndFailsOnOneChangedByte()
+    {
+        var session = await Api.ReadyTenantAsync();
+        var key = (await Api.CreateKeyAsync(session)).FullKey;
+        for (var i = 0; i < 5; i++)
+        {
+            await Stack.EmitAsync(Role.Sandbox, key, $$"""{"customerId": "other", "delta": {{i + 1}}, "reason": "filler"}""");
+        }
+
+        var emitted = await Stack.EmitAsync(Role.Sandbox, key, """{"customerId": "cust_1", "delta": -42, "reason": "API calls", "metadata": {"invoice": "2026-11"}}""");
+        var status = await Stack.VerifiedAsync(Role.Sandbox, key, emitted.Data.GetProperty("recordId").GetString()!);
+        var receiptId = emitted.Data.GetProperty("receiptId").GetString()!;
+
+        var receipt = await Stack.SendAsync(Role.Sandbox, HttpMethod.Get, "/api/v1/verify/receipt/" + receiptId, key: null);
+        Assert.Equal(HttpStatusCode.OK, receipt.Status);
+        Assert.True(receipt.Data.GetProperty("verified").GetBoolean());
+        Assert.DoesNotContain("API calls", receipt.Raw, StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.NotFound, (await Stack.SendAsync(Role.Sandbox, HttpMethod.Get, "/api/v1/verify/receipt/rcp_01k00000000000000000000000", key: null)).Status);
+
+        var folder = Directory.CreateTempSubdirectory("pacspace-verify-");
+        var deltaFile = Path.Combine(folder.FullName, "delta.json");
+        var receiptFile = Path.Combine(folder.FullName, "receipt.json");
+        await File.WriteAllTextAsync(deltaFile, status.Data.GetProperty("content").GetRawText());
+        await File.WriteAllTextAsync(receiptFile, receipt.Raw);
+        var publicKey = receipt.Data.GetProperty("publicKey").GetString()!;
+
+        var ok = await CliRunner.RunAsync("verify", "--delta", deltaFile, "--receipt", receiptFile, "--public-key", publicKey);
+        Assert.True(ok.Code == 0, ok.Output);
+        Assert.True(ok.Output.Contains("1. content hash: ok", StringComparison.Ordinal), ok.Output);
+        Assert.True(ok.Output.Contains("5. inclusion proof: ok", StringComparison.Ordinal), ok.Output);
+
+        await File.WriteAllTextAsync(deltaFile, status.Data.GetProperty("content").GetRawText().Replace("-42", "-43", StringComparison.Ordinal));
+        var tampered = await CliRunner.RunAsync("verify", "--delta", deltaFile, "--receipt", receiptFile, "--public-key", publicKey);
+        Assert.Equal(1, tampered.Code);
+        Assert.Contains("entry: FAILED", tampered.Output, StringComparison.Ordinal);
+
+        // The other plane's key (or any other) does not vouch for this log.
+        using var other = LogSigningKey.Generate();
+        await File.WriteAllTextAsync(deltaFile, status.Data.GetProperty("content").GetRawText());
+        var wrongKey = await CliRunner.RunAsync("verify", "--delta", deltaFile, "--receipt", receiptFile, "--public-key", Convert.ToBase64String(other.PublicKey));
+        Assert.Equal(1, wrongKey.Code);
+        folder.Delete(recursive: true);
+    }
+
     private async Task<long> CountAsync(string tenantId, string? status = null)
     {
         await using var plane = await Stack.PlaneDb(Role.Sandbox).OpenAsync(default);

@@ -64,15 +64,26 @@ public sealed class TestStack : IAsyncDisposable
         options.Overrides["Logging:LogLevel:PacSpace.Dashboard.Provisioning"] = "Error";
         options.Overrides["Auth:LoginRequestsPerMinutePerIp"] = "10000";
         configure?.Invoke(options);
-        var local = LocalStack.Create(options);
-        await local.MigrateAsync([Role.Dashboard, Role.Sandbox, Role.Production], CancellationToken.None);
-        var stack = new TestStack(local, dataDir);
-        foreach (var role in roles ?? [Role.Sandbox, Role.Production, Role.Dashboard])
+        for (var attempt = 1; ; attempt++)
         {
-            await local.StartAsync(role, CancellationToken.None);
-        }
+            var local = LocalStack.Create(options);
+            try
+            {
+                await local.MigrateAsync([Role.Dashboard, Role.Sandbox, Role.Production], CancellationToken.None);
+                var stack = new TestStack(local, dataDir);
+                foreach (var role in roles ?? [Role.Sandbox, Role.Production, Role.Dashboard])
+                {
+                    await local.StartAsync(role, CancellationToken.None);
+                }
 
-        return stack;
+                return stack;
+            }
+            catch (IOException ex) when (attempt < 3 && ex.Message.Contains("address already in use", StringComparison.OrdinalIgnoreCase))
+            {
+                // A free port picked for the stack was taken (often by an outgoing connection) before the host bound it: new ports.
+                await local.DisposeAsync();
+            }
+        }
     }
 
     public Task StartAsync(Role role) => Local.StartAsync(role, CancellationToken.None);

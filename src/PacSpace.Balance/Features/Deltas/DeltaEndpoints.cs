@@ -40,7 +40,8 @@ internal static class DeltaEndpoints
         long? SequenceNumber,
         string ReceiptId,
         DateTimeOffset? VerifiedAt,
-        ProofView? Proof);
+        ProofView? Proof,
+        JsonElement Content);
 
     public sealed record ProofView(long LogIndex, long TreeSize, long CustomerSeq, long? PrevCustomerIndex, long BalanceAfter, DateTimeOffset RecordedAt, string VerifyUrl);
 
@@ -136,7 +137,7 @@ internal static class DeltaEndpoints
         await using var connection = await db.OpenAsync(ct);
         var row = Ids.IsValid(recordId, "rec")
             ? await connection.QuerySingleOrDefaultAsync<DeltaRow>(new CommandDefinition(
-                $"SELECT {DeltaRow.Columns} FROM deltas WHERE record_id = @recordId AND tenant_id = @tenantId",
+                $"SELECT {DeltaRow.Columns}, canonical FROM deltas WHERE record_id = @recordId AND tenant_id = @tenantId",
                 new { recordId, tenantId = caller.TenantId }, cancellationToken: ct))
             : null;
         if (row is null)
@@ -149,7 +150,7 @@ internal static class DeltaEndpoints
                 DateTimeOffset.FromUnixTimeMilliseconds(row.recorded_at!.Value), $"/api/v1/verify/receipt/{row.receipt_id}")
             : null;
         return Envelope.Ok(new StatusView(row.record_id, row.status, row.customer_id, row.amount, row.content_hash, row.customer_seq, row.receipt_id,
-            row.verified_at is long v ? DateTimeOffset.FromUnixTimeMilliseconds(v) : null, proof));
+            row.verified_at is long v ? DateTimeOffset.FromUnixTimeMilliseconds(v) : null, proof, JsonDocument.Parse(row.canonical!).RootElement.Clone()));
     }
 
     private static Result<string?> ReadIdempotencyKey(HttpRequest request)

@@ -56,6 +56,9 @@ internal sealed class DeltaRow
     public long? verified_at { get; set; }
 
     public long? head_size { get; set; }
+
+    /// <summary>The canonical delta (RFC 8785 text); read only where it is shown.</summary>
+    public string? canonical { get; set; }
 }
 
 /// <summary>How a write ended for one request.</summary>
