@@ -12,7 +12,7 @@ internal static class VerifyCommand
 {
     public static Command Create()
     {
-        var delta = new Option<FileInfo>("--delta") { Description = "The delta as JSON: {v, tenant, env, customerId, amount, reason, referenceId, metadata}.", Required = true };
+        var delta = new Option<FileInfo>("--delta") { Description = "The delta as JSON {v, tenant, env, customerId, amount, reason, referenceId, metadata}, or the saved answer of GET /api/v1/balance/delta/{recordId}.", Required = true };
         var receipt = new Option<FileInfo>("--receipt") { Description = "The receipt saved from GET /api/v1/verify/receipt/{receiptId} (enveloped or not).", Required = true };
         var key = new Option<string>("--public-key") { Description = "The log's public key: base64 of the 32-byte Ed25519 key, or its verifier key (origin+hash+base64).", Required = true };
         var command = new Command("verify", "Verify a delta and its receipt offline against the log's public key.") { delta, receipt, key };
@@ -32,7 +32,7 @@ internal static class VerifyCommand
             byte[] publicKey;
             try
             {
-                deltaJson = File.ReadAllBytes(parse.GetValue(delta)!.FullName);
+                deltaJson = Unwrap(File.ReadAllBytes(parse.GetValue(delta)!.FullName));
                 parsed = Receipt.Parse(File.ReadAllBytes(parse.GetValue(receipt)!.FullName));
                 publicKey = ReadKey(parse.GetValue(key)!);
             }
@@ -56,6 +56,28 @@ internal static class VerifyCommand
             return passed ? 0 : 1;
         });
         return command;
+    }
+
+    /// <summary>Accepts the delta itself, or the saved answer of <c>GET /api/v1/balance/delta/{id}</c> (its <c>content</c>).</summary>
+    private static byte[] Unwrap(byte[] json)
+    {
+        try
+        {
+            using var document = System.Text.Json.JsonDocument.Parse(json);
+            var root = document.RootElement;
+            if (root.ValueKind == System.Text.Json.JsonValueKind.Object && root.TryGetProperty("data", out var data))
+            {
+                root = data;
+            }
+
+            return root.ValueKind == System.Text.Json.JsonValueKind.Object && root.TryGetProperty("content", out var content)
+                ? System.Text.Encoding.UTF8.GetBytes(content.GetRawText())
+                : json;
+        }
+        catch (System.Text.Json.JsonException ex)
+        {
+            throw new FormatException("The delta file is not JSON: " + ex.Message, ex);
+        }
     }
 
     private static byte[] ReadKey(string text)

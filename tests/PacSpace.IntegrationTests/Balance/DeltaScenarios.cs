@@ -275,7 +275,8 @@ public abstract class DeltaScenarios(Store store, PostgresServer? postgres) : St
         var folder = Directory.CreateTempSubdirectory("pacspace-verify-");
         var deltaFile = Path.Combine(folder.FullName, "delta.json");
         var receiptFile = Path.Combine(folder.FullName, "receipt.json");
-        await File.WriteAllTextAsync(deltaFile, status.Data.GetProperty("content").GetRawText());
+        // The saved status answer works as the delta file (its content is used).
+        await File.WriteAllTextAsync(deltaFile, status.Raw);
         await File.WriteAllTextAsync(receiptFile, receipt.Raw);
         var publicKey = receipt.Data.GetProperty("publicKey").GetString()!;
 
