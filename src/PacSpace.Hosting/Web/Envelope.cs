@@ -47,7 +47,7 @@ public static class Envelope
             }
 
             // Straight into the response pipe: no intermediate stream or buffer.
-            await using var writer = new Utf8JsonWriter(response.BodyWriter);
+            await using var writer = new Utf8JsonWriter(response.BodyWriter, new JsonWriterOptions { Encoder = JsonDefaults.Options.Encoder });
             writer.WriteStartObject();
             if (style.IncludeStatusCode)
             {
