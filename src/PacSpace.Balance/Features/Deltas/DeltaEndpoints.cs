@@ -55,26 +55,20 @@ internal static class DeltaEndpoints
 
     private static async Task<IResult> EmitAsync(HttpContext http, DeltaWriter writer, CancellationToken ct)
     {
-        var caller = http.Features.Get<ApiCaller>()!;
-        var key = ReadIdempotencyKey(http.Request);
-        if (!key.IsSuccess)
+        var request = await ReadRequestAsync(http, ct);
+        if (!request.IsSuccess)
         {
-            return Envelope.Fail(key.Error!);
+            return Envelope.Fail(request.Error!);
         }
 
-        var body = await JsonBody.ReadAsync(http.Request, ct);
-        if (!body.IsSuccess)
-        {
-            return Envelope.Fail(body.Error!);
-        }
-
-        var delta = NewDelta.Parse(body.Value);
+        var (caller, key, body) = request.Value;
+        var delta = NewDelta.Parse(body);
         if (!delta.IsSuccess)
         {
             return Envelope.Fail(delta.Error!);
         }
 
-        var outcome = await writer.WriteAsync(caller.TenantId, caller.Plan, delta.Value, key.Value, ct);
+        var outcome = await writer.WriteAsync(caller.TenantId, caller.Plan, delta.Value, key, ct);
         if (outcome.Error is { } error)
         {
             return Envelope.Fail(error);
@@ -87,20 +81,14 @@ internal static class DeltaEndpoints
 
     private static async Task<IResult> BatchAsync(HttpContext http, DeltaWriter writer, CancellationToken ct)
     {
-        var caller = http.Features.Get<ApiCaller>()!;
-        var key = ReadIdempotencyKey(http.Request);
-        if (!key.IsSuccess)
+        var request = await ReadRequestAsync(http, ct);
+        if (!request.IsSuccess)
         {
-            return Envelope.Fail(key.Error!);
+            return Envelope.Fail(request.Error!);
         }
 
-        var body = await JsonBody.ReadAsync(http.Request, ct);
-        if (!body.IsSuccess)
-        {
-            return Envelope.Fail(body.Error!);
-        }
-
-        if (body.Value.Raw("deltas") is not { ValueKind: JsonValueKind.Array } items || items.GetArrayLength() is 0 or > MaxBatchItems)
+        var (caller, key, body) = request.Value;
+        if (body.Raw("deltas") is not { ValueKind: JsonValueKind.Array } items || items.GetArrayLength() is 0 or > MaxBatchItems)
         {
             return Envelope.Fail(Error.Validation("deltas", $"must be an array of 1 to {MaxBatchItems} delta objects"));
         }
@@ -119,7 +107,7 @@ internal static class DeltaEndpoints
 
             var parsed = NewDelta.Parse(new FieldReader(item, $"deltas[{i}]."));
             tasks.Add(parsed.IsSuccess
-                ? writer.WriteAsync(caller.TenantId, caller.Plan, parsed.Value, key.Value is null ? null : $"{key.Value}#{i}", ct)
+                ? writer.WriteAsync(caller.TenantId, caller.Plan, parsed.Value, key is null ? null : $"{key}#{i}", ct)
                 : Task.FromResult(WriteOutcome.Failed(parsed.Error!)));
         }
 
@@ -151,6 +139,19 @@ internal static class DeltaEndpoints
             : null;
         return Envelope.Ok(new StatusView(row.record_id, row.status, row.customer_id, row.amount, row.content_hash, row.customer_seq, row.receipt_id,
             row.verified_at is long v ? DateTimeOffset.FromUnixTimeMilliseconds(v) : null, proof, JsonDocument.Parse(row.canonical!).RootElement.Clone()));
+    }
+
+    /// <summary>What every write starts with: the caller, a well-formed Idempotency-Key (or none), a JSON object body.</summary>
+    private static async Task<Result<(ApiCaller Caller, string? Key, FieldReader Body)>> ReadRequestAsync(HttpContext http, CancellationToken ct)
+    {
+        var key = ReadIdempotencyKey(http.Request);
+        if (!key.IsSuccess)
+        {
+            return key.Error!;
+        }
+
+        var body = await JsonBody.ReadAsync(http.Request, ct);
+        return body.IsSuccess ? (http.Features.Get<ApiCaller>()!, key.Value, body.Value) : body.Error!;
     }
 
     private static Result<string?> ReadIdempotencyKey(HttpRequest request)
