@@ -49,7 +49,7 @@ internal sealed partial class Sequencer(Database db, IOptions<PlaneOptions> opti
         }
     }
 
-    /// <summary>One pass over every log with queued deltas. Public to tests through the host's service.</summary>
+    /// <summary>One pass over every log with queued deltas whose lease this replica holds or can take.</summary>
     public async Task RoundAsync(CancellationToken ct)
     {
         List<string> tenants;
