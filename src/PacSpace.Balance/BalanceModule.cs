@@ -2,6 +2,8 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
+using PacSpace.Balance.Features.Balances;
+using PacSpace.Balance.Features.Checkpoints;
 using PacSpace.Balance.Features.Deltas;
 using PacSpace.Balance.Features.Keys;
 using PacSpace.Balance.Features.Verify;
@@ -36,6 +38,7 @@ public static class BalanceModule
         services.AddSingleton<KeyRateLimiter>();
         services.AddSingleton<DeltaWriter>();
         services.AddHostedService(sp => sp.GetRequiredService<DeltaWriter>());
+        services.AddSingleton<PeriodCheckpoints>();
         services.AddSingleton<Sequencer>();
         services.AddHostedService(sp => sp.GetRequiredService<Sequencer>());
         return builder;
@@ -56,7 +59,11 @@ public static class BalanceModule
         var api = app.MapGroup("/api/v1").WithMetadata(ApiKeyRequired.Instance);
         api.MapGet("/whoami", (HttpContext http) => Envelope.Ok(http.Features.Get<ApiCaller>()!.WhoAmI))
             .WithTags("Keys").Produces<WhoAmIView>();
-        DeltaEndpoints.Map(api);
+        var balance = DeltaEndpoints.Map(api);
+        DeriveEndpoints.Map(balance);
+        CheckpointEndpoints.Map(balance);
+        CustomerEndpoints.Map(balance);
+        UsageEndpoints.Map(balance);
         VerifyEndpoints.Map(app);
 
         app.MapPacSpaceHealth(options.EnvironmentName);

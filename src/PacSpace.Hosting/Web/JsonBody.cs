@@ -217,6 +217,38 @@ public sealed class FieldReader(JsonElement root, string prefix = "")
         return number;
     }
 
+    /// <summary>
+    /// Reads a whole number in [<paramref name="min"/>, <paramref name="max"/>]. Integral JSON numbers written with a
+    /// fraction part (<c>100.0</c>, as the Python client sends floats) are accepted; real fractions are not.
+    /// </summary>
+    public long? Integer(string name, bool required, long min, long max)
+    {
+        if (!root.TryGetProperty(name, out var value) || value.ValueKind == JsonValueKind.Null)
+        {
+            if (required)
+            {
+                Add(name, $"is required; a whole number from {min} to {max}");
+            }
+
+            return null;
+        }
+
+        if (value.ValueKind != JsonValueKind.Number
+            || !decimal.TryParse(value.GetRawText(), System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out var d))
+        {
+            Add(name, $"must be a whole number from {min} to {max}, not {Describe(value.ValueKind)}");
+            return null;
+        }
+
+        if (d != decimal.Truncate(d) || d < min || d > max)
+        {
+            Add(name, $"must be a whole number from {min} to {max}");
+            return null;
+        }
+
+        return (long)d;
+    }
+
     /// <summary>Records a problem; field names carry the reader's prefix (<c>deltas[3].</c> for a batch item).</summary>
     public void Add(string field, string issue) => _errors.Add(new ErrorDetail(prefix + field, issue));
 

@@ -45,12 +45,14 @@ internal static class DeltaEndpoints
 
     public sealed record ProofView(long LogIndex, long TreeSize, long CustomerSeq, long? PrevCustomerIndex, long BalanceAfter, DateTimeOffset RecordedAt, string VerifyUrl);
 
-    public static void Map(RouteGroupBuilder api)
+    /// <returns>The <c>/balance</c> group, for the other Balance API routes.</returns>
+    public static RouteGroupBuilder Map(RouteGroupBuilder api)
     {
         var balance = api.MapGroup("/balance").WithTags("Balance");
         balance.MapPost("/delta", EmitAsync).Produces<EmitView>(201);
         balance.MapPost("/delta/batch", BatchAsync).Produces<BatchView>(201);
         balance.MapGet("/delta/{recordId}", StatusAsync).Produces<StatusView>();
+        return balance;
     }
 
     private static async Task<IResult> EmitAsync(HttpContext http, DeltaWriter writer, CancellationToken ct)
@@ -122,6 +124,7 @@ internal static class DeltaEndpoints
     private static async Task<IResult> StatusAsync(string recordId, HttpContext http, Database db, CancellationToken ct)
     {
         var caller = http.Features.Get<ApiCaller>()!;
+        recordId = RawPath.LastSegment(http, recordId);
         await using var connection = await db.OpenAsync(ct);
         var row = Ids.IsValid(recordId, "rec")
             ? await connection.QuerySingleOrDefaultAsync<DeltaRow>(new CommandDefinition(

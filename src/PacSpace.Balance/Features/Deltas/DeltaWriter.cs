@@ -83,7 +83,7 @@ internal sealed partial class DeltaWriter(Database db, IOptions<PlaneOptions> op
     public const int MaxBatch = 512;
 
     /// <summary>Lifetime cap of the free plan, in deltas.</summary>
-    public const int FreePlanLimit = 100;
+    public const long FreePlanLimit = PacSpace.Hosting.Billing.PlanCatalog.FreeLifetimeDeltas;
 
     private readonly Channel<PendingDelta> _queue = Channel.CreateBounded<PendingDelta>(new BoundedChannelOptions(50_000) { SingleReader = true });
     private readonly ConcurrentDictionary<(string Tenant, string Key), byte> _inFlight = new();

@@ -62,6 +62,13 @@ internal sealed class ApiKeyMiddleware(
 
     private readonly KeyEnvironment _environment = plane.Value.KeyEnvironment;
 
+    // The official clients send the chain id of the key's environment (296 test, 295 live); another one means a misconfigured client.
+    private readonly string _chainId = plane.Value.KeyEnvironment == KeyEnvironment.Live ? "295" : "296";
+
+    private readonly Error _chainMismatch = Error.Validation("X-Chain-Id", plane.Value.KeyEnvironment == KeyEnvironment.Live
+        ? "must be 295 (the Production chain id, used with pk_live_ keys) on this plane, or left out"
+        : "must be 296 (the Sandbox chain id, used with pk_test_ keys) on this plane, or left out");
+
     public Task InvokeAsync(HttpContext context)
     {
         if (context.GetEndpoint()?.Metadata.GetMetadata<ApiKeyRequired>() is null)
@@ -114,6 +121,12 @@ internal sealed class ApiKeyMiddleware(
         if (verdict is not null)
         {
             return Envelope.WriteErrorAsync(context, verdict);
+        }
+
+        var chainId = context.Request.Headers["X-Chain-Id"];
+        if (chainId.Count > 0 && !(chainId.Count == 1 && chainId[0] == _chainId))
+        {
+            return Envelope.WriteErrorAsync(context, _chainMismatch);
         }
 
         var caller = key!.Caller;

@@ -1,24 +1,18 @@
 using System.Data.Common;
 using Dapper;
+using PacSpace.Hosting.Billing;
 
 namespace PacSpace.Dashboard.Features.Billing;
 
 internal sealed record Plan(string Tier, long? MonthlyAllotment, decimal? PriceUsd, decimal? OveragePriceUsd, bool ProductionAllowed);
 
-/// <summary>The public price list. Enterprise is priced per contract, hence the nulls.</summary>
+/// <summary>The public price list (<see cref="PlanCatalog"/>) as the control plane uses it.</summary>
 internal static class Plans
 {
-    public const string Free = "free";
+    public const string Free = PlanCatalog.Free;
 
     public static readonly IReadOnlyList<Plan> All =
-    [
-        new(Free, 100, 0m, null, false),
-        new("pilot", 10_000, 1_000m, 0.020m, true),
-        new("starter", 100_000, 3_000m, 0.012m, true),
-        new("growth", 500_000, 8_000m, 0.010m, true),
-        new("scale", 2_000_000, 15_000m, 0.008m, true),
-        new("enterprise", null, null, null, true),
-    ];
+        PlanCatalog.All.Select(p => new Plan(p.Tier, p.MonthlyAllotment, p.PriceUsd, p.OveragePriceUsd, p.ProductionAllowed)).ToList();
 
     public static readonly IReadOnlyDictionary<string, string> Tiers = All.ToDictionary(p => p.Tier, p => p.Tier, StringComparer.Ordinal);
 
