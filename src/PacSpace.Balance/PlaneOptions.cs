@@ -1,3 +1,4 @@
+using PacSpace.Ledger;
 using System.ComponentModel.DataAnnotations;
 using PacSpace.Hosting.Keys;
 

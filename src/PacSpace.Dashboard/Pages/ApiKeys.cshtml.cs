@@ -1,3 +1,4 @@
+using PacSpace.Ledger;
 using System.Globalization;
 using System.Text.Json;
 using Microsoft.AspNetCore.Mvc;

@@ -1,3 +1,4 @@
+using PacSpace.Ledger;
 using System.Diagnostics;
 using System.Net;
 using System.Text.Json;

@@ -1,3 +1,4 @@
+using PacSpace.Ledger;
 using System.Security.Cryptography;
 using System.Threading.RateLimiting;
 using Microsoft.AspNetCore.Builder;

@@ -1,3 +1,4 @@
+using PacSpace.Ledger;
 using System.Net.Http.Json;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;

@@ -1,3 +1,4 @@
+using PacSpace.Ledger;
 using System.Data.Common;
 using System.Text.Json;
 using Dapper;

@@ -1,3 +1,4 @@
+using PacSpace.Ledger;
 using System.Globalization;
 using Dapper;
 using Microsoft.AspNetCore.Builder;

@@ -1,6 +1,6 @@
-using PacSpace.Hosting.Keys;
+using PacSpace.Ledger;
 
-namespace PacSpace.Hosting.Tests;
+namespace PacSpace.Ledger.Tests;
 
 public sealed class ApiKeyFormatTests
 {

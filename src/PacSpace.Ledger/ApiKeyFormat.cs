@@ -2,7 +2,7 @@ using System.IO.Hashing;
 using System.Security.Cryptography;
 using System.Text;
 
-namespace PacSpace.Hosting.Keys;
+namespace PacSpace.Ledger;
 
 /// <summary>Which plane a key belongs to; the prefix of its text says it.</summary>
 public enum KeyEnvironment
