@@ -1,0 +1,231 @@
+using System.Runtime.CompilerServices;
+using PacSpace.Sdk.Http;
+
+namespace PacSpace.Sdk.Balance;
+
+/// <summary>Per-call options of a write.</summary>
+/// <param name="IdempotencyKey">Sent as <c>Idempotency-Key</c>; by default the SDK makes one per call and reuses it across that call's retries.</param>
+public sealed record RequestOptions(string? IdempotencyKey = null);
+
+/// <summary>The Balance API: record deltas, read their status, derive and compare balances, close periods, list customers.</summary>
+public sealed class BalanceClient
+{
+    private readonly ApiTransport _api;
+    private readonly TimeProvider _time;
+
+    internal BalanceClient(ApiTransport api, TimeProvider time)
+    {
+        _api = api;
+        _time = time;
+    }
+
+    /// <summary>Records a delta. Answered once it is durable (status <c>QUEUED</c>); it becomes <c>VERIFIED</c> within about a second.</summary>
+    /// <remarks>Retried on transient failures with the same <c>Idempotency-Key</c>, so a delta is recorded once however many attempts it takes.</remarks>
+    /// <exception cref="PacSpaceException">The API refused it (e.g. <c>VALIDATION_ERROR</c>, <c>PLAN_LIMIT_REACHED</c>) or could not be reached.</exception>
+    public Task<DeltaReceipt> EmitAsync(NewDelta delta, RequestOptions? options = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(delta);
+        return _api.SendAsync<DeltaReceipt>(HttpMethod.Post, "/api/v1/balance/delta", delta,
+            new CallOptions(true, options?.IdempotencyKey ?? NewIdempotencyKey()), cancellationToken);
+    }
+
+    /// <summary>Records up to 100 deltas in one call; each succeeds or fails on its own (see <see cref="BatchResult.Results"/>).</summary>
+    public Task<BatchResult> EmitBatchAsync(IReadOnlyList<NewDelta> deltas, RequestOptions? options = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(deltas);
+        ArgumentOutOfRangeException.ThrowIfZero(deltas.Count);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(deltas.Count, 100);
+        return _api.SendAsync<BatchResult>(HttpMethod.Post, "/api/v1/balance/delta/batch", new { deltas },
+            new CallOptions(true, options?.IdempotencyKey ?? NewIdempotencyKey()), cancellationToken);
+    }
+
+    /// <summary>A delta's status and, once <c>VERIFIED</c>, its place in the log.</summary>
+    public Task<DeltaStatus> GetDeltaAsync(string recordId, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(recordId);
+        return _api.SendAsync<DeltaStatus>(HttpMethod.Get, "/api/v1/balance/delta/" + Query.Segment(recordId), null, CallOptions.Default, cancellationToken);
+    }
+
+    /// <summary>Polls a delta until it is <c>VERIFIED</c> or <c>FAILED</c> (returned, not thrown).</summary>
+    /// <param name="recordId">The delta's record id.</param>
+    /// <param name="timeout">How long to wait in total. Default 60 seconds.</param>
+    /// <param name="pollInterval">Time between polls. Default 250 ms.</param>
+    /// <param name="cancellationToken">Stops waiting.</param>
+    /// <exception cref="PacSpaceException">Code <c>TIMEOUT</c> when the delta is still queued after <paramref name="timeout"/>.</exception>
+    public async Task<DeltaStatus> WaitForVerifiedAsync(string recordId, TimeSpan? timeout = null, TimeSpan? pollInterval = null, CancellationToken cancellationToken = default)
+    {
+        var limit = timeout ?? TimeSpan.FromSeconds(60);
+        var interval = pollInterval ?? TimeSpan.FromMilliseconds(250);
+        var started = _time.GetTimestamp();
+        while (true)
+        {
+            var status = await GetDeltaAsync(recordId, cancellationToken).ConfigureAwait(false);
+            if (status.Status is DeltaStatuses.Verified or DeltaStatuses.Failed)
+            {
+                return status;
+            }
+
+            var left = limit - _time.GetElapsedTime(started);
+            if (left <= TimeSpan.Zero)
+            {
+                throw new PacSpaceException(0, "TIMEOUT", $"Delta {recordId} was still {status.Status} after {limit.TotalSeconds:0.###} s.");
+            }
+
+            await Task.Delay(interval < left ? interval : left, _time, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>A customer's balance from VERIFIED deltas. No scope = the current UTC month.</summary>
+    /// <param name="customerId">Your id of the customer.</param>
+    /// <param name="scope">The window or starting point; null = the current UTC month.</param>
+    /// <param name="startingBalance">Added to the scope's net change.</param>
+    /// <param name="limit">How many of the scope's deltas to list (1–1000, default 100); the balance always covers the whole scope.</param>
+    /// <param name="offset">Skip this many of the scope's deltas in the list.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    public Task<DerivedBalance> DeriveAsync(string customerId, BalanceScope? scope = null, long startingBalance = 0, int? limit = null, long? offset = null,
+        CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(customerId);
+        var path = Query.Build("/api/v1/balance/derive/" + Query.Segment(customerId),
+            [("startingBalance", startingBalance == 0 ? null : startingBalance), ("limit", limit), ("offset", offset), .. (scope?.QueryParameters() ?? [])]);
+        return _api.SendAsync<DerivedBalance>(HttpMethod.Get, path, null, CallOptions.Default, cancellationToken);
+    }
+
+    /// <summary>Every VERIFIED delta of a customer in a scope, in log order, fetched a page at a time.</summary>
+    public async IAsyncEnumerable<LoggedDelta> ListDeltasAsync(string customerId, BalanceScope? scope = null, int pageSize = 1000,
+        [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        for (long offset = 0; ; )
+        {
+            var page = await DeriveAsync(customerId, scope, 0, pageSize, offset, cancellationToken).ConfigureAwait(false);
+            foreach (var delta in page.Deltas)
+            {
+                yield return delta;
+            }
+
+            offset += page.Deltas.Count;
+            if (page.Deltas.Count == 0 || offset >= page.Pagination.Total)
+            {
+                yield break;
+            }
+        }
+    }
+
+    /// <summary>Compares your and your counterparty's view of a balance with the neutral one derived from the log.</summary>
+    public Task<BalanceComparison> CompareAsync(string customerId, long yourBalance, long theirBalance, BalanceScope? scope = null, long startingBalance = 0,
+        CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(customerId);
+        var body = new Dictionary<string, object?>
+        {
+            ["customerId"] = customerId,
+            ["yourBalance"] = yourBalance,
+            ["theirBalance"] = theirBalance,
+            ["startingBalance"] = startingBalance,
+        };
+        scope?.AddTo(body);
+        return _api.SendAsync<BalanceComparison>(HttpMethod.Post, "/api/v1/balance/compare", body, CallOptions.Default, cancellationToken);
+    }
+
+    /// <summary>
+    /// Closes a window of the log (default: the current UTC month so far) into a period checkpoint with its proof root.
+    /// Asking again for the same window returns the same checkpoint while nothing new was recorded in it.
+    /// </summary>
+    /// <param name="scope">The window; null = the current UTC month.</param>
+    /// <param name="customerId">Adds this customer's opening and closing balance and its balance proof.</param>
+    /// <param name="options">Per-call options (idempotency key).</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <exception cref="ArgumentException">The scope resumes from a checkpoint (only derive and compare take that).</exception>
+    public Task<PeriodCheckpoint> CheckpointAsync(BalanceScope? scope = null, string? customerId = null, RequestOptions? options = null, CancellationToken cancellationToken = default)
+    {
+        RefuseStartingPoint(scope);
+        var body = new Dictionary<string, object?>();
+        if (customerId is not null)
+        {
+            body["customerId"] = customerId;
+        }
+
+        scope?.AddTo(body);
+        return _api.SendAsync<PeriodCheckpoint>(HttpMethod.Post, "/api/v1/balance/checkpoint", body,
+            new CallOptions(true, options?.IdempotencyKey ?? NewIdempotencyKey()), cancellationToken);
+    }
+
+    /// <summary>Checkpoints, newest first; filtered by customer and/or exact window.</summary>
+    public async IAsyncEnumerable<PeriodCheckpoint> ListCheckpointsAsync(string? customerId = null, BalanceScope? scope = null, int pageSize = 100,
+        [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        RefuseStartingPoint(scope);
+        for (long offset = 0; ; )
+        {
+            var path = Query.Build("/api/v1/balance/checkpoints", [("customerId", customerId), ("limit", pageSize), ("offset", offset), .. (scope?.QueryParameters() ?? [])]);
+            var page = await _api.SendAsync<CheckpointPage>(HttpMethod.Get, path, null, CallOptions.Default, cancellationToken).ConfigureAwait(false);
+            foreach (var checkpoint in page.Checkpoints)
+            {
+                yield return checkpoint;
+            }
+
+            offset += page.Checkpoints.Count;
+            if (page.Checkpoints.Count == 0 || offset >= page.Pagination.Total)
+            {
+                yield break;
+            }
+        }
+    }
+
+    /// <summary>A customer's statement for a window (default: the current UTC month): proof root, balances and the proof of the closing balance.</summary>
+    public Task<InvoiceProof> GetInvoiceProofAsync(string customerId, BalanceScope? scope = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(customerId);
+        RefuseStartingPoint(scope);
+        var path = Query.Build((scope is null ? "/api/v1/balance/receipt/" : "/api/v1/balance/invoice-proof/") + Query.Segment(customerId),
+            scope?.QueryParameters() ?? []);
+        return _api.SendAsync<InvoiceProof>(HttpMethod.Get, path, null, CallOptions.Default, cancellationToken);
+    }
+
+    /// <summary>Every customer with a VERIFIED delta, optionally those whose id contains <paramref name="search"/> (any case).</summary>
+    public async IAsyncEnumerable<CustomerSummary> ListCustomersAsync(string? search = null, int pageSize = 100,
+        [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        for (var page = 1; ; page++)
+        {
+            var path = Query.Build("/api/v1/balance/customers", [("search", search), ("limit", pageSize), ("page", page)]);
+            var list = await _api.SendAsync<CustomerPage>(HttpMethod.Get, path, null, CallOptions.Default, cancellationToken).ConfigureAwait(false);
+            foreach (var customer in list.Customers)
+            {
+                yield return customer;
+            }
+
+            if (page >= list.Pagination.TotalPages)
+            {
+                yield break;
+            }
+        }
+    }
+
+    /// <summary>One customer: balance, latest checkpoint, a period's figures and recent activity.</summary>
+    public Task<CustomerDetail> GetCustomerAsync(string customerId, string? period = null, int? deltaPage = null, int? deltaLimit = null,
+        CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(customerId);
+        var path = Query.Build("/api/v1/balance/customers/" + Query.Segment(customerId), [("period", period), ("deltaPage", deltaPage), ("deltaLimit", deltaLimit)]);
+        return _api.SendAsync<CustomerDetail>(HttpMethod.Get, path, null, CallOptions.Default, cancellationToken);
+    }
+
+    /// <summary>What the plan allows and what is used in this environment.</summary>
+    public Task<Usage> GetUsageAsync(CancellationToken cancellationToken = default) =>
+        _api.SendAsync<Usage>(HttpMethod.Get, "/api/v1/balance/usage", null, CallOptions.Default, cancellationToken);
+
+    private static void RefuseStartingPoint(BalanceScope? scope)
+    {
+        if (scope is { IsStartingPoint: true })
+        {
+            throw new ArgumentException("A starting checkpoint is only accepted by derive and compare; give a window (Month, Preset, Custom).", nameof(scope));
+        }
+    }
+
+    private static string NewIdempotencyKey() => "sdk-" + Guid.NewGuid().ToString("N");
+
+    private sealed record CheckpointPage(IReadOnlyList<PeriodCheckpoint> Checkpoints, OffsetPage Pagination);
+
+    private sealed record CustomerPage(IReadOnlyList<CustomerSummary> Customers, PageInfo Pagination);
+}
