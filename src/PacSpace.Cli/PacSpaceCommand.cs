@@ -14,6 +14,10 @@ public static class PacSpaceCommand
         root.Subcommands.Add(OperatorCommands.CreateAccess());
         root.Subcommands.Add(OperatorCommands.CreateTenants());
         root.Subcommands.Add(VerifyCommand.Create());
+        foreach (var command in ClientCommands.Create())
+        {
+            root.Subcommands.Add(command);
+        }
         return root;
     }
 }

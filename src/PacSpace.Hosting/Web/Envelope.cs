@@ -32,6 +32,8 @@ public static class Envelope
     /// <summary>Writes an error directly, for middleware that runs outside an endpoint.</summary>
     public static Task WriteErrorAsync(HttpContext context, Error error) => Fail(error).ExecuteAsync(context);
 
+    private static string RequestId(HttpContext context) => Activity.Current?.TraceId.ToString() ?? context.TraceIdentifier;
+
     private sealed class EnvelopeResult(int status, Action<Utf8JsonWriter>? writeData, string? message, Error? error) : IResult
     {
         public async Task ExecuteAsync(HttpContext context)
@@ -44,6 +46,12 @@ public static class Envelope
             if (error?.RetryAfterSeconds is int retry)
             {
                 response.Headers.RetryAfter = retry.ToString(CultureInfo.InvariantCulture);
+            }
+
+            if (error is not null)
+            {
+                // Errors carry the request's id, for clients to quote (the SDK exposes it as RequestId); successes stay lean.
+                response.Headers["X-Request-Id"] = RequestId(context);
             }
 
             // Straight into the response pipe: no intermediate stream or buffer.
@@ -108,7 +116,7 @@ public static class Envelope
 
             if (error.Status >= 500)
             {
-                writer.WriteString("traceId", Activity.Current?.TraceId.ToString() ?? context.TraceIdentifier);
+                writer.WriteString("traceId", RequestId(context));
             }
 
             writer.WriteEndObject();
