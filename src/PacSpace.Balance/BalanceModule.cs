@@ -16,6 +16,8 @@ namespace PacSpace.Balance;
 /// <summary>A Sandbox or Production plane: Balance API, public verify, internal API for the control plane.</summary>
 public static class BalanceModule
 {
+    private const string ApiKeyScheme = "ApiKey";
+
     public static WebApplicationBuilder AddPlane(this WebApplicationBuilder builder)
     {
         var services = builder.Services;
@@ -27,6 +29,21 @@ public static class BalanceModule
             .Validate(o => o.RateLimits.Values.All(r => r.PermitsPerSecond is >= 1 and <= 1_000_000 && r.Burst >= 1),
                 "Plane:RateLimits:<tier>:PermitsPerSecond must be 1–1000000 and Burst at least 1.")
             .ValidateOnStart();
+
+        // The plane's OpenAPI document declares the X-Api-Key scheme; keyed operations reference it (see MapPlane).
+        services.Configure<Microsoft.AspNetCore.OpenApi.OpenApiOptions>("v1", o => o.AddDocumentTransformer((document, _, _) =>
+        {
+            document.Components ??= new Microsoft.OpenApi.OpenApiComponents();
+            document.Components.SecuritySchemes ??= new Dictionary<string, Microsoft.OpenApi.IOpenApiSecurityScheme>();
+            document.Components.SecuritySchemes[ApiKeyScheme] = new Microsoft.OpenApi.OpenApiSecurityScheme
+            {
+                Type = Microsoft.OpenApi.SecuritySchemeType.ApiKey,
+                In = Microsoft.OpenApi.ParameterLocation.Header,
+                Name = ApiKeyMiddleware.HeaderName,
+                Description = "The full API key: pk_test_….sk_test_… on the Sandbox plane, pk_live_….sk_live_… on the Production plane.",
+            };
+            return Task.CompletedTask;
+        }));
 
         services.AddSingleton<KeyStore>();
         services.AddSingleton<UsageRecorder>();
@@ -57,6 +74,12 @@ public static class BalanceModule
 
         // Everything under /api/v1 needs a key of this plane's environment (public verify routes opt out).
         var api = app.MapGroup("/api/v1").WithMetadata(ApiKeyRequired.Instance);
+        api.AddOpenApiOperationTransformer((operation, context, _) =>
+        {
+            operation.Security ??= [];
+            operation.Security.Add(new Microsoft.OpenApi.OpenApiSecurityRequirement { [new Microsoft.OpenApi.OpenApiSecuritySchemeReference(ApiKeyScheme, context.Document)] = [] });
+            return Task.CompletedTask;
+        });
         api.MapGet("/whoami", (HttpContext http) => Envelope.Ok(http.Features.Get<ApiCaller>()!.WhoAmI))
             .WithTags("Keys").Produces<WhoAmIView>();
         var balance = DeltaEndpoints.Map(api);

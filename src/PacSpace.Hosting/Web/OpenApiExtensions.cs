@@ -20,4 +20,26 @@ public static class OpenApiExtensions
                 Content = new Dictionary<string, OpenApiMediaType> { ["application/json"] = new() { Schema = schema } },
             };
         });
+
+    /// <summary>
+    /// Documents query parameters that the handler reads itself (through <c>QueryFields</c>, so that bad values are
+    /// answered in the envelope naming the field rather than by model binding).
+    /// </summary>
+    public static RouteHandlerBuilder QueryParameters(this RouteHandlerBuilder builder, params (string Name, string Description)[] parameters) =>
+        builder.AddOpenApiOperationTransformer((operation, context, cancellationToken) =>
+        {
+            operation.Parameters ??= [];
+            foreach (var (name, description) in parameters)
+            {
+                operation.Parameters.Add(new OpenApiParameter
+                {
+                    Name = name,
+                    In = ParameterLocation.Query,
+                    Description = description,
+                    Schema = new OpenApiSchema { Type = JsonSchemaType.String },
+                });
+            }
+
+            return Task.CompletedTask;
+        });
 }

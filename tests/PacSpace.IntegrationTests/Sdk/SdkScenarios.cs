@@ -309,3 +309,44 @@ public sealed class FlakyProxy : IAsyncDisposable
         _forward.Dispose();
     }
 }
+
+/// <summary>The SDK's dashboard client in both API generations.</summary>
+public sealed class DashboardClientScenarios() : StoreTests(Store.Sqlite, null)
+{
+    [Fact]
+    public async Task Login_PlanActivateBothGenerations_Keys()
+    {
+        var session = await Api.ReadyTenantAsync();
+        using var client = new PacSpace.Sdk.Dashboard.PacSpaceDashboardClient(new() { BaseUrl = Stack.Local.Url(Role.Dashboard) });
+        var login = await client.LoginAsync(session.Email, DashboardApi.Password);
+        Assert.False(string.IsNullOrEmpty(client.AccessToken));
+        Assert.Equal(session.TenantId, login.User.GetProperty("tenantId").GetString());
+
+        Assert.Equal("active", (await client.GetEnvironmentStatusAsync()).Sandbox.Status);
+        var refused = await Assert.ThrowsAsync<PacSpaceException>(() => client.ActivateAsync("production"));
+        Assert.Equal((403, "PLAN_UPGRADE_REQUIRED"), (refused.StatusCode, refused.Code));
+
+        Assert.Equal("pilot", (await client.SetPlanAsync("pilot")).Tier);
+        var seen = new List<string>();
+        var final = await client.ActivateAndWaitAsync("production", new Progress(s => seen.Add(s.Status)), TimeSpan.FromSeconds(30));
+        Assert.Equal("active", final.Status);
+        Assert.Equal("active", seen[^1]);
+        Assert.Equal(Stack.Local.Url(Role.Production).ToString().TrimEnd('/'),
+            (await client.ListEnvironmentsAsync()).Single(e => e.Environment == "production").ApiBaseUrl?.TrimEnd('/'));
+
+        // V3.6 vocabulary for the same state.
+        var contracts = await client.GetContractsStatusAsync(session.TenantId);
+        Assert.Contains(contracts.GetProperty("environments").EnumerateArray(), e => e.GetProperty("environment").GetString() == "mainnet" && e.GetProperty("status").GetString() == "active");
+        Assert.Equal(JsonValueKind.Object, (await client.ProvisionContractAsync("mainnet")).ValueKind);
+
+        var created = await client.CreateKeyAsync("sdk", "live");
+        Assert.StartsWith("pk_live_", created.FullKey, StringComparison.Ordinal);
+        Assert.Contains(await client.ListKeysAsync("live", pageSize: 1).ToListAsync(), k => k.Id == created.Id);
+        Assert.Equal("revoked", (await client.RevokeKeyAsync(created.Id)).Status);
+    }
+
+    private sealed class Progress(Action<PacSpace.Sdk.Dashboard.EnvironmentState> report) : IProgress<PacSpace.Sdk.Dashboard.EnvironmentState>
+    {
+        public void Report(PacSpace.Sdk.Dashboard.EnvironmentState value) => report(value);
+    }
+}

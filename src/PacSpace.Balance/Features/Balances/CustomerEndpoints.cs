@@ -53,9 +53,12 @@ internal static class CustomerEndpoints
 
     public static void Map(RouteGroupBuilder balance)
     {
-        balance.MapGet("/customers", ListAsync).Produces<CustomerList>();
-        balance.MapGet("/customers/{customerId}", DetailAsync).Produces<CustomerDetail>();
-        balance.MapGet("/gaps/{customerId}", GapsAsync).Produces<GapsView>();
+        balance.MapGet("/customers", ListAsync).Produces<CustomerList>()
+            .QueryParameters(("search", "case-insensitive part of the customer id"), ("page", "from 1 (default 1)"), ("limit", "1–100 (default 25)"));
+        balance.MapGet("/customers/{customerId}", DetailAsync).Produces<CustomerDetail>()
+            .QueryParameters(("period", "YYYY-MM: the period's figures and activity"), ("deltaPage", "from 1 (default 1)"), ("deltaLimit", "1–100 (default 20)"));
+        balance.MapGet("/gaps/{customerId}", GapsAsync).Produces<GapsView>()
+            .QueryParameters(("fromSequence", "first customerSeq checked (default 1)"), ("toSequence", "last customerSeq checked (default the latest)"), ("limit", "1–10000 (default 1000)"));
     }
 
     public static string LedgerIdentifier(string customerId) => Hex.Encode(SHA256.HashData(Encoding.UTF8.GetBytes(customerId)));

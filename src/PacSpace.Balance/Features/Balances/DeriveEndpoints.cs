@@ -32,6 +32,10 @@ internal static class DeriveEndpoints
 
     public sealed record PageView(int Limit, long Offset, long Total);
 
+    /// <summary>The compare body, for the OpenAPI document.</summary>
+    public sealed record CompareRequest(string CustomerId, long YourBalance, long TheirBalance, long? StartingBalance, string? Period, string? TimePreset,
+        string? StartDate, string? EndDate, string? StartingCheckpoint, string? StartingCheckpointType);
+
     public sealed record CompareView(
         string CustomerId,
         long NeutralBalance,
@@ -50,8 +54,11 @@ internal static class DeriveEndpoints
 
     public static void Map(RouteGroupBuilder balance)
     {
-        balance.MapGet("/derive/{customerId}", DeriveAsync).Produces<DeriveView>();
-        balance.MapPost("/compare", CompareAsync).Produces<CompareView>();
+        balance.MapGet("/derive/{customerId}", DeriveAsync).Produces<DeriveView>()
+            .QueryParameters(("startingBalance", "integer added to the scope's net change (default 0)"), ("startingCheckpoint", "proofRoot, recordId or receiptId to resume after"),
+                ("startingCheckpointType", "proofRoot or recordId (inferred when left out)"), ("period", "YYYY-MM: one UTC calendar month"), ("timePreset", "current_month, previous_month, last_7_days, last_30_days, last_90_days, last_12_months or custom"), ("startDate", "ISO 8601 start (inclusive) of a custom window"), ("endDate", "ISO 8601 end (exclusive) of a custom window"),
+                ("limit", "deltas listed, 1–1000 (default 100)"), ("offset", "deltas skipped (default 0)"));
+        balance.MapPost("/compare", CompareAsync).AcceptsJson<CompareRequest>().Produces<CompareView>();
     }
 
     private static async Task<IResult> DeriveAsync(string customerId, HttpContext http, Database db, TimeProvider time, CancellationToken ct)

@@ -21,6 +21,9 @@ internal static class CheckpointEndpoints
 {
     public const int MaxReceiptDeltas = 100;
 
+    /// <summary>The checkpoint body (optional; <c>{}</c> closes the current UTC month so far), for the OpenAPI document.</summary>
+    public sealed record CheckpointRequest(string? CustomerId, string? Period, string? TimePreset, string? StartDate, string? EndDate, string? Mode);
+
     public sealed record ConsistencyView(long FromSize, long ToSize, string PrevRoot, IReadOnlyList<string> Proof);
 
     public sealed record CustomerView(
@@ -80,10 +83,11 @@ internal static class CheckpointEndpoints
 
     public static void Map(RouteGroupBuilder balance)
     {
-        balance.MapPost("/checkpoint", CreateAsync).Produces<CheckpointView>(201);
-        balance.MapGet("/checkpoints", ListAsync).Produces<CheckpointList>();
-        balance.MapGet("/receipt/{customerId}", ReceiptAsync).Produces<ReceiptView>();
-        balance.MapGet("/invoice-proof/{customerId}", ReceiptAsync).Produces<ReceiptView>();
+        balance.MapPost("/checkpoint", CreateAsync).AcceptsJson<CheckpointRequest>().Produces<CheckpointView>(201);
+        balance.MapGet("/checkpoints", ListAsync).Produces<CheckpointList>()
+            .QueryParameters(("customerId", "only checkpoints holding this customer's balance"), ("period", "YYYY-MM: one UTC calendar month"), ("timePreset", "current_month, previous_month, last_7_days, last_30_days, last_90_days, last_12_months or custom"), ("startDate", "ISO 8601 start (inclusive) of a custom window"), ("endDate", "ISO 8601 end (exclusive) of a custom window"), ("limit", "1–100 (default 20)"), ("offset", "default 0"));
+        balance.MapGet("/receipt/{customerId}", ReceiptAsync).Produces<ReceiptView>().QueryParameters(("period", "YYYY-MM: one UTC calendar month"), ("timePreset", "current_month, previous_month, last_7_days, last_30_days, last_90_days, last_12_months or custom"), ("startDate", "ISO 8601 start (inclusive) of a custom window"), ("endDate", "ISO 8601 end (exclusive) of a custom window"));
+        balance.MapGet("/invoice-proof/{customerId}", ReceiptAsync).Produces<ReceiptView>().QueryParameters(("period", "YYYY-MM: one UTC calendar month"), ("timePreset", "current_month, previous_month, last_7_days, last_30_days, last_90_days, last_12_months or custom"), ("startDate", "ISO 8601 start (inclusive) of a custom window"), ("endDate", "ISO 8601 end (exclusive) of a custom window"));
     }
 
     private static async Task<IResult> CreateAsync(HttpContext http, PeriodCheckpoints checkpoints, Database db, TimeProvider time, CancellationToken ct)

@@ -17,6 +17,15 @@ internal static class DeltaEndpoints
     public const int MaxBatchItems = 100;
     private const int MaxIdempotencyKey = 255;
 
+    /// <summary>The emit body, for the OpenAPI document (the handler reads the JSON itself, see <see cref="NewDelta.Parse"/>).</summary>
+    public sealed record EmitRequest(string CustomerId, long Delta, string Reason, string? ReferenceId, JsonElement? Metadata, AdjustsRequest? Adjusts);
+
+    /// <summary>Which earlier delta a correction refers to.</summary>
+    public sealed record AdjustsRequest(string? ReferenceId, string? RecordId);
+
+    /// <summary>The batch body, for the OpenAPI document.</summary>
+    public sealed record BatchRequest(IReadOnlyList<EmitRequest> Deltas);
+
     public sealed record EmitView(string RecordId, string ReceiptId, string CustomerId, long Delta, string Status, string ContentHash);
 
     public sealed record BatchResult(
@@ -49,8 +58,8 @@ internal static class DeltaEndpoints
     public static RouteGroupBuilder Map(RouteGroupBuilder api)
     {
         var balance = api.MapGroup("/balance").WithTags("Balance");
-        balance.MapPost("/delta", EmitAsync).Produces<EmitView>(201);
-        balance.MapPost("/delta/batch", BatchAsync).Produces<BatchView>(201);
+        balance.MapPost("/delta", EmitAsync).AcceptsJson<EmitRequest>().Produces<EmitView>(201);
+        balance.MapPost("/delta/batch", BatchAsync).AcceptsJson<BatchRequest>().Produces<BatchView>(201);
         balance.MapGet("/delta/{recordId}", StatusAsync).Produces<StatusView>();
         return balance;
     }

@@ -58,7 +58,7 @@ internal static class VerifyEndpoints
         var verify = app.MapGroup("/api/v1/verify").WithTags("Verify");
         verify.MapGet("/receipt/{receiptId}", ReceiptAsync).Produces<ReceiptView>();
         verify.MapGet("/keys/{**origin}", KeyAsync).Produces<KeyView>();
-        verify.MapGet("/{proofRoot}", ProofRootAsync).Produces<ProofRootView>();
+        verify.MapGet("/{proofRoot}", ProofRootAsync).Produces<ProofRootView>().QueryParameters(("source", "db (default), chain or both"));
     }
 
     /// <summary>
