@@ -1,8 +1,9 @@
 -- Reads by time: a window's deltas are the entries with window_start <= recorded_at < window_end. The
 -- sequencer appends in time order, so within a log (and a customer's chain) recorded_at never decreases
--- with log_index, and "the last entry before t" is one index seek.
-CREATE INDEX ix_deltas_customer_time ON deltas (tenant_id, customer_id, recorded_at, log_index);
-CREATE INDEX ix_deltas_time ON deltas (tenant_id, recorded_at, log_index);
+-- with log_index, and "the last entry before t" is one index seek. Partial: a queued delta (no recorded_at
+-- yet) is not in them, so ingest pays nothing for them; the sequencer's update adds the entry.
+CREATE INDEX ix_deltas_customer_time ON deltas (tenant_id, customer_id, recorded_at, log_index) WHERE recorded_at IS NOT NULL;
+CREATE INDEX ix_deltas_time ON deltas (tenant_id, recorded_at, log_index) WHERE recorded_at IS NOT NULL;
 
 -- Period checkpoints: a signed statement over the log prefix [0, to_size) of a window, with the consistency
 -- proof from the log size at the window's start. One row per (tenant, window, to_size): asking again for the
