@@ -157,7 +157,9 @@ internal sealed partial class PeriodCheckpoints(Database db, TimeProvider time, 
     /// <summary>Number of log entries recorded before <paramref name="timeMs"/> (entries are appended in time order).</summary>
     public static async Task<long> SizeBeforeAsync(DbConnection c, string tenantId, long timeMs, CancellationToken ct) =>
         (await c.ExecuteScalarAsync<long?>(new CommandDefinition(
-            "SELECT MAX(log_index) FROM deltas WHERE tenant_id = @tenantId AND recorded_at < @timeMs", new { tenantId, timeMs }, cancellationToken: ct)) ?? -1) + 1;
+            // The last entry before the time, by one index seek (MAX would scan every earlier entry).
+            "SELECT log_index FROM deltas WHERE tenant_id = @tenantId AND recorded_at < @timeMs ORDER BY recorded_at DESC, log_index DESC LIMIT 1",
+            new { tenantId, timeMs }, cancellationToken: ct)) ?? -1) + 1;
 
     /// <summary>Each customer's last entry below <paramref name="toSize"/>.</summary>
     private static async Task<List<BalanceLeaf>> ClosingBalancesAsync(DbConnection c, string tenantId, long toSize, CancellationToken ct) =>
