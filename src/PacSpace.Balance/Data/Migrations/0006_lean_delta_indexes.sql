@@ -7,3 +7,8 @@ DROP INDEX ix_deltas_queued;
 CREATE INDEX ix_deltas_queued ON deltas (tenant_id, record_id) WHERE status = 'QUEUED';
 DROP INDEX ux_deltas_log;
 CREATE UNIQUE INDEX ux_deltas_log ON deltas (tenant_id, log_index) WHERE log_index IS NOT NULL;
+-- A customer's chain index had an entry for each queued delta too, at a random place (customers
+-- interleave), so every insert wrote one more page and every sequencer update moved the entry. The chain
+-- is what it indexes: only appended deltas belong in it.
+DROP INDEX ix_deltas_customer;
+CREATE INDEX ix_deltas_customer ON deltas (tenant_id, customer_id, log_index) WHERE log_index IS NOT NULL;
