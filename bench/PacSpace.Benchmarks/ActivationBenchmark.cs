@@ -152,6 +152,18 @@ internal static class Cli
         return i >= 0 && i + 1 < args.Length ? int.Parse(args[i + 1], CultureInfo.InvariantCulture) : fallback;
     }
 
+    /// <summary>Every value of an option that may repeat (<c>--set A=1 --set B=2</c>).</summary>
+    public static IEnumerable<string> All(string[] args, string name)
+    {
+        for (var i = 0; i + 1 < args.Length; i++)
+        {
+            if (args[i] == name)
+            {
+                yield return args[i + 1];
+            }
+        }
+    }
+
     public static string? Text(string[] args, string name)
     {
         var i = Array.IndexOf(args, name);

@@ -30,5 +30,63 @@ internal static class BenchStack
         return stack;
     }
 
+    /// <summary>
+    /// Runs <paramref name="body"/> on the stores <c>--store</c> names (<c>both</c>, <c>sqlite</c> or <c>postgres</c>; default
+    /// both, or postgres alone with <c>--database</c>): SQLite in a temporary folder, PostgreSQL on the server
+    /// <c>--database</c> points to (a database per stack is created) or else on a throw-away server started here.
+    /// Returns each store's report.
+    /// </summary>
+    public static async Task<List<string>> OnStoresAsync(string[] args, Func<string, string?, Task<string>> body)
+    {
+        var database = Cli.Text(args, "--database");
+        var store = Cli.Text(args, "--store") ?? (database is null ? "both" : "postgres");
+        if (store is not ("both" or "sqlite" or "postgres"))
+        {
+            throw new ArgumentException("--store must be both, sqlite or postgres");
+        }
+
+        var reports = new List<string>();
+        if (store is "both" or "sqlite")
+        {
+            reports.Add(await body("SQLite", null));
+        }
+
+        if (store is "both" or "postgres")
+        {
+            if (database is not null)
+            {
+                reports.Add(await body("PostgreSQL", database));
+            }
+            else
+            {
+                await using var server = await BenchPostgres.StartAsync();
+                reports.Add(await body("PostgreSQL", server.ConnectionString));
+            }
+        }
+
+        return reports;
+    }
+
+    /// <summary>A stack with a tenant on a paid plan (the free plan stops at 100 deltas) whose per-key rate limit is lifted, and its test key.</summary>
+    /// <remarks><c>--set Key=Value</c> (repeatable) changes configuration, e.g. <c>--set Plane:SequencerInterval=00:00:00.100</c>.</remarks>
+    public static async Task<(LocalStack Stack, BenchTenant Tenant)> StartWithTenantAsync(string dir, string? postgres, string[] args)
+    {
+        const string plan = "pilot";
+        var overrides = new Dictionary<string, string>
+        {
+            // Benchmarks measure the write path, not the per-key limiter refusing it.
+            [$"Plane:RateLimits:{plan}:PermitsPerSecond"] = "1000000",
+            [$"Plane:RateLimits:{plan}:Burst"] = "1000000",
+        };
+        foreach (var setting in Cli.All(args, "--set"))
+        {
+            var (key, value) = (setting.Split('=', 2)[0], setting.Split('=', 2)[^1]);
+            overrides[key] = value;
+        }
+
+        var stack = await StartAsync(dir, postgres, overrides);
+        return (stack, await BenchTenant.CreateAsync(stack, plan));
+    }
+
     public static string NewDirectory() => Path.Combine(Path.GetTempPath(), "pacspace-bench-" + Guid.NewGuid().ToString("N")[..8]);
 }

@@ -1,9 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
-using System.Net.Http.Headers;
-using System.Net.Http.Json;
 using System.Text.Json;
-using Dapper;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
@@ -34,7 +31,8 @@ internal static class WhoAmIBenchmark
             ["Plane:RateLimits:free:Burst"] = "1000000",
         });
 
-        var (key, whoami) = await CreateKeyAsync(stack);
+        var tenant = await BenchTenant.CreateAsync(stack);
+        var (key, whoami) = (tenant.Key, tenant.WhoAmI);
         var sandboxUrl = new Uri(stack.Url(Role.Sandbox), "/api/v1/whoami");
 
         var builder = WebApplication.CreateSlimBuilder();
@@ -97,13 +95,7 @@ internal static class WhoAmIBenchmark
     /// <summary>Runs the load generator against <paramref name="url"/>; returns requests/s and bytes allocated in this process per request.</summary>
     private static async Task<(double Rps, double Alloc, double CpuUs)> MeasureAsync(Uri url, string? key, int seconds, int connections)
     {
-        var self = Environment.ProcessPath!;
-        var start = new ProcessStartInfo(self) { RedirectStandardOutput = true, UseShellExecute = false };
-        if (Path.GetFileNameWithoutExtension(self) == "dotnet")
-        {
-            start.ArgumentList.Add(typeof(LoadClient).Assembly.Location);
-        }
-
+        var start = ChildProcess.Self();
         foreach (var a in new[] { "load", "--url", url.ToString(), "--seconds", seconds.ToString(CultureInfo.InvariantCulture), "--connections", connections.ToString(CultureInfo.InvariantCulture) })
         {
             start.ArgumentList.Add(a);
@@ -144,47 +136,5 @@ internal static class WhoAmIBenchmark
         }
 
         throw new InvalidOperationException("The load generator ended without a result.");
-    }
-
-    /// <summary>Registers a tenant, waits for Sandbox, and creates a test key through the Dashboard API.</summary>
-    private static async Task<(string Key, object WhoAmI)> CreateKeyAsync(LocalStack stack)
-    {
-        using var http = new HttpClient { BaseAddress = stack.Url(Role.Dashboard) };
-        var email = $"bench-{Guid.NewGuid():N}@example.com";
-        const string password = "benchmark-password-1";
-        (await http.PostAsJsonAsync("/dashboard/auth/register", new { name = "Bench User", email, password, organization = "Bench" })).EnsureSuccessStatusCode();
-        // The verification mail is not what is measured here: mark the address verified directly.
-        await using (var c = await stack.OpenDatabase(Role.Dashboard).OpenAsync(CancellationToken.None))
-        {
-            await c.ExecuteAsync("UPDATE users SET is_verified = 1 WHERE email = @email", new { email });
-        }
-
-        var login = await (await http.PostAsJsonAsync("/dashboard/auth/login", new { email, password })).Content.ReadFromJsonAsync<JsonElement>();
-        http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", login.GetProperty("data").GetProperty("accessToken").GetString());
-        var started = Stopwatch.GetTimestamp();
-        while (true)
-        {
-            var status = await http.GetFromJsonAsync<JsonElement>("/dashboard/environments/environment-status");
-            if (status.GetProperty("data").GetProperty("sandbox").GetProperty("status").GetString() == "active")
-            {
-                break;
-            }
-
-            if (Stopwatch.GetElapsedTime(started) > TimeSpan.FromSeconds(30))
-            {
-                throw new InvalidOperationException("Sandbox did not become active.");
-            }
-
-            await Task.Delay(20);
-        }
-
-        var created = await http.PostAsJsonAsync("/dashboard/api-keys", new { name = "bench" });
-        created.EnsureSuccessStatusCode();
-        var data = (await created.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("data");
-        var fullKey = data.GetProperty("fullKey").GetString()!;
-        using var plane = new HttpClient { BaseAddress = stack.Url(Role.Sandbox) };
-        plane.DefaultRequestHeaders.Add("X-Api-Key", fullKey);
-        var whoami = (await plane.GetFromJsonAsync<JsonElement>("/api/v1/whoami"));
-        return (fullKey, whoami);
     }
 }

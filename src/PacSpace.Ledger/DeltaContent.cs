@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
@@ -47,47 +48,51 @@ public sealed record DeltaContent(string Tenant, string Env, string CustomerId, 
     }
 
     /// <summary>The RFC 8785 bytes that are hashed (and worth storing, so nothing is ever re-canonicalized).</summary>
+    /// <remarks>
+    /// Written directly in canonical form (members in RFC 8785 order, strings with only the required escapes)
+    /// rather than serialized and canonicalized again: this runs for every delta received.
+    /// </remarks>
     public byte[] Canonical()
     {
-        if (Metadata is { } m && CheckMetadata(m) is { } problem)
+        byte[]? metadata = null;
+        if (Metadata is { } m)
         {
-            throw new JcsException("metadata " + problem);
+            if (CheckMetadata(m) is { } problem)
+            {
+                throw new JcsException("metadata " + problem);
+            }
+
+            metadata = Jcs.Canonicalize(m);
         }
 
-        using var stream = new MemoryStream();
-        using (var writer = new Utf8JsonWriter(stream))
+        // Member names sorted by UTF-16 code units, as RFC 8785 orders them.
+        var output = new ArrayBufferWriter<byte>(192 + (metadata?.Length ?? 0));
+        output.Write("{\"amount\":"u8);
+        Span<char> amount = stackalloc char[20];
+        Amount.TryFormat(amount, out var length, default, CultureInfo.InvariantCulture);
+        Jcs.WriteString(amount[..length], output);
+        output.Write(",\"customerId\":"u8);
+        Jcs.WriteString(CustomerId, output);
+        output.Write(",\"env\":"u8);
+        Jcs.WriteString(Env, output);
+        output.Write(",\"metadata\":"u8);
+        output.Write(metadata ?? "null"u8);
+        output.Write(",\"reason\":"u8);
+        Jcs.WriteString(Reason, output);
+        output.Write(",\"referenceId\":"u8);
+        if (ReferenceId is null)
         {
-            writer.WriteStartObject();
-            writer.WriteNumber("v", 1);
-            writer.WriteString("tenant", Tenant);
-            writer.WriteString("env", Env);
-            writer.WriteString("customerId", CustomerId);
-            writer.WriteString("amount", Amount.ToString(CultureInfo.InvariantCulture));
-            writer.WriteString("reason", Reason);
-            if (ReferenceId is null)
-            {
-                writer.WriteNull("referenceId");
-            }
-            else
-            {
-                writer.WriteString("referenceId", ReferenceId);
-            }
-
-            writer.WritePropertyName("metadata");
-            if (Metadata is { } metadata)
-            {
-                metadata.WriteTo(writer);
-            }
-            else
-            {
-                writer.WriteNullValue();
-            }
-
-            writer.WriteEndObject();
+            output.Write("null"u8);
+        }
+        else
+        {
+            Jcs.WriteString(ReferenceId, output);
         }
 
-        // The writer escapes freely; JCS then fixes the one true form.
-        return Jcs.Canonicalize(stream.ToArray());
+        output.Write(",\"tenant\":"u8);
+        Jcs.WriteString(Tenant, output);
+        output.Write(",\"v\":1}"u8);
+        return output.WrittenSpan.ToArray();
     }
 
     /// <summary>SHA-256 over the prefix and the canonical bytes.</summary>
@@ -96,10 +101,18 @@ public sealed record DeltaContent(string Tenant, string Env, string CustomerId, 
     /// <summary>The content hash of canonical bytes already at hand.</summary>
     public static byte[] HashCanonical(ReadOnlySpan<byte> canonical)
     {
-        using var sha = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
-        sha.AppendData(HashPrefix);
-        sha.AppendData(canonical);
-        return sha.GetHashAndReset();
+        var length = HashPrefix.Length + canonical.Length;
+        var rented = length <= 1024 ? null : ArrayPool<byte>.Shared.Rent(length);
+        var input = rented is null ? stackalloc byte[length] : rented.AsSpan(0, length);
+        HashPrefix.CopyTo(input);
+        canonical.CopyTo(input[HashPrefix.Length..]);
+        var hash = SHA256.HashData(input);
+        if (rented is not null)
+        {
+            ArrayPool<byte>.Shared.Return(rented);
+        }
+
+        return hash;
     }
 
     /// <summary>Reads a delta back from its canonical JSON (as a counterparty holds it).</summary>

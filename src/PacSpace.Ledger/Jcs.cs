@@ -215,28 +215,59 @@ public static class Jcs
         return text;
     }
 
-    private static void WriteString(string text, IBufferWriter<byte> output)
+    /// <summary>Writes a string in its canonical form: quoted, with only the escapes RFC 8785 requires, as UTF-8.</summary>
+    /// <exception cref="JcsException">The string holds a lone surrogate (not valid Unicode).</exception>
+    public static void WriteString(ReadOnlySpan<char> text, IBufferWriter<byte> output)
     {
-        var sb = new StringBuilder(text.Length + 2);
-        sb.Append('"');
-        foreach (var c in text)
+        ArgumentNullException.ThrowIfNull(output);
+        for (var i = 0; i < text.Length; i++)
         {
-            switch (c)
+            if (char.IsHighSurrogate(text[i]) && i + 1 < text.Length && char.IsLowSurrogate(text[i + 1]))
             {
-                case '"': sb.Append("\\\""); break;
-                case '\\': sb.Append("\\\\"); break;
-                case '\b': sb.Append("\\b"); break;
-                case '\f': sb.Append("\\f"); break;
-                case '\n': sb.Append("\\n"); break;
-                case '\r': sb.Append("\\r"); break;
-                case '\t': sb.Append("\\t"); break;
-                case < ' ': sb.Append("\\u").Append(((int)c).ToString("x4", CultureInfo.InvariantCulture)); break;
-                default: sb.Append(c); break;
+                i++;
+            }
+            else if (char.IsSurrogate(text[i]))
+            {
+                throw new JcsException("A string is not valid Unicode (lone surrogate).");
             }
         }
 
-        sb.Append('"');
-        Raw(output, Encoding.UTF8.GetBytes(sb.ToString()));
+        Raw(output, "\""u8);
+        var start = 0;
+        for (var i = 0; i < text.Length; i++)
+        {
+            var c = text[i];
+            if (c >= ' ' && c != '"' && c != '\\')
+            {
+                continue;
+            }
+
+            Utf8(text[start..i], output);
+            start = i + 1;
+            switch (c)
+            {
+                case '"': Raw(output, "\\\""u8); break;
+                case '\\': Raw(output, "\\\\"u8); break;
+                case '\b': Raw(output, "\\b"u8); break;
+                case '\f': Raw(output, "\\f"u8); break;
+                case '\n': Raw(output, "\\n"u8); break;
+                case '\r': Raw(output, "\\r"u8); break;
+                case '\t': Raw(output, "\\t"u8); break;
+                default: Utf8(("\\u" + ((int)c).ToString("x4", CultureInfo.InvariantCulture)).AsSpan(), output); break;
+            }
+        }
+
+        Utf8(text[start..], output);
+        Raw(output, "\""u8);
+    }
+
+    // Escapes are ASCII, so a run between two of them never splits a surrogate pair.
+    private static void Utf8(ReadOnlySpan<char> chars, IBufferWriter<byte> output)
+    {
+        if (!chars.IsEmpty)
+        {
+            output.Advance(Encoding.UTF8.GetBytes(chars, output.GetSpan(Encoding.UTF8.GetMaxByteCount(chars.Length))));
+        }
     }
 
     private static void Raw(IBufferWriter<byte> output, ReadOnlySpan<byte> bytes) => output.Write(bytes);

@@ -40,10 +40,19 @@ public static class MerkleTree
     /// </summary>
     public static byte[] HashLeaf(ReadOnlySpan<byte> leafInput)
     {
-        using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
-        hash.AppendData([LeafPrefix]);
-        hash.AppendData(leafInput);
-        return hash.GetHashAndReset();
+        if (leafInput.Length > 255)
+        {
+            using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+            hash.AppendData([LeafPrefix]);
+            hash.AppendData(leafInput);
+            return hash.GetHashAndReset();
+        }
+
+        // Log entries are 81 bytes: one call on the stack.
+        Span<byte> input = stackalloc byte[1 + leafInput.Length];
+        input[0] = LeafPrefix;
+        leafInput.CopyTo(input[1..]);
+        return SHA256.HashData(input);
     }
 
     /// <summary>

@@ -125,6 +125,14 @@ public sealed class CompactRange
         return range;
     }
 
+    /// <summary>An independent copy (hashes are never changed in place, so they are shared).</summary>
+    public CompactRange Copy()
+    {
+        var copy = new CompactRange(Size);
+        copy._edge.AddRange(_edge);
+        return copy;
+    }
+
     /// <summary>Appends one leaf hash; returns every node completed by it, the leaf itself first.</summary>
     public IReadOnlyList<TreeNode> Append(byte[] leafHash)
     {

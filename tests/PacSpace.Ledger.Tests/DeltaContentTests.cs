@@ -33,6 +33,49 @@ public sealed class DeltaContentTests
     }
 
     [Fact]
+    public void Canonical_AwkwardText_SameBytesAsGeneralCanonicalization()
+    {
+        // Canonical() writes the canonical form directly; the general path (serialize, then RFC 8785) must agree.
+        var random = new Random(7);
+        string[] pieces = ["a", "é", "\"", "\\", "\n", "\t", "\u0001", "\u001f", "\u007f", "\u2028", "<&>'", "😀", "\u00a0", "/", " ", "\b\f\r"];
+        for (var i = 0; i < 500; i++)
+        {
+            string Text(int min) => string.Concat(Enumerable.Range(0, random.Next(min, 8)).Select(_ => pieces[random.Next(pieces.Length)]));
+            var delta = new DeltaContent("tnt_" + Text(0), i % 2 == 0 ? "sandbox" : "production", Text(1), random.NextInt64(-1_000_000_000, 1_000_000_000),
+                Text(1), i % 3 == 0 ? null : Text(1), i % 4 == 0 ? JsonDocument.Parse(JsonSerializer.Serialize(new Dictionary<string, string> { [Text(1)] = Text(0) })).RootElement : null);
+            using var stream = new MemoryStream();
+            using (var writer = new Utf8JsonWriter(stream))
+            {
+                writer.WriteStartObject();
+                writer.WriteNumber("v", 1);
+                writer.WriteString("tenant", delta.Tenant);
+                writer.WriteString("env", delta.Env);
+                writer.WriteString("customerId", delta.CustomerId);
+                writer.WriteString("amount", delta.Amount.ToString(System.Globalization.CultureInfo.InvariantCulture));
+                writer.WriteString("reason", delta.Reason);
+                writer.WriteString("referenceId", delta.ReferenceId);
+                writer.WritePropertyName("metadata");
+                if (delta.Metadata is { } metadata)
+                {
+                    metadata.WriteTo(writer);
+                }
+                else
+                {
+                    writer.WriteNullValue();
+                }
+
+                writer.WriteEndObject();
+            }
+
+            Assert.Equal(Encoding.UTF8.GetString(Jcs.Canonicalize(stream.ToArray())), Encoding.UTF8.GetString(delta.Canonical()));
+        }
+    }
+
+    [Fact]
+    public void Canonical_LoneSurrogate_Refused() =>
+        Assert.Throws<JcsException>(() => new DeltaContent("tnt_x", "sandbox", "c\ud800", 1, "r", null, null).Canonical());
+
+    [Fact]
     public void Parse_Canonical_RoundTripsToSameHash()
     {
         var delta = new DeltaContent("tnt_01jexample", "sandbox", "cust/1 é", -42, "API calls", "inv_001", Metadata);

@@ -120,6 +120,32 @@ public sealed class TilesTests
     }
 
     [Fact]
+    public void Copy_AppendsToEither_TheOtherKeepsItsRoot()
+    {
+        var leaves = Leaves(700, 13);
+        var (_, roots) = Build(leaves);
+        var range = CompactRange.Empty();
+        foreach (var leaf in leaves.Take(511))
+        {
+            range.Append(leaf);
+        }
+
+        // The sequencer keeps a log's right edge between rounds and appends to a copy: a round rolled back must leave it as it was.
+        var copy = range.Copy();
+        foreach (var leaf in leaves.Skip(511))
+        {
+            copy.Append(leaf);
+        }
+
+        Assert.Equal(511, range.Size);
+        Assert.Equal(roots[511], range.Root());
+        Assert.Equal(roots[700], copy.Root());
+        range.Append(leaves[511]);
+        Assert.Equal(roots[512], range.Root());
+        Assert.Equal(roots[700], copy.Root());
+    }
+
+    [Fact]
     public void Tiles_StoreOnlyTileLevels_AboutOneHashPerLeaf()
     {
         var leaves = Leaves(256 * 256 + 1, 12);

@@ -71,7 +71,11 @@ internal sealed record WriteOutcome(DeltaRow? Row, bool Replayed, Error? Error)
     public static WriteOutcome Failed(Error error) => new(null, false, error);
 }
 
-internal sealed record PendingDelta(string TenantId, string Plan, NewDelta Delta, string? IdempotencyKey, TaskCompletionSource<WriteOutcome> Done);
+/// <summary>A delta waiting for the group commit, with its content already canonicalized and hashed by the request.</summary>
+internal sealed record PendingDelta(string TenantId, string Plan, NewDelta Delta, string? IdempotencyKey, string Canonical, string ContentHash, string RequestHash)
+{
+    public TaskCompletionSource<WriteOutcome> Done { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+}
 
 /// <summary>
 /// The single writer of this replica's plane database (group commit): requests queue in a channel, and each
@@ -84,6 +88,18 @@ internal sealed partial class DeltaWriter(Database db, IOptions<PlaneOptions> op
 
     /// <summary>Lifetime cap of the free plan, in deltas.</summary>
     public const long FreePlanLimit = PacSpace.Hosting.Billing.PlanCatalog.FreeLifetimeDeltas;
+
+    private const string InsertSql =
+        """
+        INSERT INTO deltas (record_id, receipt_id, tenant_id, customer_id, amount, reason, reference_id, idempotency_key, request_hash,
+                            canonical, content_hash, adjusts, status, created_at)
+        VALUES (@record_id, @receipt_id, @tenant_id, @customer_id, @amount, @reason, @reference_id, @idempotency_key, @request_hash,
+                @canonical, @content_hash, @adjusts, @status, @created_at)
+        ON CONFLICT DO NOTHING
+        """;
+
+    private static readonly string[] InsertColumns =
+        ["record_id", "receipt_id", "tenant_id", "customer_id", "amount", "reason", "reference_id", "idempotency_key", "request_hash", "canonical", "content_hash", "adjusts", "status", "created_at"];
 
     private readonly Channel<PendingDelta> _queue = Channel.CreateBounded<PendingDelta>(new BoundedChannelOptions(50_000) { SingleReader = true });
     private readonly ConcurrentDictionary<(string Tenant, string Key), byte> _inFlight = new();
@@ -98,7 +114,11 @@ internal sealed partial class DeltaWriter(Database db, IOptions<PlaneOptions> op
 
         try
         {
-            var pending = new PendingDelta(tenantId, plan, delta, idempotencyKey, new TaskCompletionSource<WriteOutcome>(TaskCreationOptions.RunContinuationsAsynchronously));
+            // Canonical form and hashes are computed here, on the request's thread, not by the single writer.
+            var canonical = delta.Content(tenantId, options.Value.EnvironmentName).Canonical();
+            var contentHash = DeltaContent.HashCanonical(canonical);
+            var pending = new PendingDelta(tenantId, plan, delta, idempotencyKey, Encoding.UTF8.GetString(canonical), Hex.Encode(contentHash),
+                NewDelta.RequestHash(contentHash, delta.Adjusts));
             await _queue.Writer.WriteAsync(pending, ct);
             // Not cancelled with the request: once queued the write happens, and the answer must match it.
             return await pending.Done.Task;
@@ -149,20 +169,85 @@ internal sealed partial class DeltaWriter(Database db, IOptions<PlaneOptions> op
 
     private async Task CommitAsync(List<PendingDelta> batch)
     {
-        var outcomes = new WriteOutcome[batch.Count];
+        var outcomes = new WriteOutcome?[batch.Count];
         try
         {
-            await using var connection = await db.OpenAsync(CancellationToken.None);
-            await using var tx = await connection.BeginTransactionAsync(CancellationToken.None);
-            var env = options.Value.EnvironmentName;
+            await using var write = await db.BeginWriteAsync(CancellationToken.None);
+            var (connection, tx) = (write.Connection, write.Transaction);
             var freeCounts = new Dictionary<string, long>(StringComparer.Ordinal);
-            var now = time.GetUtcNow();
+            var now = time.GetUtcNow().ToUnixTimeMilliseconds();
+            var rows = new DeltaRow?[batch.Count];
+            var values = new List<object?[]>(batch.Count);
             for (var i = 0; i < batch.Count; i++)
             {
-                outcomes[i] = await WriteOneAsync(connection, tx, batch[i], env, now, freeCounts);
+                var p = batch[i];
+                if (p.Plan == "free")
+                {
+                    // A duplicate is answered from the stored row before any limit applies: a retry must never become a 402.
+                    if (await FindDuplicateAsync(connection, tx, p.TenantId, p.IdempotencyKey, p.Delta.ReferenceId) is { } existing)
+                    {
+                        outcomes[i] = Settle(existing, p);
+                        continue;
+                    }
+
+                    if (!freeCounts.TryGetValue(p.TenantId, out var count))
+                    {
+                        count = await connection.ExecuteScalarAsync<long>(new CommandDefinition(
+                            "SELECT COUNT(*) FROM deltas WHERE tenant_id = @tenantId", new { tenantId = p.TenantId }, tx));
+                    }
+
+                    if (count >= FreePlanLimit)
+                    {
+                        outcomes[i] = WriteOutcome.Failed(new Error(402, "PLAN_LIMIT_REACHED",
+                            $"The free plan includes {FreePlanLimit} deltas. Upgrade to a paid plan to record more; reads and verification stay available."));
+                        continue;
+                    }
+
+                    freeCounts[p.TenantId] = count + 1;
+                }
+
+                var row = rows[i] = new DeltaRow
+                {
+                    record_id = Ids.New("rec", time),
+                    receipt_id = Ids.New("rcp", time),
+                    tenant_id = p.TenantId,
+                    customer_id = p.Delta.CustomerId,
+                    amount = p.Delta.Amount,
+                    reason = p.Delta.Reason,
+                    reference_id = p.Delta.ReferenceId,
+                    idempotency_key = p.IdempotencyKey,
+                    request_hash = p.RequestHash,
+                    content_hash = p.ContentHash,
+                    status = DeltaStatus.Queued,
+                    created_at = now,
+                };
+                values.Add([row.record_id, row.receipt_id, row.tenant_id, row.customer_id, row.amount, row.reason, row.reference_id, row.idempotency_key,
+                    row.request_hash, p.Canonical, row.content_hash, p.Delta.Adjusts, row.status, row.created_at]);
             }
 
-            await tx.CommitAsync(CancellationToken.None);
+            // Every new row in one go; a row the unique indexes refused is a retry or a reuse, settled against the stored one.
+            var inserted = await Database.ExecuteEachAsync(connection, tx, InsertSql, InsertColumns, values, CancellationToken.None);
+            var v = 0;
+            for (var i = 0; i < batch.Count; i++)
+            {
+                if (rows[i] is not { } row)
+                {
+                    continue;
+                }
+
+                if (inserted[v++] == 1)
+                {
+                    outcomes[i] = WriteOutcome.Created(row);
+                    continue;
+                }
+
+                var p = batch[i];
+                var existing = await FindDuplicateAsync(connection, tx, p.TenantId, p.IdempotencyKey, p.Delta.ReferenceId)
+                    ?? throw new InvalidOperationException("Insert skipped but no duplicate found.");
+                outcomes[i] = Settle(existing, p);
+            }
+
+            await write.CommitAsync(CancellationToken.None);
         }
         catch (Exception ex)
         {
@@ -177,83 +262,13 @@ internal sealed partial class DeltaWriter(Database db, IOptions<PlaneOptions> op
 
         for (var i = 0; i < batch.Count; i++)
         {
-            batch[i].Done.TrySetResult(outcomes[i]);
+            batch[i].Done.TrySetResult(outcomes[i]!);
         }
     }
 
-    private async Task<WriteOutcome> WriteOneAsync(DbConnection connection, DbTransaction tx, PendingDelta p, string env, DateTimeOffset now, Dictionary<string, long> freeCounts)
+    private static WriteOutcome Settle(DeltaRow existing, PendingDelta p)
     {
-        var content = p.Delta.Content(p.TenantId, env);
-        var canonical = content.Canonical();
-        var contentHash = DeltaContent.HashCanonical(canonical);
-        var requestHash = NewDelta.RequestHash(contentHash, p.Delta.Adjusts);
-
-        // A duplicate is answered from the stored row before any limit applies: a retry must never become a 402.
-        var existing = await FindDuplicateAsync(connection, tx, p.TenantId, p.IdempotencyKey, p.Delta.ReferenceId);
-        if (existing is not null)
-        {
-            return Settle(existing, requestHash, p);
-        }
-
-        if (p.Plan == "free")
-        {
-            if (!freeCounts.TryGetValue(p.TenantId, out var count))
-            {
-                count = await connection.ExecuteScalarAsync<long>(new CommandDefinition(
-                    "SELECT COUNT(*) FROM deltas WHERE tenant_id = @tenantId", new { tenantId = p.TenantId }, tx));
-            }
-
-            if (count >= FreePlanLimit)
-            {
-                return WriteOutcome.Failed(new Error(402, "PLAN_LIMIT_REACHED",
-                    $"The free plan includes {FreePlanLimit} deltas. Upgrade to a paid plan to record more; reads and verification stay available."));
-            }
-
-            freeCounts[p.TenantId] = count + 1;
-        }
-
-        var row = new DeltaRow
-        {
-            record_id = Ids.New("rec", time),
-            receipt_id = Ids.New("rcp", time),
-            tenant_id = p.TenantId,
-            customer_id = p.Delta.CustomerId,
-            amount = p.Delta.Amount,
-            reason = p.Delta.Reason,
-            reference_id = p.Delta.ReferenceId,
-            idempotency_key = p.IdempotencyKey,
-            request_hash = requestHash,
-            content_hash = Hex.Encode(contentHash),
-            status = DeltaStatus.Queued,
-            created_at = now.ToUnixTimeMilliseconds(),
-        };
-        var inserted = await connection.ExecuteAsync(new CommandDefinition(
-            """
-            INSERT INTO deltas (record_id, receipt_id, tenant_id, customer_id, amount, reason, reference_id, idempotency_key, request_hash,
-                                canonical, content_hash, adjusts, status, created_at)
-            VALUES (@record_id, @receipt_id, @tenant_id, @customer_id, @amount, @reason, @reference_id, @idempotency_key, @request_hash,
-                    @canonical, @content_hash, @adjusts, @status, @created_at)
-            ON CONFLICT DO NOTHING
-            """,
-            new
-            {
-                row.record_id, row.receipt_id, row.tenant_id, row.customer_id, row.amount, row.reason, row.reference_id, row.idempotency_key,
-                row.request_hash, canonical = Encoding.UTF8.GetString(canonical), row.content_hash, adjusts = p.Delta.Adjusts, row.status, row.created_at,
-            }, tx));
-        if (inserted == 1)
-        {
-            return WriteOutcome.Created(row);
-        }
-
-        // Another replica committed the same key or reference in the meantime.
-        existing = await FindDuplicateAsync(connection, tx, p.TenantId, p.IdempotencyKey, p.Delta.ReferenceId)
-            ?? throw new InvalidOperationException("Insert skipped but no duplicate found.");
-        return Settle(existing, requestHash, p);
-    }
-
-    private static WriteOutcome Settle(DeltaRow existing, string requestHash, PendingDelta p)
-    {
-        if (existing.request_hash == requestHash)
+        if (existing.request_hash == p.RequestHash)
         {
             return WriteOutcome.Replay(existing);
         }

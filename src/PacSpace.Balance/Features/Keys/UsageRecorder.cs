@@ -72,19 +72,18 @@ internal sealed partial class UsageRecorder(
         try
         {
             var flushedAt = time.GetUtcNow().ToUnixTimeMilliseconds();
-            await using var connection = await db.OpenAsync(cancellationToken);
-            await using var tx = await connection.BeginTransactionAsync(cancellationToken);
+            await using var write = await db.BeginWriteAsync(cancellationToken);
             foreach (var (publicId, at) in batch)
             {
-                await connection.ExecuteAsync(new CommandDefinition(
+                await write.Connection.ExecuteAsync(new CommandDefinition(
                     """
                     UPDATE api_keys SET last_used_at = CASE WHEN last_used_at IS NULL OR last_used_at < @at THEN @at ELSE last_used_at END,
                         usage_flushed_at = @flushedAt
                     WHERE public_id = @publicId
-                    """, new { at, flushedAt, publicId }, tx, cancellationToken: cancellationToken));
+                    """, new { at, flushedAt, publicId }, write.Transaction, cancellationToken: cancellationToken));
             }
 
-            await tx.CommitAsync(cancellationToken);
+            await write.CommitAsync(cancellationToken);
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {

@@ -1,0 +1,280 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text.Json;
+using Dapper;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Logging;
+using PacSpace.Cli;
+using PacSpace.Hosting.Data;
+
+namespace PacSpace.Benchmarks;
+
+// Durable ingest: POST /api/v1/balance/delta on the Sandbox plane (valid test key, unique referenceIds), answered
+// 201 only after the group commit, against a bare Kestrel endpoint in this process that parses the same JSON body
+// with System.Text.Json and answers a small JSON. Per run: closed-loop throughput of both (same connections,
+// alternating order), then latency of the plane at a fixed offered rate (open loop). After the runs, bytes stored
+// per delta once the sequencer has caught up. SQLite and PostgreSQL (a throw-away durable server started here,
+// or --database).
+//
+//   dotnet run -c Release --project bench/PacSpace.Benchmarks -- ingest [--runs 5] [--seconds 4] [--connections 64] [--rate 15000] [--light-rate 1000] [--store both|sqlite|postgres] [--database "Host=…"]
+internal static class IngestBenchmark
+{
+    public static async Task<int> RunAsync(string[] args)
+    {
+        var runs = Cli.Arg(args, "--runs", 5);
+        var seconds = Cli.Arg(args, "--seconds", 4);
+        var warmup = Cli.Arg(args, "--warmup", 1);
+        var connections = Cli.Arg(args, "--connections", 64);
+        var rate = Cli.Arg(args, "--rate", 15000);
+        var lightRate = Cli.Arg(args, "--light-rate", 1000);
+        var customers = Cli.Arg(args, "--customers", 1000);
+        var load = new LoadShape(seconds, warmup, connections, customers);
+
+        await using var bare = await BareDeltaEndpoint.StartAsync();
+        var total = Stopwatch.StartNew();
+        var reports = await BenchStack.OnStoresAsync(args, (name, postgres) => RunStoreAsync(name, postgres, runs, rate, lightRate, load, bare.Url, args));
+        Console.WriteLine();
+        foreach (var report in reports)
+        {
+            Console.WriteLine(report);
+        }
+
+        Console.WriteLine(FormattableString.Invariant($"(whole command: {total.Elapsed.TotalSeconds:0} s)"));
+        return 0;
+    }
+
+    private static async Task<string> RunStoreAsync(string name, string? postgres, int runs, int rate, int lightRate, LoadShape load, Uri bareUrl, string[] args)
+    {
+        var dir = BenchStack.NewDirectory();
+        var (stack, tenant) = await BenchStack.StartWithTenantAsync(dir, postgres, args);
+        await using var _ = stack;
+        var plane = stack.OpenDatabase(Role.Sandbox);
+        var before = await StorageAsync(plane, tenant.TenantId);
+        var url = new Uri(stack.Url(Role.Sandbox), "/api/v1/balance/delta");
+        var rows = new List<RunRow>();
+        for (var run = 1; run <= runs; run++)
+        {
+            var caughtUp = await WaitCaughtUpAsync(plane);
+            Measurement b, p;
+            if (run % 2 == 1)
+            {
+                b = await MeasureAsync(bareUrl, null, load, 0, $"b{run}");
+                p = await MeasureAsync(url, tenant.Key, load, 0, $"p{run}");
+            }
+            else
+            {
+                p = await MeasureAsync(url, tenant.Key, load, 0, $"p{run}");
+                b = await MeasureAsync(bareUrl, null, load, 0, $"b{run}");
+            }
+
+            var backlog = await WaitCaughtUpAsync(plane);
+            var paced = await MeasureAsync(url, tenant.Key, load with { Connections = 512 }, rate, $"r{run}");
+            await WaitCaughtUpAsync(plane);
+            var light = await MeasureAsync(url, tenant.Key, load with { Connections = 512 }, lightRate, $"l{run}");
+            var row = new RunRow(b, p, paced, light, backlog, caughtUp);
+            rows.Add(row);
+            Console.WriteLine(FormattableString.Invariant(
+                $"{name} run {run}: bare {b.Rps:0}/s, ingest {p.Rps:0}/s (ratio {row.Ratio:0.00}; p50 {p.P50:0.0} ms, p99 {p.P99:0.0} ms; {p.CpuUs:0} µs CPU, {p.Alloc:0} B per delta); at {rate}/s offered: {Paced(paced)}; at {lightRate}/s offered: {Paced(light)}; sequencer backlog after the closed loop cleared in {backlog.TotalSeconds:0.0} s"));
+        }
+
+        var caught = await WaitCaughtUpAsync(plane);
+        var storage = (await StorageAsync(plane, tenant.TenantId)).Minus(before);
+        Console.WriteLine(FormattableString.Invariant($"{name}: caught up {caught.TotalSeconds:0.0} s after the last run; {storage.Deltas:N0} deltas stored"));
+
+        await stack.DisposeAsync();
+        Directory.Delete(dir, recursive: true);
+        return Report(name, runs, rate, lightRate, load, rows, storage);
+    }
+
+    private static string Report(string name, int runs, int rate, int lightRate, LoadShape load, List<RunRow> rows, Storage storage)
+    {
+        static double M(IEnumerable<double> values) => ActivationBenchmark.Median(values.ToList());
+        var w = new StringWriter(CultureInfo.InvariantCulture);
+        w.WriteLine(FormattableString.Invariant($"| metric ({name}, median of {runs} runs; {load.Connections} connections, {load.Warmup} s warm-up + {load.Seconds} s per window) | bare Kestrel | PacSpace ingest |"));
+        w.WriteLine("|---|---|---|");
+        w.WriteLine(FormattableString.Invariant($"| throughput, closed loop | {M(rows.Select(r => r.Bare.Rps)):N0} req/s | {M(rows.Select(r => r.Ingest.Rps)):N0} deltas/s |"));
+        w.WriteLine(FormattableString.Invariant($"| **ratio ingest / bare** (median of per-run ratios) | 1.00 | **{M(rows.Select(r => r.Ratio)):0.00}** |"));
+        w.WriteLine(FormattableString.Invariant($"| latency in the closed loop, p50 / p99 | {M(rows.Select(r => r.Bare.P50)):0.0} / {M(rows.Select(r => r.Bare.P99)):0.0} ms | {M(rows.Select(r => r.Ingest.P50)):0.0} / {M(rows.Select(r => r.Ingest.P99)):0.0} ms |"));
+        w.WriteLine(FormattableString.Invariant($"| server CPU per request (whole process{(name == "SQLite" ? "" : ", without the database server")}) | {M(rows.Select(r => r.Bare.CpuUs)):0} µs | {M(rows.Select(r => r.Ingest.CpuUs)):0} µs |"));
+        w.WriteLine(FormattableString.Invariant($"| server allocations per request | {M(rows.Select(r => r.Bare.Alloc)):N0} B | {M(rows.Select(r => r.Ingest.Alloc)):N0} B |"));
+        var saturated = rows.Count(r => r.Paced.Saturated);
+        w.WriteLine(FormattableString.Invariant($"| **latency at {rate:N0}/s offered (open loop), p50 / p99** | | {Ms(M(rows.Select(r => r.Paced.P50)))} / **{Ms(M(rows.Select(r => r.Paced.P99)))}** |"));
+        w.WriteLine(FormattableString.Invariant($"| runs in which {rate:N0}/s was more than the plane could answer (over a second behind) | | {saturated} of {rows.Count}{(saturated > 0 ? FormattableString.Invariant($"; answered {M(rows.Where(r => r.Paced.Saturated).Select(r => r.Paced.Rps)):N0}/s meanwhile") : "")} |"));
+        w.WriteLine(FormattableString.Invariant($"| latency at {lightRate:N0}/s offered (open loop), p50 / p99 / max | | {Ms(M(rows.Select(r => r.Light.P50)))} / {Ms(M(rows.Select(r => r.Light.P99)))} / {Ms(M(rows.Select(r => r.Light.Max)))} |"));
+        w.WriteLine(FormattableString.Invariant($"| sequencer backlog after the closed-loop window, cleared in | | {M(rows.Select(r => r.Backlog.TotalSeconds)):0.0} s |"));
+        w.WriteLine(FormattableString.Invariant($"| **bytes stored per delta** ({storage.Deltas:N0} deltas, all VERIFIED) | | **{storage.Total / (double)storage.Deltas:0} B** |"));
+        w.WriteLine(name == "SQLite"
+            ? FormattableString.Invariant($"| of which tile hashes / everything else (deltas, indexes, chain heads, page overhead) | | {storage.Tiles / (double)storage.Deltas:0.0} / {storage.DeltaTable / (double)storage.Deltas:0} B |")
+            : FormattableString.Invariant($"| of which deltas table with its indexes / log tiles / customer chain heads | | {storage.DeltaTable / (double)storage.Deltas:0} / {storage.Tiles / (double)storage.Deltas:0.0} / {storage.Customers / (double)storage.Deltas:0.0} B |"));
+        w.WriteLine();
+        w.WriteLine("Per run (ratio): " + string.Join(", ", rows.Select(r => r.Ratio.ToString("0.00", CultureInfo.InvariantCulture))) + ".");
+        w.WriteLine("Per run (ingest deltas/s): " + string.Join(", ", rows.Select(r => r.Ingest.Rps.ToString("N0", CultureInfo.InvariantCulture))) + ".");
+        w.WriteLine($"Per run (p99 at {rate.ToString("N0", CultureInfo.InvariantCulture)}/s): " + string.Join(", ", rows.Select(r => Ms(r.Paced.P99))) + ".");
+        w.WriteLine($"Per run (p99 at {lightRate.ToString("N0", CultureInfo.InvariantCulture)}/s): " + string.Join(", ", rows.Select(r => Ms(r.Light.P99))) + ".");
+        return w.ToString();
+    }
+
+    /// <summary>Waits until no delta is QUEUED (the sequencer has appended everything); returns how long that took.</summary>
+    internal static async Task<TimeSpan> WaitCaughtUpAsync(Database plane)
+    {
+        var started = Stopwatch.GetTimestamp();
+        await using var connection = await plane.OpenAsync(CancellationToken.None);
+        while (await connection.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM deltas WHERE status = 'QUEUED'") > 0)
+        {
+            if (Stopwatch.GetElapsedTime(started) > TimeSpan.FromMinutes(5))
+            {
+                throw new InvalidOperationException("The sequencer did not catch up within 5 minutes.");
+            }
+
+            await Task.Delay(20);
+        }
+
+        return Stopwatch.GetElapsedTime(started);
+    }
+
+    /// <summary>Space used by the deltas table (with its indexes), the log tiles and the customer chain heads.</summary>
+    private static async Task<Storage> StorageAsync(Database plane, string tenantId)
+    {
+        await using var connection = await plane.OpenAsync(CancellationToken.None);
+        var deltas = await connection.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM deltas WHERE tenant_id = @tenantId", new { tenantId });
+        if (plane.Provider == DbProvider.Postgres)
+        {
+            var sizes = await connection.QuerySingleAsync<(long, long, long)>(
+                "SELECT pg_total_relation_size('deltas'), pg_total_relation_size('log_tiles'), pg_total_relation_size('log_customers')");
+            return new Storage(deltas, sizes.Item1, sizes.Item2, sizes.Item3);
+        }
+
+        // The bundled SQLite has no dbstat table: the file's used pages (the caller subtracts what they were before the
+        // first run), of which the tile hashes are counted apart.
+        await connection.ExecuteAsync("PRAGMA wal_checkpoint(TRUNCATE)");
+        var used = await connection.ExecuteScalarAsync<long>("SELECT (page_count - freelist_count) * page_size FROM pragma_page_count(), pragma_freelist_count(), pragma_page_size()");
+        var tiles = await connection.ExecuteScalarAsync<long>("SELECT COALESCE(SUM(LENGTH(hashes)), 0) FROM log_tiles WHERE tenant_id = @tenantId", new { tenantId });
+        return new Storage(deltas, used - tiles, tiles, 0);
+    }
+
+    /// <summary>Runs the delta load generator against <paramref name="url"/> (open loop when <paramref name="rate"/> &gt; 0).</summary>
+    internal static async Task<Measurement> MeasureAsync(Uri url, string? key, LoadShape load, int rate, string prefix)
+    {
+        var start = ChildProcess.Self();
+        foreach (var a in new[]
+        {
+            "delta-load", "--url", url.ToString(), "--seconds", Inv(load.Seconds), "--warmup", Inv(load.Warmup), "--connections", Inv(load.Connections),
+            "--rate", Inv(rate), "--customers", Inv(load.Customers), "--prefix", prefix + "-" + Guid.NewGuid().ToString("N")[..6], "--parent", Inv(Environment.ProcessId),
+        })
+        {
+            start.ArgumentList.Add(a);
+        }
+
+        if (key is not null)
+        {
+            start.ArgumentList.Add("--key");
+            start.ArgumentList.Add(key);
+        }
+
+        using var process = Process.Start(start)!;
+        long allocatedAtStart = 0;
+        var cpuAtStart = TimeSpan.Zero;
+        long allocated = 0;
+        var cpu = TimeSpan.Zero;
+        while (await process.StandardOutput.ReadLineAsync() is { } line)
+        {
+            if (line == "START")
+            {
+                allocatedAtStart = GC.GetTotalAllocatedBytes(precise: true);
+                cpuAtStart = Process.GetCurrentProcess().TotalProcessorTime;
+            }
+            else if (line.StartsWith("END ", StringComparison.Ordinal))
+            {
+                // Closed loop: the window ends with this line. Open loop: it also covers the late answers.
+                allocated = GC.GetTotalAllocatedBytes(precise: true) - allocatedAtStart;
+                cpu = Process.GetCurrentProcess().TotalProcessorTime - cpuAtStart;
+                var parts = line.Split(' ').Skip(1).Select(x => double.Parse(x, CultureInfo.InvariantCulture)).ToArray();
+                await process.WaitForExitAsync();
+                var (ok, errors, elapsed, saturated) = ((long)parts[0], (long)parts[1], parts[2], parts[7]);
+                if (errors > 0 || (ok == 0 && saturated < 0))
+                {
+                    throw new InvalidOperationException($"{url}: {ok} ok, {errors} errors");
+                }
+
+                // A rate the server could not keep up with has no meaningful percentiles: infinitely late.
+                return saturated >= 0
+                    ? new Measurement(ok / elapsed, double.PositiveInfinity, double.PositiveInfinity, double.PositiveInfinity, double.PositiveInfinity, 0, 0, saturated)
+                    : new Measurement(ok / elapsed, parts[3], parts[4], parts[5], parts[6], cpu.TotalMicroseconds / Math.Max(ok, 1), (double)allocated / Math.Max(ok, 1), -1);
+            }
+        }
+
+        throw new InvalidOperationException("The load generator ended without a result.");
+    }
+
+    private static string Inv(int value) => value.ToString(CultureInfo.InvariantCulture);
+
+    private static string Paced(Measurement m) => m.Saturated
+        ? FormattableString.Invariant($"saturated after {m.SaturatedAfter:0.0} s (over a second of requests behind; {m.Rps:0}/s answered)")
+        : FormattableString.Invariant($"{m.Rps:0}/s answered, p50 {m.P50:0.0} ms, p99 {m.P99:0.0} ms, p99.9 {m.P999:0.0} ms, max {m.Max:0} ms");
+
+    private static string Ms(double value) => double.IsPositiveInfinity(value) ? "saturated" : value.ToString("0.0", CultureInfo.InvariantCulture) + " ms";
+
+    internal sealed record LoadShape(int Seconds, int Warmup, int Connections, int Customers);
+
+    internal sealed record Measurement(double Rps, double P50, double P99, double P999, double Max, double CpuUs, double Alloc, double SaturatedAfter)
+    {
+        public bool Saturated => SaturatedAfter >= 0;
+    }
+
+    private sealed record RunRow(Measurement Bare, Measurement Ingest, Measurement Paced, Measurement Light, TimeSpan Backlog, TimeSpan CaughtUp)
+    {
+        public double Ratio => Ingest.Rps / Bare.Rps;
+    }
+
+    private sealed record Storage(long Deltas, long DeltaTable, long Tiles, long Customers)
+    {
+        public long Total => DeltaTable + Tiles + Customers;
+
+        public Storage Minus(Storage b) => new(Deltas - b.Deltas, DeltaTable - b.DeltaTable, Tiles - b.Tiles, Customers - b.Customers);
+    }
+}
+
+/// <summary>The baseline: a bare Kestrel endpoint (slim builder, one route) that parses the delta body with System.Text.Json and answers a small JSON.</summary>
+internal sealed class BareDeltaEndpoint : IAsyncDisposable
+{
+    private readonly WebApplication _app;
+
+    private BareDeltaEndpoint(WebApplication app, Uri url)
+    {
+        _app = app;
+        Url = url;
+    }
+
+    public Uri Url { get; }
+
+    public static async Task<BareDeltaEndpoint> StartAsync()
+    {
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.Logging.ClearProviders();
+        builder.WebHost.UseUrls("http://127.0.0.1:0");
+        var app = builder.Build();
+        app.MapPost("/api/v1/balance/delta", async (HttpRequest request, CancellationToken ct) =>
+        {
+            using var body = await JsonDocument.ParseAsync(request.Body, default, ct);
+            var root = body.RootElement;
+            var delta = new BareAnswer(root.GetProperty("referenceId").GetString()!, root.GetProperty("customerId").GetString()!, root.GetProperty("delta").GetInt64(), "QUEUED");
+            return Results.Json(delta, BareJson.Default.BareAnswer, statusCode: 201);
+        });
+        await app.StartAsync();
+        return new BareDeltaEndpoint(app, new Uri(new Uri(app.Urls.First()), "/api/v1/balance/delta"));
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _app.StopAsync();
+        await _app.DisposeAsync();
+    }
+}
+
+internal sealed record BareAnswer(string ReferenceId, string CustomerId, long Delta, string Status);
+
+[System.Text.Json.Serialization.JsonSerializable(typeof(BareAnswer))]
+[System.Text.Json.Serialization.JsonSourceGenerationOptions(PropertyNamingPolicy = System.Text.Json.Serialization.JsonKnownNamingPolicy.CamelCase)]
+internal sealed partial class BareJson : System.Text.Json.Serialization.JsonSerializerContext;

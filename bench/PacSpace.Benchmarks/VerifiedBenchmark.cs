@@ -1,0 +1,220 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Globalization;
+using System.Net;
+using System.Net.Http.Headers;
+using System.Text;
+using System.Text.Json;
+using Dapper;
+using PacSpace.Cli;
+
+namespace PacSpace.Benchmarks;
+
+// 201 → VERIFIED, measured from the client: deltas are posted at a fixed rate (open loop) and the time each 201
+// arrives is noted; a poller reads GET /api/v1/balance/delta/{recordId} of the oldest delta not yet seen VERIFIED
+// about every 2 ms. A sequencer round commits all of its deltas at once, and each shows the round's tree size
+// (proof.treeSize): when the oldest turns VERIFIED, the other members of its round are found by bisection over the
+// pending deltas and count as VERIFIED from the same moment.
+//
+//   dotnet run -c Release --project bench/PacSpace.Benchmarks -- verified [--runs 5] [--seconds 5] [--rate 1000] [--store both|sqlite|postgres] [--database "Host=…"]
+internal static class VerifiedBenchmark
+{
+    public static async Task<int> RunAsync(string[] args)
+    {
+        var runs = Cli.Arg(args, "--runs", 5);
+        var seconds = Cli.Arg(args, "--seconds", 5);
+        var rate = Cli.Arg(args, "--rate", 1000);
+        var total = Stopwatch.StartNew();
+        var reports = await BenchStack.OnStoresAsync(args, (name, postgres) => RunStoreAsync(name, postgres, runs, seconds, rate, args));
+        Console.WriteLine();
+        foreach (var report in reports)
+        {
+            Console.WriteLine(report);
+        }
+
+        Console.WriteLine(FormattableString.Invariant($"(whole command: {total.Elapsed.TotalSeconds:0} s)"));
+        return 0;
+    }
+
+    private static async Task<string> RunStoreAsync(string name, string? postgres, int runs, int seconds, int rate, string[] args)
+    {
+        var dir = BenchStack.NewDirectory();
+        var (stack, tenant) = await BenchStack.StartWithTenantAsync(dir, postgres, args);
+        await using var _ = stack;
+        var plane = stack.OpenDatabase(Role.Sandbox);
+        using var http = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = 64, UseCookies = false }) { BaseAddress = stack.Url(Role.Sandbox) };
+        http.DefaultRequestHeaders.Add("X-Api-Key", tenant.Key);
+
+        // Warm-up: the routes, the sequencer and the connection pool.
+        await MeasureRunAsync(http, plane, 1, Math.Min(rate, 500), "warm");
+        var p50 = new List<double>();
+        var p99 = new List<double>();
+        var max = new List<double>();
+        var server99 = new List<double>();
+        var counts = new List<int>();
+        for (var run = 1; run <= runs; run++)
+        {
+            var r = await MeasureRunAsync(http, plane, seconds, rate, $"v{run}");
+            p50.Add(ActivationBenchmark.Percentile(r.Latencies, 50));
+            p99.Add(ActivationBenchmark.Percentile(r.Latencies, 99));
+            max.Add(r.Latencies.Max());
+            server99.Add(ActivationBenchmark.Percentile(r.Server, 99));
+            counts.Add(r.Latencies.Count);
+            Console.WriteLine(FormattableString.Invariant(
+                $"{name} run {run}: {r.Latencies.Count} deltas at {rate}/s; 201 → VERIFIED p50 {p50[^1]:0} ms, p99 {p99[^1]:0} ms, max {max[^1]:0} ms; server-side created → verified p99 {server99[^1]:0} ms; {r.Rounds} sequencer rounds"));
+        }
+
+        await stack.DisposeAsync();
+        Directory.Delete(dir, recursive: true);
+
+        static double M(List<double> v) => ActivationBenchmark.Median(v);
+        var w = new StringWriter(CultureInfo.InvariantCulture);
+        w.WriteLine(string.Create(CultureInfo.InvariantCulture, $"| metric ({name}, median of {runs} runs × {counts.Min()}–{counts.Max()} deltas at {rate:N0}/s) | value |"));
+        w.WriteLine("|---|---|");
+        w.WriteLine(FormattableString.Invariant($"| 201 → VERIFIED, p50 | {M(p50):0} ms |"));
+        w.WriteLine(FormattableString.Invariant($"| **201 → VERIFIED, p99** | **{M(p99):0} ms** |"));
+        w.WriteLine(FormattableString.Invariant($"| 201 → VERIFIED, max | {M(max):0} ms |"));
+        w.WriteLine(FormattableString.Invariant($"| server-side created → verified (row timestamps), p99 | {M(server99):0} ms |"));
+        w.WriteLine();
+        w.WriteLine("Per run (p99): " + string.Join(", ", p99.Select(v => v.ToString("0", CultureInfo.InvariantCulture))) + " ms.");
+        return w.ToString();
+    }
+
+    private sealed record RunResult(List<double> Latencies, List<double> Server, int Rounds);
+
+    private static async Task<RunResult> MeasureRunAsync(HttpClient http, PacSpace.Hosting.Data.Database plane, int seconds, int rate, string prefix)
+    {
+        var json = new MediaTypeHeaderValue("application/json");
+        var answered = new ConcurrentQueue<(string RecordId, long At)>();
+        var recordIds = new ConcurrentBag<string>();
+        var errors = 0;
+        var total = rate * seconds;
+        var sends = new List<Task>(total);
+        var done = 0;
+
+        async Task SendAsync(int n)
+        {
+            var body = Encoding.UTF8.GetBytes(string.Create(CultureInfo.InvariantCulture,
+                $$"""{"customerId":"cust_{{n % 1000}}","delta":-5,"reason":"api_call","referenceId":"ref-{{prefix}}-{{Guid.NewGuid():N}}"}"""));
+            using var content = new ByteArrayContent(body);
+            content.Headers.ContentType = json;
+            using var response = await http.PostAsync("/api/v1/balance/delta", content);
+            var at = Stopwatch.GetTimestamp();
+            if (response.StatusCode != HttpStatusCode.Created)
+            {
+                Interlocked.Increment(ref errors);
+                return;
+            }
+
+            using var answer = JsonDocument.Parse(await response.Content.ReadAsStreamAsync());
+            var recordId = answer.RootElement.GetProperty("data").GetProperty("recordId").GetString()!;
+            recordIds.Add(recordId);
+            answered.Enqueue((recordId, at));
+        }
+
+        // The poller: follows the oldest answered delta not yet seen VERIFIED. Once it is, its round's members are the
+        // pending deltas up to the last one showing the same tree size (rounds take deltas in the order they were
+        // committed, so a round is a contiguous run of answers), found by bisection.
+        var verified = new List<(long AnsweredAt, long SeenAt)>();
+        var rounds = 0;
+        var pending = new List<(string RecordId, long At)>();
+        var poller = Task.Run(async () =>
+        {
+            var deadline = Stopwatch.GetTimestamp() + (seconds + 60) * Stopwatch.Frequency;
+            while (Volatile.Read(ref done) == 0 || !answered.IsEmpty || pending.Count > 0)
+            {
+                while (answered.TryDequeue(out var a))
+                {
+                    // Answers arrive nearly in order: insert from the end.
+                    var at = pending.Count;
+                    while (at > 0 && pending[at - 1].At > a.At)
+                    {
+                        at--;
+                    }
+
+                    pending.Insert(at, a);
+                }
+
+                if (pending.Count == 0 || await StatusAsync(http, pending[0].RecordId) is not long size)
+                {
+                    if (Stopwatch.GetTimestamp() > deadline)
+                    {
+                        throw new InvalidOperationException($"{pending.Count} deltas were not VERIFIED within {seconds + 60} s.");
+                    }
+
+                    await Task.Delay(2);
+                    continue;
+                }
+
+                var seenAt = Stopwatch.GetTimestamp();
+                rounds++;
+                int lo = 0, hi = pending.Count - 1; // pending[lo] is in the round; find its last member
+                if (await StatusAsync(http, pending[hi].RecordId) == size)
+                {
+                    lo = hi;
+                }
+
+                while (lo < hi)
+                {
+                    var mid = (lo + hi + 1) / 2;
+                    if (await StatusAsync(http, pending[mid].RecordId) == size)
+                    {
+                        lo = mid;
+                    }
+                    else
+                    {
+                        hi = mid - 1;
+                    }
+                }
+
+                verified.AddRange(pending.Take(lo + 1).Select(p => (p.At, seenAt)));
+                pending.RemoveRange(0, lo + 1);
+            }
+        });
+
+        // Open loop: request n is due at start + n / rate, whatever the answers do.
+        var start = Stopwatch.GetTimestamp();
+        for (var n = 0; n < total;)
+        {
+            var due = (long)(Stopwatch.GetElapsedTime(start).TotalSeconds * rate);
+            for (; n < Math.Min(due, total); n++)
+            {
+                var i = n;
+                sends.Add(Task.Run(() => SendAsync(i)));
+            }
+
+            await Task.Delay(1);
+        }
+
+        await Task.WhenAll(sends);
+        Volatile.Write(ref done, 1);
+        await poller;
+        if (errors > 0)
+        {
+            throw new InvalidOperationException($"{errors} deltas were not answered 201.");
+        }
+
+        var latencies = verified.Select(v => Stopwatch.GetElapsedTime(v.AnsweredAt, Math.Max(v.SeenAt, v.AnsweredAt)).TotalMilliseconds).ToList();
+        var server = new List<double>();
+        await using (var connection = await plane.OpenAsync(CancellationToken.None))
+        {
+            foreach (var chunk in recordIds.Chunk(500))
+            {
+                var match = plane.Provider == PacSpace.Hosting.Data.DbProvider.Postgres ? "= ANY(@chunk)" : "IN @chunk";
+                server.AddRange((await connection.QueryAsync<long>($"SELECT verified_at - created_at FROM deltas WHERE record_id {match}", new { chunk })).Select(v => (double)v));
+            }
+        }
+
+        return new RunResult(latencies, server, rounds);
+    }
+
+    /// <summary>The round's tree size once the delta is VERIFIED, else null.</summary>
+    private static async Task<long?> StatusAsync(HttpClient http, string recordId)
+    {
+        using var response = await http.GetAsync("/api/v1/balance/delta/" + recordId);
+        response.EnsureSuccessStatusCode();
+        using var answer = JsonDocument.Parse(await response.Content.ReadAsStreamAsync());
+        var data = answer.RootElement.GetProperty("data");
+        return data.GetProperty("status").GetString() == "VERIFIED" ? data.GetProperty("proof").GetProperty("treeSize").GetInt64() : null;
+    }
+}
