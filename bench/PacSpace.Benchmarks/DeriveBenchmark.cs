@@ -133,14 +133,14 @@ internal static class DeriveBenchmark
             INSERT INTO deltas (record_id, receipt_id, tenant_id, customer_id, amount, reason, reference_id, idempotency_key, request_hash, canonical,
                                 content_hash, adjusts, status, created_at, log_index, customer_seq, prev_index, balance_after, recorded_at, verified_at, head_size)
             SELECT 'rec_bench' || {pad}, 'rcp_bench' || {pad}, @tenantId, @customer,
-                   CASE WHEN i % 10 = 0 THEN 100 ELSE -1 END, 'usage', NULL, NULL, 'bench', '{{}}',
+                   CASE WHEN i % 10 = 0 THEN 100 ELSE -1 END, 'usage', NULL, NULL, 'bench', @canonical,
                    '0000000000000000000000000000000000000000000000000000000000000000', NULL, 'VERIFIED', @start,
                    i - 1, i, CASE WHEN i = 1 THEN NULL ELSE i - 2 END, 100 * (i / 10) - (i - i / 10),
                    @start + (i * @span) / (@n + 1), @start + (i * @span) / (@n + 1), @n
             FROM ({series}) AS g
             """;
         await using var db = await stack.OpenDatabase(Role.Sandbox).OpenAsync(CancellationToken.None);
-        await db.ExecuteAsync(sql, new { n, tenantId, customer = Customer, start = monthStart, span = (long)span }, commandTimeout: 600);
+        await db.ExecuteAsync(sql, new { n, tenantId, customer = Customer, start = monthStart, span = (long)span, canonical = "{}" }, commandTimeout: 600);
         if (postgres)
         {
             await db.ExecuteAsync("ANALYZE deltas");
