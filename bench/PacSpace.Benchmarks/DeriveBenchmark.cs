@@ -141,14 +141,7 @@ internal static class DeriveBenchmark
             """;
         await using var db = await stack.OpenDatabase(Role.Sandbox).OpenAsync(CancellationToken.None);
         await db.ExecuteAsync(sql, new { n, tenantId, customer = Customer, start = monthStart, span = (long)span, canonical = "{}" }, commandTimeout: 600);
-        if (postgres)
-        {
-            await db.ExecuteAsync("ANALYZE deltas");
-        }
-        else
-        {
-            await db.ExecuteAsync("ANALYZE");
-        }
+        await db.ExecuteAsync("ANALYZE deltas");
 
         long tens = n / 10;
         return (100 * tens) - (n - tens);
