@@ -149,16 +149,7 @@ internal static class ClientCommands
     /// <summary>Runs a command with a console that is plain when the output is not a terminal, and maps failures to exit codes.</summary>
     private static async Task<int> RunAsync(ParseResult parse, Func<IAnsiConsole, PacSpaceDashboardClient?, Task<int>> body, CancellationToken ct)
     {
-        var output = parse.InvocationConfiguration.Output;
-        var terminal = ReferenceEquals(output, Console.Out) && !Console.IsOutputRedirected;
-        var console = AnsiConsole.Create(new AnsiConsoleSettings
-        {
-            Out = new AnsiConsoleOutput(output),
-            Ansi = terminal ? AnsiSupport.Detect : AnsiSupport.No,
-            ColorSystem = terminal ? ColorSystemSupport.Detect : ColorSystemSupport.NoColors,
-            Interactive = terminal ? InteractionSupport.Detect : InteractionSupport.No,
-        });
-        console.Profile.Width = terminal ? console.Profile.Width : 200;
+        var console = CliConsole.Create(parse, 200);
         try
         {
             var isLogin = parse.CommandResult.Command.Name == "login";

@@ -18,14 +18,7 @@ internal static class VerifyCommand
         var command = new Command("verify", "Verify a delta and its receipt offline against the log's public key.") { delta, receipt, key };
         command.SetAction(parse =>
         {
-            var output = parse.InvocationConfiguration.Output;
-            var terminal = ReferenceEquals(output, Console.Out) && !Console.IsOutputRedirected;
-            var console = AnsiConsole.Create(new AnsiConsoleSettings
-            {
-                Out = new AnsiConsoleOutput(output),
-                Ansi = terminal ? AnsiSupport.Detect : AnsiSupport.No,
-                ColorSystem = terminal ? ColorSystemSupport.Detect : ColorSystemSupport.NoColors,
-            });
+            var console = CliConsole.Create(parse, 1000);
             console.Profile.Width = 1000; // hashes must stay on one line, to be copied and compared
             byte[] deltaJson;
             Receipt parsed;

@@ -172,6 +172,10 @@ public sealed class BalanceClient
         }
     }
 
+    /// <summary>A customer's receipt for the current UTC month (<c>GET /api/v1/balance/receipt/{customerId}</c>): proof root, balances, the proof of the closing balance and the month's deltas.</summary>
+    public Task<InvoiceProof> GetReceiptAsync(string customerId, CancellationToken cancellationToken = default) =>
+        GetInvoiceProofAsync(customerId, null, cancellationToken);
+
     /// <summary>A customer's statement for a window (default: the current UTC month): proof root, balances and the proof of the closing balance.</summary>
     public Task<InvoiceProof> GetInvoiceProofAsync(string customerId, BalanceScope? scope = null, CancellationToken cancellationToken = default)
     {

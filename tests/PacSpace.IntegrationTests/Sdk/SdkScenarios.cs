@@ -56,6 +56,7 @@ public sealed class SdkScenarios() : StoreTests(Store.Sqlite, null)
         Assert.Equal(checkpoint.CheckpointId, (await client.Balance.ListCheckpointsAsync("team/alpha").ToListAsync()).Single().CheckpointId);
         var invoice = await client.Balance.GetInvoiceProofAsync("team/alpha", BalanceScope.CurrentMonth);
         Assert.Equal(checkpoint.ProofRoot, invoice.ProofRoot);
+        Assert.Equal(invoice.ProofRoot, (await client.Balance.GetReceiptAsync("team/alpha")).ProofRoot);
         Assert.Equal("team/alpha", (await client.Balance.ListCustomersAsync("ALPHA").ToListAsync()).Single().CustomerId);
         Assert.Equal(-42, (await client.Balance.GetCustomerAsync("team/alpha")).ComputedBalance);
         Assert.Equal(1, (await client.Balance.GetUsageAsync()).Used);
