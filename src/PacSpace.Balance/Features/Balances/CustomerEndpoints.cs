@@ -121,17 +121,18 @@ internal static class CustomerEndpoints
 
         var tenantId = caller.TenantId;
         await using var connection = await db.OpenAsync(ct);
-        var counts = await connection.QuerySingleAsync<CountRow>(new CommandDefinition(
-            "SELECT COUNT(*) AS total, SUM(CASE WHEN log_index IS NULL THEN 1 ELSE 0 END) AS pending FROM deltas WHERE tenant_id = @tenantId AND customer_id = @customerId",
+        // Verified figures from the chain head; queued deltas through the (small) queue index.
+        var chain = await connection.QueryFirstOrDefaultAsync<CustomerRow>(new CommandDefinition(
+            "SELECT customer_id, last_seq, balance, first_at, last_at FROM log_customers WHERE tenant_id = @tenantId AND customer_id = @customerId",
             new { tenantId, customerId }, cancellationToken: ct));
-        if (counts.total == 0)
+        var pending = await connection.ExecuteScalarAsync<long>(new CommandDefinition(
+            "SELECT COUNT(*) FROM deltas WHERE tenant_id = @tenantId AND status = 'QUEUED' AND customer_id = @customerId",
+            new { tenantId, customerId }, cancellationToken: ct));
+        if (chain is null && pending == 0)
         {
             return Envelope.Fail(new Error(404, CustomerNotFound, "No delta was recorded for this customer in this environment."));
         }
 
-        var chain = await connection.QueryFirstOrDefaultAsync<CustomerRow>(new CommandDefinition(
-            "SELECT customer_id, last_seq, balance, first_at, last_at FROM log_customers WHERE tenant_id = @tenantId AND customer_id = @customerId",
-            new { tenantId, customerId }, cancellationToken: ct));
         var checkpoint = await connection.QueryFirstOrDefaultAsync<LatestRow>(new CommandDefinition(
             """
             SELECT c.checkpoint_id, c.proof_root, c.period, c.closed_at, b.balance FROM checkpoints c
@@ -148,24 +149,25 @@ internal static class CustomerEndpoints
             var b = await ChainReads.BeforeTimeAsync(connection, tenantId, customerId, window.EndMs, ct);
             var (count, net) = ChainReads.Between(a, b);
             periodView = new PeriodView(window.Period, window.Start, window.End, a?.balance_after ?? 0, b?.balance_after ?? a?.balance_after ?? 0, count, net);
-            where = "AND recorded_at >= @start AND recorded_at < @end";
+            where = "AND recorded_at >= @start AND recorded_at < @end ORDER BY recorded_at DESC, log_index DESC";
             total = count;
         }
         else
         {
-            where = "";
-            total = counts.total;
+            where = "AND log_index IS NOT NULL ORDER BY log_index DESC";
+            total = chain?.last_seq ?? 0;
         }
 
+        // VERIFIED deltas, newest first, along the customer's chain indexes; queued ones are counted in pendingDeltas.
         var items = await connection.QueryAsync<LoggedDelta>(new CommandDefinition(
             $"""
             SELECT {LoggedDelta.Columns} FROM deltas WHERE tenant_id = @tenantId AND customer_id = @customerId {where}
-            ORDER BY created_at DESC, record_id DESC LIMIT @limit OFFSET @offset
+            LIMIT @limit OFFSET @offset
             """, new { tenantId, customerId, start = window?.StartMs, end = window?.EndMs, limit, offset = (long)(page - 1) * limit }, cancellationToken: ct));
         var activity = items.Select(d => new ActivityItem(d.amount, d.reason, d.reference_id, d.status,
             DateTimeOffset.FromUnixTimeMilliseconds(d.recorded_at ?? d.created_at), d.record_id, d.receipt_id, d.content_hash)).ToList();
 
-        return Envelope.Ok(new CustomerDetail(customerId, LedgerIdentifier(customerId), chain?.last_seq ?? 0, counts.pending ?? 0, chain?.balance ?? 0,
+        return Envelope.Ok(new CustomerDetail(customerId, LedgerIdentifier(customerId), chain?.last_seq ?? 0, pending, chain?.balance ?? 0,
             checkpoint is null ? null : new LatestCheckpoint(checkpoint.checkpoint_id, checkpoint.proof_root, checkpoint.period, checkpoint.balance,
                 DateTimeOffset.FromUnixTimeMilliseconds(checkpoint.closed_at)),
             periodView, new Activity(activity, new PageInfo(total, page, limit, (total + limit - 1) / limit))));
@@ -209,7 +211,7 @@ internal static class CustomerEndpoints
         var rows = (await connection.QueryAsync<LinkRow>(new CommandDefinition(
             """
             SELECT customer_seq, log_index, prev_index, amount, balance_after FROM deltas
-            WHERE tenant_id = @tenantId AND customer_id = @customerId AND customer_seq >= @lo AND customer_seq <= @to
+            WHERE tenant_id = @tenantId AND customer_id = @customerId AND log_index IS NOT NULL AND customer_seq >= @lo AND customer_seq <= @to
             ORDER BY log_index LIMIT @take
             """, new { tenantId, customerId, lo = Math.Max(1, from - 1), to, take = limit + 1 }, cancellationToken: ct))).ToList();
 
@@ -263,13 +265,6 @@ internal static class CustomerEndpoints
         public long first_at { get; set; }
 
         public long last_at { get; set; }
-    }
-
-    private sealed class CountRow
-    {
-        public long total { get; set; }
-
-        public long? pending { get; set; }
     }
 
     private sealed class LatestRow

@@ -77,8 +77,9 @@ internal static class UsageEndpoints
 
         if (plan.Tier == PlanCatalog.Free)
         {
-            var used = await connection.ExecuteScalarAsync<long>(new CommandDefinition(
-                "SELECT COUNT(*) FROM deltas WHERE tenant_id = @tenantId", new { tenantId = caller.TenantId }, cancellationToken: ct));
+            // Appended deltas from the customers' chain heads, plus the queued ones: no scan of the deltas table.
+            var used = pending + await connection.ExecuteScalarAsync<long>(new CommandDefinition(
+                "SELECT COALESCE(SUM(last_seq), 0) FROM log_customers WHERE tenant_id = @tenantId", new { tenantId = caller.TenantId }, cancellationToken: ct));
             var allowed = PlanCatalog.FreeLifetimeDeltas;
             return Envelope.Ok(new UsageView(plan.Tier, options.Value.EnvironmentName, "lifetime", true, allowed, used, Math.Max(0, allowed - used), 0, pending,
                 used < allowed));
