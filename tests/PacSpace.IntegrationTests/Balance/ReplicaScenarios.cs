@@ -1,0 +1,147 @@
+using System.Collections.Concurrent;
+using System.Net;
+using Dapper;
+using PacSpace.Cli;
+using PacSpace.IntegrationTests.Infrastructure;
+using PacSpace.Ledger;
+
+namespace PacSpace.IntegrationTests.Balance;
+
+/// <summary>
+/// Two Sandbox plane replicas on one PostgreSQL database, both taking writes and both running a sequencer. One
+/// replica's clock runs ahead, so it sees the other's lease as expired and takes the log over while the other may
+/// be mid-round; the other takes it back once the first is gone and its lease has run out. Whatever the
+/// interleaving, the log must stay one chain: every delta appended exactly once, time never going back (though the
+/// clocks disagree), per-customer chains unbroken, and every head either replica signed a prefix of the final log.
+/// </summary>
+[Collection(PostgresCollection.Name)]
+public sealed class ReplicaScenarios(PostgresServer postgres)
+{
+    private const int PerReplicaAndPhase = 40;
+
+    [Fact]
+    public async Task TwoReplicas_LeaseTakenBackAndForth_LogStaysOneConsistentChain()
+    {
+        static void Settings(StackOptions o)
+        {
+            o.Overrides["Plane:SequencerLease"] = "00:00:01";
+            o.Overrides["Plane:RateLimits:pilot:PermitsPerSecond"] = "100000";
+            o.Overrides["Plane:RateLimits:pilot:Burst"] = "100000";
+        }
+
+        await using var a = await TestStack.StartAsync(Store.Postgres, postgres, Settings);
+        var session = await a.Dashboard.ReadyTenantAsync();
+        Assert.Equal(HttpStatusCode.OK, (await a.Dashboard.PostAsync("/dashboard/billing/plan", new { tier = "pilot" }, session)).Status);
+        var key = (await a.Dashboard.CreateKeyAsync(session)).FullKey;
+        var plane = a.PlaneDb(Role.Sandbox);
+        var heads = new ConcurrentQueue<(string Owner, long Size, string Checkpoint)>();
+        using var stopWatching = new CancellationTokenSource();
+        var watcher = Task.Run(async () =>
+        {
+            while (!stopWatching.IsCancellationRequested)
+            {
+                await using var c = await plane.OpenAsync(default);
+                var row = await c.QuerySingleAsync<(string? lease_owner, long tree_size, string checkpoint)>(
+                    "SELECT lease_owner, tree_size, checkpoint FROM tenant_ledgers WHERE tenant_id = @t", new { t = session.TenantId });
+                heads.Enqueue((row.lease_owner ?? "", row.tree_size, row.checkpoint));
+                await Task.Delay(20);
+            }
+        });
+
+        var accepted = new ConcurrentBag<string>();
+        async Task EmitThroughAsync(TestStack[] replicas, string phase, int perReplica)
+        {
+            await Task.WhenAll(replicas.SelectMany((stack, r) => Enumerable.Range(0, 4).Select(client => Task.Run(async () =>
+            {
+                for (var i = 0; i < perReplica / 4; i++)
+                {
+                    var answer = await stack.EmitAsync(Role.Sandbox, key,
+                        $$"""{"customerId": "cust_{{(client + i) % 3}}", "delta": {{(i % 2 == 0 ? -(i + 1) : i + 7)}}, "reason": "replica test", "referenceId": "{{phase}}-r{{r}}-c{{client}}-{{i}}"}""");
+                    Assert.Equal(HttpStatusCode.Created, answer.Status);
+                    accepted.Add(answer.Data.GetProperty("recordId").GetString()!);
+                }
+            }))));
+        }
+
+        // A alone first: its sequencer holds the log.
+        await EmitThroughAsync([a], "solo", PerReplicaAndPhase);
+        await a.VerifiedAsync(Role.Sandbox, key, accepted.First());
+
+        // Replica B: the same database, only the Sandbox plane, a clock 1.5 s ahead, so A's 1 s lease is always over
+        // for it and it takes the log over at its first round, whatever A is doing.
+        await using var b = await TestStack.StartAsync(Store.Postgres, postgres, o =>
+        {
+            Settings(o);
+            o.ConfigureServices = (_, services) => services.UseClock(new OffsetTimeProvider(TimeSpan.FromSeconds(1.5)));
+        }, roles: [Role.Sandbox], shareDataWith: a.DataDirectory, database: a.Local.Options.Database);
+
+        // Both take writes at once (B holds the log from its first round on, A's rounds in flight lose it).
+        await EmitThroughAsync([a, b], "both", 2 * PerReplicaAndPhase);
+
+        // B goes away with the lease still in its name, dated 1.5 s ahead: A waits it out, takes the log back, and
+        // appends after entries stamped by B's clock.
+        await b.StopAsync(Role.Sandbox);
+        await EmitThroughAsync([a], "after", PerReplicaAndPhase);
+
+        foreach (var id in accepted.Take(5))
+        {
+            await a.VerifiedAsync(Role.Sandbox, key, id);
+        }
+
+        await KeyTestKit.EventuallyAsync(async () =>
+        {
+            await using var c = await plane.OpenAsync(default);
+            return await c.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM deltas WHERE tenant_id = @t AND status <> 'VERIFIED'", new { t = session.TenantId });
+        }, n => n == 0, TimeSpan.FromSeconds(20), "every delta VERIFIED");
+        await stopWatching.CancelAsync();
+        await watcher;
+
+        await using var connection = await plane.OpenAsync(default);
+        var rows = (await connection.QueryAsync<(string record_id, string customer_id, long amount, long log_index, long customer_seq, long? prev_index, long balance_after, long recorded_at, string content_hash)>(
+            """
+            SELECT record_id, customer_id, amount, log_index, customer_seq, prev_index, balance_after, recorded_at, content_hash
+            FROM deltas WHERE tenant_id = @t ORDER BY log_index
+            """, new { t = session.TenantId })).ToList();
+        Assert.Equal(6 * PerReplicaAndPhase, rows.Count);
+        Assert.Equal(accepted.Order(StringComparer.Ordinal), rows.Select(r => r.record_id).Order(StringComparer.Ordinal));
+
+        // One chain: indexes without gaps, time never going back, each customer's sequence, link and balance unbroken.
+        var chains = new Dictionary<string, (long Seq, long Index, long Balance)>(StringComparer.Ordinal);
+        var leaves = new List<byte[]>();
+        long lastAt = 0;
+        for (var i = 0; i < rows.Count; i++)
+        {
+            var r = rows[i];
+            Assert.Equal(i, r.log_index);
+            Assert.True(r.recorded_at >= lastAt, $"entry {i} recorded before the one ahead of it");
+            lastAt = r.recorded_at;
+            var chain = chains.GetValueOrDefault(r.customer_id);
+            Assert.Equal(chain.Seq + 1, r.customer_seq);
+            Assert.Equal(chain.Seq == 0 ? null : chain.Index, r.prev_index);
+            Assert.Equal(chain.Balance + r.amount, r.balance_after);
+            chains[r.customer_id] = (r.customer_seq, i, r.balance_after);
+            leaves.Add(new LeafEntry(r.recorded_at, r.customer_seq, r.prev_index, r.balance_after, Convert.FromHexString(r.content_hash)).LeafHash());
+        }
+
+        // Every head either replica stored: signed by the log's key, never shrinking, a prefix of the final log.
+        var ledger = await connection.QuerySingleAsync<(string key_name, string public_key, long tree_size, string root_hash)>(
+            "SELECT key_name, public_key, tree_size, root_hash FROM tenant_ledgers WHERE tenant_id = @t", new { t = session.TenantId });
+        var root = MerkleTree.Root(leaves);
+        Assert.Equal((rows.Count, Hex.Encode(root)), (ledger.tree_size, ledger.root_hash));
+        var publicKey = Convert.FromBase64String(ledger.public_key);
+        long largest = 0;
+        foreach (var (_, size, note) in heads)
+        {
+            Assert.True(size >= largest, $"a head of size {size} after one of size {largest}");
+            largest = size;
+            Assert.True(SignedNote.Verify(note, ledger.key_name, publicKey, out var body) && Checkpoint.TryParse(body, out var head) && head!.Size == size);
+            Checkpoint.TryParse(body, out var parsed);
+            Assert.Equal(MerkleTree.Root(leaves.Take((int)size).ToList()), parsed!.RootHash);
+        }
+
+        // The log changed hands A → B → A.
+        var owners = heads.Select(h => h.Owner).Where(o => o.Length > 0).ToList();
+        var handovers = owners.Zip(owners.Skip(1)).Count(p => p.First != p.Second);
+        Assert.True(handovers >= 2 && owners[0] == owners[^1], "lease owners seen: " + string.Join(" ", owners.Distinct()));
+    }
+}
