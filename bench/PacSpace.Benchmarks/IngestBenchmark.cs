@@ -13,10 +13,11 @@ namespace PacSpace.Benchmarks;
 
 // Durable ingest: POST /api/v1/balance/delta on the Sandbox plane (valid test key, unique referenceIds), answered
 // 201 only after the group commit, against a bare Kestrel endpoint in this process that parses the same JSON body
-// with System.Text.Json and answers a small JSON. Per run: closed-loop throughput of both (same connections,
-// alternating order), then latency of the plane at a fixed offered rate (open loop). After the runs, bytes stored
-// per delta once the sequencer has caught up. SQLite and PostgreSQL (a throw-away durable server started here,
-// or --database).
+// with System.Text.Json and answers a small JSON. A third server, the durable floor (FloorDeltaEndpoint), is the bare
+// endpoint plus the least a durable deduplicated write costs on the same store: what no design of the plane can beat.
+// Per run: closed-loop throughput of the three (same connections, alternating order), then latency at a fixed offered
+// rate (open loop) of the plane, the floor and the bare endpoint. After the runs, bytes stored per delta once the
+// sequencer has caught up. SQLite and PostgreSQL (a throw-away durable server started here, or --database).
 //
 //   dotnet run -c Release --project bench/PacSpace.Benchmarks -- ingest [--runs 5] [--seconds 4] [--connections 64] [--rate 15000] [--light-rate 1000] [--store both|sqlite|postgres] [--database "Host=…"]
 internal static class IngestBenchmark
@@ -53,19 +54,22 @@ internal static class IngestBenchmark
         var plane = stack.OpenDatabase(Role.Sandbox);
         var before = await StorageAsync(plane, tenant.TenantId);
         var url = new Uri(stack.Url(Role.Sandbox), "/api/v1/balance/delta");
+        await using var floor = await FloorDeltaEndpoint.StartAsync(Path.Combine(dir, "floor"), postgres);
         var rows = new List<RunRow>();
         for (var run = 1; run <= runs; run++)
         {
             var caughtUp = await WaitCaughtUpAsync(plane);
-            Measurement b, p;
+            Measurement b, f, p;
             if (run % 2 == 1)
             {
                 b = await MeasureAsync(bareUrl, null, load, 0, $"b{run}");
+                f = await MeasureAsync(floor.Url, null, load, 0, $"f{run}");
                 p = await MeasureAsync(url, tenant.Key, load, 0, $"p{run}");
             }
             else
             {
                 p = await MeasureAsync(url, tenant.Key, load, 0, $"p{run}");
+                f = await MeasureAsync(floor.Url, null, load, 0, $"f{run}");
                 b = await MeasureAsync(bareUrl, null, load, 0, $"b{run}");
             }
 
@@ -73,10 +77,12 @@ internal static class IngestBenchmark
             var paced = await MeasureAsync(url, tenant.Key, load with { Connections = 512 }, rate, $"r{run}");
             await WaitCaughtUpAsync(plane);
             var light = await MeasureAsync(url, tenant.Key, load with { Connections = 512 }, lightRate, $"l{run}");
-            var row = new RunRow(b, p, paced, light, backlog, caughtUp);
+            var floorPaced = await MeasureAsync(floor.Url, null, load with { Connections = 512 }, rate, $"fr{run}");
+            var barePaced = await MeasureAsync(bareUrl, null, load with { Connections = 512 }, rate, $"br{run}");
+            var row = new RunRow(b, p, paced, light, backlog, caughtUp, f, floorPaced, barePaced);
             rows.Add(row);
             Console.WriteLine(FormattableString.Invariant(
-                $"{name} run {run}: bare {b.Rps:0}/s, ingest {p.Rps:0}/s (ratio {row.Ratio:0.00}; p50 {p.P50:0.0} ms, p99 {p.P99:0.0} ms; {p.CpuUs:0} µs CPU, {p.Alloc:0} B per delta); at {rate}/s offered: {Paced(paced)}; at {lightRate}/s offered: {Paced(light)}; sequencer backlog after the closed loop cleared in {backlog.TotalSeconds:0.0} s"));
+                $"{name} run {run}: bare {b.Rps:0}/s (at {rate}/s offered: {Paced(barePaced)}), floor {f.Rps:0}/s (ratio {row.FloorRatio:0.00}; {f.CpuUs:0} µs CPU; at {rate}/s offered: {Paced(floorPaced)}), ingest {p.Rps:0}/s (ratio {row.Ratio:0.00}; p50 {p.P50:0.0} ms, p99 {p.P99:0.0} ms; {p.CpuUs:0} µs CPU, {p.Alloc:0} B per delta); at {rate}/s offered: {Paced(paced)}; at {lightRate}/s offered: {Paced(light)}; sequencer backlog after the closed loop cleared in {backlog.TotalSeconds:0.0} s"));
         }
 
         var caught = await WaitCaughtUpAsync(plane);
@@ -92,23 +98,27 @@ internal static class IngestBenchmark
     {
         static double M(IEnumerable<double> values) => ActivationBenchmark.Median(values.ToList());
         var w = new StringWriter(CultureInfo.InvariantCulture);
-        w.WriteLine(FormattableString.Invariant($"| metric ({name}, median of {runs} runs; {load.Connections} connections, {load.Warmup} s warm-up + {load.Seconds} s per window) | bare Kestrel | PacSpace ingest |"));
-        w.WriteLine("|---|---|---|");
-        w.WriteLine(FormattableString.Invariant($"| throughput, closed loop | {M(rows.Select(r => r.Bare.Rps)):N0} req/s | {M(rows.Select(r => r.Ingest.Rps)):N0} deltas/s |"));
-        w.WriteLine(FormattableString.Invariant($"| **ratio ingest / bare** (median of per-run ratios) | 1.00 | **{M(rows.Select(r => r.Ratio)):0.00}** |"));
-        w.WriteLine(FormattableString.Invariant($"| latency in the closed loop, p50 / p99 | {M(rows.Select(r => r.Bare.P50)):0.0} / {M(rows.Select(r => r.Bare.P99)):0.0} ms | {M(rows.Select(r => r.Ingest.P50)):0.0} / {M(rows.Select(r => r.Ingest.P99)):0.0} ms |"));
-        w.WriteLine(FormattableString.Invariant($"| server CPU per request (whole process{(name == "SQLite" ? "" : ", without the database server")}) | {M(rows.Select(r => r.Bare.CpuUs)):0} µs | {M(rows.Select(r => r.Ingest.CpuUs)):0} µs |"));
-        w.WriteLine(FormattableString.Invariant($"| server allocations per request | {M(rows.Select(r => r.Bare.Alloc)):N0} B | {M(rows.Select(r => r.Ingest.Alloc)):N0} B |"));
+        w.WriteLine(FormattableString.Invariant($"| metric ({name}, median of {runs} runs; {load.Connections} connections, {load.Warmup} s warm-up + {load.Seconds} s per window) | bare Kestrel | durable floor | PacSpace ingest |"));
+        w.WriteLine("|---|---|---|---|");
+        w.WriteLine(FormattableString.Invariant($"| throughput, closed loop | {M(rows.Select(r => r.Bare.Rps)):N0} req/s | {M(rows.Select(r => r.Floor.Rps)):N0} rows/s | {M(rows.Select(r => r.Ingest.Rps)):N0} deltas/s |"));
+        w.WriteLine(FormattableString.Invariant($"| **ratio to bare** (median of per-run ratios) | 1.00 | **{M(rows.Select(r => r.FloorRatio)):0.00}** | **{M(rows.Select(r => r.Ratio)):0.00}** |"));
+        w.WriteLine(FormattableString.Invariant($"| latency in the closed loop, p50 / p99 | {M(rows.Select(r => r.Bare.P50)):0.0} / {M(rows.Select(r => r.Bare.P99)):0.0} ms | {M(rows.Select(r => r.Floor.P50)):0.0} / {M(rows.Select(r => r.Floor.P99)):0.0} ms | {M(rows.Select(r => r.Ingest.P50)):0.0} / {M(rows.Select(r => r.Ingest.P99)):0.0} ms |"));
+        w.WriteLine(FormattableString.Invariant($"| server CPU per request (whole process{(name == "SQLite" ? "" : ", without the database server")}) | {M(rows.Select(r => r.Bare.CpuUs)):0} µs | {M(rows.Select(r => r.Floor.CpuUs)):0} µs | {M(rows.Select(r => r.Ingest.CpuUs)):0} µs |"));
+        w.WriteLine(FormattableString.Invariant($"| server allocations per request | {M(rows.Select(r => r.Bare.Alloc)):N0} B | {M(rows.Select(r => r.Floor.Alloc)):N0} B | {M(rows.Select(r => r.Ingest.Alloc)):N0} B |"));
         var saturated = rows.Count(r => r.Paced.Saturated);
-        w.WriteLine(FormattableString.Invariant($"| **latency at {rate:N0}/s offered (open loop), p50 / p99** | | {Ms(M(rows.Select(r => r.Paced.P50)))} / **{Ms(M(rows.Select(r => r.Paced.P99)))}** |"));
-        w.WriteLine(FormattableString.Invariant($"| runs in which {rate:N0}/s was more than the plane could answer (over a second behind) | | {saturated} of {rows.Count}{(saturated > 0 ? FormattableString.Invariant($"; answered {M(rows.Where(r => r.Paced.Saturated).Select(r => r.Paced.Rps)):N0}/s meanwhile") : "")} |"));
-        w.WriteLine(FormattableString.Invariant($"| latency at {lightRate:N0}/s offered (open loop), p50 / p99 / max | | {Ms(M(rows.Select(r => r.Light.P50)))} / {Ms(M(rows.Select(r => r.Light.P99)))} / {Ms(M(rows.Select(r => r.Light.Max)))} |"));
-        w.WriteLine(FormattableString.Invariant($"| sequencer backlog after the closed-loop window, cleared in | | {M(rows.Select(r => r.Backlog.TotalSeconds)):0.0} s |"));
-        w.WriteLine(FormattableString.Invariant($"| **bytes stored per delta** ({storage.Deltas:N0} deltas, all VERIFIED) | | **{storage.Total / (double)storage.Deltas:0} B** |"));
+        var floorSaturated = rows.Count(r => r.FloorPaced.Saturated);
+        var bareSaturated = rows.Count(r => r.BarePaced.Saturated);
+        w.WriteLine(FormattableString.Invariant($"| **latency at {rate:N0}/s offered (open loop), p50 / p99** | {Ms(M(rows.Select(r => r.BarePaced.P50)))} / {Ms(M(rows.Select(r => r.BarePaced.P99)))} | {Ms(M(rows.Select(r => r.FloorPaced.P50)))} / {Ms(M(rows.Select(r => r.FloorPaced.P99)))} | {Ms(M(rows.Select(r => r.Paced.P50)))} / **{Ms(M(rows.Select(r => r.Paced.P99)))}** |"));
+        w.WriteLine(FormattableString.Invariant($"| runs in which {rate:N0}/s was more than the server could answer (over a second behind) | {bareSaturated} of {rows.Count}{Answered(rows.Select(r => r.BarePaced))} | {floorSaturated} of {rows.Count}{Answered(rows.Select(r => r.FloorPaced))} | {saturated} of {rows.Count}{Answered(rows.Select(r => r.Paced))} |"));
+        w.WriteLine(FormattableString.Invariant($"| latency at {lightRate:N0}/s offered (open loop), p50 / p99 / max | | | {Ms(M(rows.Select(r => r.Light.P50)))} / {Ms(M(rows.Select(r => r.Light.P99)))} / {Ms(M(rows.Select(r => r.Light.Max)))} |"));
+        w.WriteLine(FormattableString.Invariant($"| sequencer backlog after the closed-loop window, cleared in | | | {M(rows.Select(r => r.Backlog.TotalSeconds)):0.0} s |"));
+        w.WriteLine(FormattableString.Invariant($"| **bytes stored per delta** ({storage.Deltas:N0} deltas, all VERIFIED) | | | **{storage.Total / (double)storage.Deltas:0} B** |"));
         w.WriteLine(name == "SQLite"
-            ? FormattableString.Invariant($"| of which tile hashes / everything else (deltas, indexes, chain heads, page overhead) | | {storage.Tiles / (double)storage.Deltas:0.0} / {storage.DeltaTable / (double)storage.Deltas:0} B |")
-            : FormattableString.Invariant($"| of which deltas table with its indexes / log tiles / customer chain heads | | {storage.DeltaTable / (double)storage.Deltas:0} / {storage.Tiles / (double)storage.Deltas:0.0} / {storage.Customers / (double)storage.Deltas:0.0} B |"));
+            ? FormattableString.Invariant($"| of which tile hashes / everything else (deltas, indexes, chain heads, page overhead) | | | {storage.Tiles / (double)storage.Deltas:0.0} / {storage.DeltaTable / (double)storage.Deltas:0} B |")
+            : FormattableString.Invariant($"| of which deltas table with its indexes / log tiles / customer chain heads | | | {storage.DeltaTable / (double)storage.Deltas:0} / {storage.Tiles / (double)storage.Deltas:0.0} / {storage.Customers / (double)storage.Deltas:0.0} B |"));
         w.WriteLine();
+        w.WriteLine("Per run (floor ratio): " + string.Join(", ", rows.Select(r => r.FloorRatio.ToString("0.00", CultureInfo.InvariantCulture))) + ".");
+        w.WriteLine($"Per run (p99 at {rate.ToString("N0", CultureInfo.InvariantCulture)}/s, bare / floor): " + string.Join(", ", rows.Select(r => Ms(r.BarePaced.P99) + " / " + Ms(r.FloorPaced.P99))) + ".");
         w.WriteLine("Per run (ratio): " + string.Join(", ", rows.Select(r => r.Ratio.ToString("0.00", CultureInfo.InvariantCulture))) + ".");
         w.WriteLine("Per run (ingest deltas/s): " + string.Join(", ", rows.Select(r => r.Ingest.Rps.ToString("N0", CultureInfo.InvariantCulture))) + ".");
         w.WriteLine($"Per run (p99 at {rate.ToString("N0", CultureInfo.InvariantCulture)}/s): " + string.Join(", ", rows.Select(r => Ms(r.Paced.P99))) + ".");
@@ -214,6 +224,12 @@ internal static class IngestBenchmark
         ? FormattableString.Invariant($"saturated after {m.SaturatedAfter:0.0} s (over a second of requests behind; {m.Rps:0}/s answered)")
         : FormattableString.Invariant($"{m.Rps:0}/s answered, p50 {m.P50:0.0} ms, p99 {m.P99:0.0} ms, p99.9 {m.P999:0.0} ms, max {m.Max:0} ms");
 
+    private static string Answered(IEnumerable<Measurement> runs)
+    {
+        var saturated = runs.Where(m => m.Saturated).Select(m => m.Rps).ToList();
+        return saturated.Count == 0 ? "" : FormattableString.Invariant($"; answered {ActivationBenchmark.Median(saturated):N0}/s meanwhile");
+    }
+
     private static string Ms(double value) => double.IsPositiveInfinity(value) ? "saturated" : value.ToString("0.0", CultureInfo.InvariantCulture) + " ms";
 
     internal sealed record LoadShape(int Seconds, int Warmup, int Connections, int Customers);
@@ -223,9 +239,11 @@ internal static class IngestBenchmark
         public bool Saturated => SaturatedAfter >= 0;
     }
 
-    private sealed record RunRow(Measurement Bare, Measurement Ingest, Measurement Paced, Measurement Light, TimeSpan Backlog, TimeSpan CaughtUp)
+    private sealed record RunRow(Measurement Bare, Measurement Ingest, Measurement Paced, Measurement Light, TimeSpan Backlog, TimeSpan CaughtUp, Measurement Floor, Measurement FloorPaced, Measurement BarePaced)
     {
         public double Ratio => Ingest.Rps / Bare.Rps;
+
+        public double FloorRatio => Floor.Rps / Bare.Rps;
     }
 
     private sealed record Storage(long Deltas, long DeltaTable, long Tiles, long Customers)
