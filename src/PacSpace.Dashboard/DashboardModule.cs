@@ -71,6 +71,12 @@ public static class DashboardModule
         {
             o.AddPolicy(LoginPolicy, http =>
             {
+                // Attempts are what the limit is for: showing the login page again (a reload, a back button) is not one.
+                if (!HttpMethods.IsPost(http.Request.Method))
+                {
+                    return RateLimitPartition.GetNoLimiter("page views");
+                }
+
                 var perMinute = http.RequestServices.GetRequiredService<IOptions<AuthOptions>>().Value.LoginRequestsPerMinutePerIp;
                 return RateLimitPartition.GetFixedWindowLimiter(http.Connection.RemoteIpAddress?.ToString() ?? "unknown",
                     _ => new FixedWindowRateLimiterOptions { PermitLimit = perMinute, Window = TimeSpan.FromMinutes(1), QueueLimit = 0 });

@@ -47,7 +47,7 @@ public sealed class AuthOptions
     [Range(typeof(TimeSpan), "00:00:01", "1.00:00:00")]
     public TimeSpan LockoutDuration { get; set; } = TimeSpan.FromMinutes(5);
 
-    /// <summary>Login requests allowed per client IP per minute, whatever the account.</summary>
+    /// <summary>Login attempts (API and form POSTs; page views do not count) allowed per client IP per minute, whatever the account.</summary>
     [Range(1, 100000)]
     public int LoginRequestsPerMinutePerIp { get; set; } = 30;
 
