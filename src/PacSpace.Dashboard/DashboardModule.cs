@@ -139,9 +139,36 @@ public static class DashboardModule
         app.MapDashboardAssets();
         app.MapPacSpaceHealth("dashboard");
         app.MapOpenApi("/openapi/{documentName}.json");
-        app.MapNotFoundFallback();
+        // A browser that follows a stale link gets a page it can leave; API clients keep the JSON envelope.
+        app.MapFallback((HttpContext http) => PageHosting.WantsHtml(http.Request) && !IsApiPath(http.Request.Path)
+                ? Results.Content(NotFoundPage, "text/html; charset=utf-8", System.Text.Encoding.UTF8, 404)
+                : Envelope.Fail(new Error(404, ErrorCodes.NotFound, "No such route. See /openapi/v1.json for the routes this host serves.")))
+            .ExcludeFromDescription();
         return app;
     }
+
+    private const string NotFoundPage =
+        """
+        <!DOCTYPE html>
+        <html lang="en">
+        <head>
+            <meta charset="utf-8">
+            <meta name="viewport" content="width=device-width, initial-scale=1">
+            <title>Page not found · PacSpace</title>
+            <link rel="icon" href="data:,">
+            <link rel="stylesheet" href="/assets/site.css">
+        </head>
+        <body class="public">
+        <main id="main">
+            <h1>Page not found</h1>
+            <p>There is no page at this address. <a href="/">Go to the dashboard</a>.</p>
+        </main>
+        </body>
+        </html>
+        """;
+
+    private static bool IsApiPath(PathString path) =>
+        path.StartsWithSegments("/dashboard") || path.StartsWithSegments("/api") || path.StartsWithSegments("/internal") || path.StartsWithSegments("/openapi");
 
     private static bool IsKey(string value)
     {

@@ -100,6 +100,26 @@ public sealed class PageTests(BrowserFixture browser) : IClassFixture<BrowserFix
     }
 
     [Fact]
+    public async Task UnknownAddress_InTheBrowser_IsAPageWithAWayBack_WhileApiPathsKeepTheJsonEnvelope()
+    {
+        await using var site = await Site.StartAsync(browser.Browser);
+        var page = await site.NewPageAsync();
+
+        var missing = await page.GotoAsync("/settings/old-link");
+        Assert.Equal(404, missing!.Status);
+        Assert.StartsWith("text/html", (await missing.AllHeadersAsync())["content-type"], StringComparison.Ordinal);
+        Assert.Equal("Page not found", await page.Locator("h1").InnerTextAsync());
+        await page.GetByRole(AriaRole.Link, new() { Name = "Go to the dashboard" }).ClickAsync();
+        await page.WaitForURLAsync(url => new Uri(url).AbsolutePath == "/login");
+
+        // Under the API prefixes a browser gets what an API client gets.
+        var api = await page.GotoAsync("/dashboard/no-such-route");
+        Assert.Equal(404, api!.Status);
+        var envelope = JsonDocument.Parse(await api.TextAsync()).RootElement;
+        Assert.Equal("NOT_FOUND", envelope.GetProperty("error").GetProperty("code").GetString());
+    }
+
+    [Fact]
     public async Task EveryPage_SecurityHeadersAndNoInlineScriptOrCspViolation()
     {
         await using var site = await Site.StartAsync(browser.Browser);
@@ -113,7 +133,7 @@ public sealed class PageTests(BrowserFixture browser) : IClassFixture<BrowserFix
             }
         };
 
-        string[] paths = ["/login", "/signup", "/verify-email?token=nope", .. SignedInPages];
+        string[] paths = ["/login", "/signup", "/verify-email?token=nope", "/no-such-page", .. SignedInPages];
         foreach (var path in paths)
         {
             var response = await page.GotoAsync(path);
