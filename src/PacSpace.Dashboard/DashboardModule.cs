@@ -142,7 +142,7 @@ public static class DashboardModule
         // A browser that follows a stale link gets a page it can leave; API clients keep the JSON envelope.
         app.MapFallback((HttpContext http) => PageHosting.WantsHtml(http.Request) && !IsApiPath(http.Request.Path)
                 ? Results.Content(NotFoundPage, "text/html; charset=utf-8", System.Text.Encoding.UTF8, 404)
-                : Envelope.Fail(new Error(404, ErrorCodes.NotFound, "No such route. See /openapi/v1.json for the routes this host serves.")))
+                : PacSpaceWeb.NoSuchRoute())
             .ExcludeFromDescription();
         return app;
     }

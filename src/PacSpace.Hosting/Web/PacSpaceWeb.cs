@@ -116,8 +116,11 @@ public static class PacSpaceWeb
 
     /// <summary>Unknown routes answer in the envelope rather than with an empty 404.</summary>
     public static void MapNotFoundFallback(this IEndpointRouteBuilder endpoints) =>
-        endpoints.MapFallback(() => Envelope.Fail(new Error(404, ErrorCodes.NotFound, "No such route. See /openapi/v1.json for the routes this host serves.")))
-            .ExcludeFromDescription();
+        endpoints.MapFallback(NoSuchRoute).ExcludeFromDescription();
+
+    /// <summary>The envelope's answer to a route this host does not serve.</summary>
+    public static IResult NoSuchRoute() =>
+        Envelope.Fail(new Error(404, ErrorCodes.NotFound, "No such route. See /openapi/v1.json for the routes this host serves."));
 
     private sealed class CommandLineLifetime : IHostLifetime
     {

@@ -331,7 +331,7 @@ public abstract class AuthScenarios(Store store, PostgresServer? postgres) : Sto
         }
 
         Assert.Equal([HttpStatusCode.Unauthorized, HttpStatusCode.Unauthorized, HttpStatusCode.Unauthorized, HttpStatusCode.TooManyRequests], statuses);
-        // The form shares the address's limit with the API: its fourth attempt in the minute is refused too.
+        // The form shares the address's limit with the API: once the attempts are used up, it is refused too.
         var form = await browser.PostAsync("/login", new FormUrlEncodedContent(new Dictionary<string, string> { ["email"] = DashboardApi.NewEmail(), ["password"] = "whatever-123" }));
         Assert.Equal(HttpStatusCode.TooManyRequests, form.StatusCode);
     }
