@@ -6,8 +6,8 @@ using Dapper;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.Configuration;
 using Npgsql;
-using PacSpace.Balance;
-using PacSpace.Dashboard;
+using PacSpace.Plane;
+using PacSpace.ControlPlane;
 using PacSpace.Hosting.Data;
 using PacSpace.Hosting.Web;
 
@@ -112,7 +112,7 @@ public sealed class LocalStack : IAsyncDisposable
             ["Logging:LogLevel:Microsoft"] = "Warning",
             ["Logging:LogLevel:System.Net.Http"] = "Warning",
             // A refused API key is the caller's mistake, answered in the response; not worth a log line each.
-            ["Logging:LogLevel:PacSpace.Balance.Features.Keys.ApiKeyAuthenticationHandler"] = "Warning",
+            ["Logging:LogLevel:PacSpace.Plane.Features.Keys.ApiKeyAuthenticationHandler"] = "Warning",
             // The key ring lives in the control database (antiforgery, page messages); its "not encrypted at rest" warning is documented, not news.
             ["Logging:LogLevel:Microsoft.AspNetCore.DataProtection"] = "Error",
         };
@@ -177,7 +177,7 @@ public sealed class LocalStack : IAsyncDisposable
     }
 
     public static System.Reflection.Assembly MigrationsAssembly(Role role) =>
-        role == Role.Dashboard ? typeof(DashboardModule).Assembly : typeof(BalanceModule).Assembly;
+        role == Role.Dashboard ? typeof(ControlPlaneModule).Assembly : typeof(PlaneModule).Assembly;
 
     public async Task StartAsync(Role role, CancellationToken cancellationToken)
     {

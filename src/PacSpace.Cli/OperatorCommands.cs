@@ -3,10 +3,10 @@ using Dapper;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
-using PacSpace.Dashboard;
-using PacSpace.Dashboard.Features.Access;
-using PacSpace.Dashboard.Features.Billing;
-using PacSpace.Dashboard.Features.Mail;
+using PacSpace.ControlPlane;
+using PacSpace.ControlPlane.Features.Access;
+using PacSpace.ControlPlane.Features.Billing;
+using PacSpace.ControlPlane.Features.Mail;
 
 namespace PacSpace.Cli;
 

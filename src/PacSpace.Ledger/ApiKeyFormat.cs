@@ -4,15 +4,8 @@ using System.Text;
 
 namespace PacSpace.Ledger;
 
-/// <summary>Which plane a key belongs to; the prefix of its text says it.</summary>
-public enum KeyEnvironment
-{
-    Test,
-    Live,
-}
-
 /// <summary>A newly generated key. <see cref="SecretKey"/> exists only until it has been shown once.</summary>
-public sealed record GeneratedApiKey(KeyEnvironment Environment, string PublicId, string PublicKey, string SecretKey)
+public sealed record GeneratedApiKey(PacSpaceEnvironment Environment, string PublicId, string PublicKey, string SecretKey)
 {
     public string FullKey => PublicKey + "." + SecretKey;
 }
@@ -39,9 +32,9 @@ public static class ApiKeyFormat
     /// <summary>Length of a well-formed full key.</summary>
     public const int FullKeyLength = PublicKeyLength + 1 + SecretKeyLength;
 
-    public static string Name(KeyEnvironment env) => env == KeyEnvironment.Live ? "live" : "test";
+    public static string Name(PacSpaceEnvironment env) => env == PacSpaceEnvironment.Production ? "live" : "test";
 
-    public static GeneratedApiKey Generate(KeyEnvironment env)
+    public static GeneratedApiKey Generate(PacSpaceEnvironment env)
     {
         var name = Name(env);
         var publicId = RandomNumberGenerator.GetString(Base62, PublicIdLength);
@@ -55,7 +48,7 @@ public static class ApiKeyFormat
     /// Checks shape, prefixes and checksum without allocating. On success returns the environment the text
     /// names and the ranges of the public id and of the secret key inside <paramref name="text"/>.
     /// </summary>
-    public static bool TryParse(ReadOnlySpan<char> text, out KeyEnvironment env, out Range publicId, out Range secretKey)
+    public static bool TryParse(ReadOnlySpan<char> text, out PacSpaceEnvironment env, out Range publicId, out Range secretKey)
     {
         env = default;
         publicId = default;
@@ -67,11 +60,11 @@ public static class ApiKeyFormat
 
         if (text.StartsWith("pk_test_") && text[(PublicKeyLength + 1)..].StartsWith("sk_test_"))
         {
-            env = KeyEnvironment.Test;
+            env = PacSpaceEnvironment.Sandbox;
         }
         else if (text.StartsWith("pk_live_") && text[(PublicKeyLength + 1)..].StartsWith("sk_live_"))
         {
-            env = KeyEnvironment.Live;
+            env = PacSpaceEnvironment.Production;
         }
         else
         {

@@ -86,7 +86,7 @@ public sealed class PacSpaceClient : IDisposable
             throw new ArgumentException("The API key is malformed or mistyped (its checksum does not match). Copy the full key (pk_….sk_…) exactly as it was shown when it was created.", nameof(apiKey));
         }
 
-        return env == KeyEnvironment.Live ? PacSpaceEnvironment.Production : PacSpaceEnvironment.Sandbox;
+        return env == PacSpaceEnvironment.Production ? PacSpaceEnvironment.Production : PacSpaceEnvironment.Sandbox;
     }
 
     internal static void CheckUrl(Uri url)

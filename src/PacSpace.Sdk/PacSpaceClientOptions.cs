@@ -1,15 +1,5 @@
 namespace PacSpace.Sdk;
 
-/// <summary>Which PacSpace environment a client talks to; decided by the API key's prefix.</summary>
-public enum PacSpaceEnvironment
-{
-    /// <summary>Free, for building and testing: <c>pk_test_</c> keys.</summary>
-    Sandbox,
-
-    /// <summary>Live data on a paid plan: <c>pk_live_</c> keys.</summary>
-    Production,
-}
-
 /// <summary>Settings of a <see cref="PacSpaceClient"/>. Only <see cref="ApiKey"/> is required.</summary>
 public sealed class PacSpaceClientOptions
 {

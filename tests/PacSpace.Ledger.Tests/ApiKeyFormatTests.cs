@@ -5,9 +5,9 @@ namespace PacSpace.Ledger.Tests;
 public sealed class ApiKeyFormatTests
 {
     [Theory]
-    [InlineData(KeyEnvironment.Test, "test")]
-    [InlineData(KeyEnvironment.Live, "live")]
-    public void Generate_AnyEnvironment_HasDocumentedShapeAndParsesBack(KeyEnvironment env, string name)
+    [InlineData(PacSpaceEnvironment.Sandbox, "test")]
+    [InlineData(PacSpaceEnvironment.Production, "live")]
+    public void Generate_AnyEnvironment_HasDocumentedShapeAndParsesBack(PacSpaceEnvironment env, string name)
     {
         var key = ApiKeyFormat.Generate(env);
 
@@ -23,7 +23,7 @@ public sealed class ApiKeyFormatTests
     [Fact]
     public void Generate_ManyKeys_AllDistinct()
     {
-        var keys = Enumerable.Range(0, 2000).Select(_ => ApiKeyFormat.Generate(KeyEnvironment.Test)).ToList();
+        var keys = Enumerable.Range(0, 2000).Select(_ => ApiKeyFormat.Generate(PacSpaceEnvironment.Sandbox)).ToList();
 
         Assert.Equal(keys.Count, keys.Select(k => k.PublicId).Distinct().Count());
         Assert.Equal(keys.Count, keys.Select(k => k.SecretKey).Distinct().Count());
@@ -41,7 +41,7 @@ public sealed class ApiKeyFormatTests
     public void TryParse_EverySingleCharacterChange_IsRefused()
     {
         // CRC32 catches every error confined to 32 consecutive bits, so any one substituted character.
-        var key = ApiKeyFormat.Generate(KeyEnvironment.Live).FullKey;
+        var key = ApiKeyFormat.Generate(PacSpaceEnvironment.Production).FullKey;
         for (var i = 0; i < key.Length; i++)
         {
             foreach (var replacement in new[] { '0', 'a', 'Z', '.', '_', 'é' })
@@ -69,7 +69,7 @@ public sealed class ApiKeyFormatTests
     [Fact]
     public void TryParse_TruncatedExtendedOrMixedPrefixes_IsRefused()
     {
-        var key = ApiKeyFormat.Generate(KeyEnvironment.Test).FullKey;
+        var key = ApiKeyFormat.Generate(PacSpaceEnvironment.Sandbox).FullKey;
 
         Assert.False(ApiKeyFormat.TryParse(key.AsSpan(0, key.Length - 1), out _, out _, out _));
         Assert.False(ApiKeyFormat.TryParse(key + "0", out _, out _, out _));
@@ -82,11 +82,11 @@ public sealed class ApiKeyFormatTests
     [Fact]
     public void HashSecret_IsSha256OfTheSecretPart()
     {
-        var key = ApiKeyFormat.Generate(KeyEnvironment.Test);
+        var key = ApiKeyFormat.Generate(PacSpaceEnvironment.Sandbox);
 
         var expected = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.ASCII.GetBytes(key.SecretKey)));
 
         Assert.Equal(expected, ApiKeyFormat.HashSecretHex(key.SecretKey));
-        Assert.NotEqual(expected, ApiKeyFormat.HashSecretHex(ApiKeyFormat.Generate(KeyEnvironment.Test).SecretKey));
+        Assert.NotEqual(expected, ApiKeyFormat.HashSecretHex(ApiKeyFormat.Generate(PacSpaceEnvironment.Sandbox).SecretKey));
     }
 }

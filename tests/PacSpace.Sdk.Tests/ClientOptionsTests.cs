@@ -8,8 +8,8 @@ public sealed class ClientOptionsTests
     [Fact]
     public void Constructor_KeyPrefix_PicksEndpoint_AndBaseUrlOverrides()
     {
-        var test = ApiKeyFormat.Generate(KeyEnvironment.Test).FullKey;
-        var live = ApiKeyFormat.Generate(KeyEnvironment.Live).FullKey;
+        var test = ApiKeyFormat.Generate(PacSpaceEnvironment.Sandbox).FullKey;
+        var live = ApiKeyFormat.Generate(PacSpaceEnvironment.Production).FullKey;
         var sandbox = new Uri("http://sandbox.example:1");
         var production = new Uri("http://production.example:2");
 
@@ -29,7 +29,7 @@ public sealed class ClientOptionsTests
     [Fact]
     public void Constructor_BadKeys_ThrowWithAClearMessage()
     {
-        var good = ApiKeyFormat.Generate(KeyEnvironment.Test).FullKey;
+        var good = ApiKeyFormat.Generate(PacSpaceEnvironment.Sandbox).FullKey;
         var mistyped = good[..^1] + (good[^1] == 'a' ? 'b' : 'a');
 
         Assert.Contains("required", Assert.Throws<ArgumentException>(() => new PacSpaceClient("")).Message, StringComparison.Ordinal);

@@ -6,7 +6,7 @@ using System.Text.RegularExpressions;
 using Dapper;
 using Microsoft.Extensions.DependencyInjection;
 using PacSpace.Cli;
-using PacSpace.Hosting.Keys;
+using PacSpace.Contracts.Keys;
 using PacSpace.IntegrationTests.Dashboard;
 using PacSpace.IntegrationTests.Infrastructure;
 
@@ -337,7 +337,7 @@ public abstract partial class ApiKeyScenarios(Store store, PostgresServer? postg
         var session = await Api.ReadyTenantAsync();
         var key = await Api.CreateKeyAsync(session);
         var mistyped = key.FullKey[..^10] + (key.FullKey[^10] == 'a' ? 'b' : 'a') + key.FullKey[^9..];
-        var stranger = ApiKeyFormat.Generate(KeyEnvironment.Test).FullKey;
+        var stranger = ApiKeyFormat.Generate(PacSpaceEnvironment.Sandbox).FullKey;
         // Right public id, a different secret with a valid checksum: only the store can tell.
         var body = $"{key.PublicKey}.sk_test_{new string('Z', 32)}";
         var wrongSecret = body + ApiKeyFormat.Checksum(body);
@@ -371,7 +371,7 @@ public abstract partial class ApiKeyScenarios(Store store, PostgresServer? postg
         var session = await stack.Dashboard.ReadyTenantAsync();
         var key = await stack.Dashboard.CreateKeyAsync(session);
         var mistyped = key.FullKey[..^3] + (key.FullKey[^3] == 'a' ? 'b' : 'a') + key.FullKey[^2..];
-        var unknown = ApiKeyFormat.Generate(KeyEnvironment.Test).FullKey;
+        var unknown = ApiKeyFormat.Generate(PacSpaceEnvironment.Sandbox).FullKey;
 
         // Take the plane's key table away: anything that reads it now fails.
         await using (var c = await stack.PlaneDb(Role.Sandbox).OpenAsync(default))
@@ -390,7 +390,7 @@ public abstract partial class ApiKeyScenarios(Store store, PostgresServer? postg
     [Fact]
     public async Task Plane_KeyOfTenantWithoutLedger_412ContractNotDeployed()
     {
-        var key = ApiKeyFormat.Generate(KeyEnvironment.Test);
+        var key = ApiKeyFormat.Generate(PacSpaceEnvironment.Sandbox);
         var tenantId = "tnt_" + new string('0', 26);
         using var client = Stack.PlaneClient(Role.Sandbox);
         var state = new KeyStateMessage("key_" + new string('1', 26), key.PublicId, tenantId, "test", ApiKeyFormat.HashSecretHex(key.SecretKey), "active", null, "free", 1);
@@ -407,7 +407,7 @@ public abstract partial class ApiKeyScenarios(Store store, PostgresServer? postg
     [Fact]
     public async Task PlaneInternalKeys_RefusesOtherEnvironmentAndMissingSecret()
     {
-        var key = ApiKeyFormat.Generate(KeyEnvironment.Live);
+        var key = ApiKeyFormat.Generate(PacSpaceEnvironment.Production);
         var state = new KeyStateMessage("key_" + new string('1', 26), key.PublicId, "tnt_" + new string('0', 26), "live", ApiKeyFormat.HashSecretHex(key.SecretKey), "active", null, "pilot", 1);
         using var client = Stack.PlaneClient(Role.Sandbox);
 
@@ -626,7 +626,7 @@ public abstract partial class ApiKeyScenarios(Store store, PostgresServer? postg
             o.Overrides["Logging:LogLevel:Default"] = "Trace";
             o.Overrides["Logging:LogLevel:Microsoft"] = "Trace";
             o.Overrides["Logging:LogLevel:System.Net.Http"] = "Trace";
-            o.Overrides["Logging:LogLevel:PacSpace.Balance.Features.Keys.ApiKeyAuthenticationHandler"] = "Trace";
+            o.Overrides["Logging:LogLevel:PacSpace.Plane.Features.Keys.ApiKeyAuthenticationHandler"] = "Trace";
             o.ConfigureServices = (_, services) => services.AddSingleton<Microsoft.Extensions.Logging.ILoggerProvider>(logs);
         });
         var api = stack.Dashboard;

@@ -107,7 +107,7 @@ public sealed class SdkScenarios() : StoreTests(Store.Sqlite, null)
         Assert.Equal(("CADENCE_LIMIT", TimeSpan.FromSeconds(120)), (cadence.Code, cadence.RetryAfter));
         Assert.Equal(4, proxy.Attempts.Count);
 
-        using var wrongKey = new PacSpaceClient(Options(PacSpace.Ledger.ApiKeyFormat.Generate(PacSpace.Ledger.KeyEnvironment.Test).FullKey, proxy.Url));
+        using var wrongKey = new PacSpaceClient(Options(PacSpace.Ledger.ApiKeyFormat.Generate(PacSpaceEnvironment.Sandbox).FullKey, proxy.Url));
         var unauthorized = await Assert.ThrowsAsync<PacSpaceException>(() => wrongKey.WhoAmIAsync());
         Assert.Equal(401, unauthorized.StatusCode);
     }

@@ -1,0 +1,178 @@
+using System.Threading.RateLimiting;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.RateLimiting;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+using PacSpace.ControlPlane.Features.Access;
+using PacSpace.ControlPlane.Features.ApiKeys;
+using PacSpace.ControlPlane.Features.Audit;
+using PacSpace.ControlPlane.Features.Auth;
+using PacSpace.ControlPlane.Features.Billing;
+using PacSpace.ControlPlane.Features.Environments;
+using PacSpace.ControlPlane.Features.Mail;
+using PacSpace.ControlPlane.Pages;
+using PacSpace.ControlPlane.Provisioning;
+using PacSpace.Hosting.Errors;
+using PacSpace.Hosting.Web;
+
+namespace PacSpace.ControlPlane;
+
+/// <summary>The control plane: Dashboard API, provisioning worker.</summary>
+public static class ControlPlaneModule
+{
+    internal const string LoginPolicy = "login";
+
+    public static WebApplicationBuilder AddDashboard(this WebApplicationBuilder builder)
+    {
+        var services = builder.Services;
+        var config = builder.Configuration;
+        services.AddSingleton(EnvelopeStyle.Dashboard);
+        services.AddOptions<DashboardOptions>().Bind(config.GetSection("Dashboard")).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<AuthOptions>().Bind(config.GetSection("Auth")).ValidateDataAnnotations()
+            .Validate(o => IsKey(o.JwtSigningKey), "Auth:JwtSigningKey must be base64 of at least 32 bytes.")
+            .ValidateOnStart();
+        services.AddOptions<BillingOptions>().Bind(config.GetSection("Billing")).ValidateOnStart();
+        services.AddOptions<SmtpOptions>().Bind(config.GetSection("Smtp")).ValidateDataAnnotations()
+            .Validate(o => o.Security is "Auto" or "StartTls" or "SslOnConnect" or "None", "Smtp:Security must be one of Auto, StartTls, SslOnConnect, None.")
+            .ValidateOnStart();
+        services.AddOptions<PlanesOptions>().Bind(config.GetSection("Planes")).ValidateDataAnnotations()
+            // Data annotations do not recurse into the two endpoints, so their URLs are checked here.
+            .Validate(o => new[] { o.Sandbox.InternalUrl, o.Sandbox.PublicUrl, o.Production.InternalUrl, o.Production.PublicUrl }
+                    .All(u => Uri.TryCreate(u, UriKind.Absolute, out var uri) && uri.Scheme is "http" or "https"),
+                "Planes:Sandbox:InternalUrl, Planes:Sandbox:PublicUrl, Planes:Production:InternalUrl and Planes:Production:PublicUrl must be absolute http(s) URLs.")
+            .ValidateOnStart();
+        services.AddOptions<KeySyncOptions>().Bind(config.GetSection("KeySync")).ValidateDataAnnotations()
+            .Validate(o => o.LeaseDuration > o.RequestTimeout, "KeySync:LeaseDuration must be longer than KeySync:RequestTimeout.")
+            .ValidateOnStart();
+        services.AddOptions<ProvisioningOptions>().Bind(config.GetSection("Provisioning")).ValidateDataAnnotations()
+            .Validate(o => o.LeaseDuration > o.RequestTimeout, "Provisioning:LeaseDuration must be longer than Provisioning:RequestTimeout.")
+            .ValidateOnStart();
+
+        services.AddSingleton<Passwords>();
+        services.AddSingleton<JwtIssuer>();
+        services.AddSingleton<Mailer>();
+        services.AddSingleton<Verification>();
+        services.AddSingleton<ProvisioningSignal>();
+        services.AddSingleton<ProvisionEnvironment>();
+        services.AddHttpClient<PlaneClient>();
+        services.AddHostedService<ProvisioningWorker>();
+        services.AddSingleton<KeySyncSignal>();
+        services.AddSingleton<KeySync>();
+        services.AddHostedService<KeySyncWorker>();
+
+        services.AddAuthentication(SessionAuthenticationHandler.SchemeName)
+            .AddScheme<AuthenticationSchemeOptions, SessionAuthenticationHandler>(SessionAuthenticationHandler.SchemeName, null);
+        services.AddAuthorization();
+        services.AddDashboardPages();
+        services.AddRateLimiter(o =>
+        {
+            o.AddPolicy(LoginPolicy, http =>
+            {
+                // Attempts are what the limit is for: showing the login page again (a reload, a back button) is not one.
+                if (!HttpMethods.IsPost(http.Request.Method))
+                {
+                    return RateLimitPartition.GetNoLimiter("page views");
+                }
+
+                var perMinute = http.RequestServices.GetRequiredService<IOptions<AuthOptions>>().Value.LoginRequestsPerMinutePerIp;
+                return RateLimitPartition.GetFixedWindowLimiter(http.Connection.RemoteIpAddress?.ToString() ?? "unknown",
+                    _ => new FixedWindowRateLimiterOptions { PermitLimit = perMinute, Window = TimeSpan.FromMinutes(1), QueueLimit = 0 });
+            });
+            o.OnRejected = (context, _) =>
+            {
+                var retry = context.Lease.TryGetMetadata(MetadataName.RetryAfter, out var after) ? (int)Math.Ceiling(after.TotalSeconds) : 60;
+                if (!context.HttpContext.Request.Path.StartsWithSegments("/dashboard"))
+                {
+                    // The login page: a short page rather than JSON.
+                    context.HttpContext.Response.StatusCode = 429;
+                    context.HttpContext.Response.Headers.RetryAfter = retry.ToString(System.Globalization.CultureInfo.InvariantCulture);
+                    context.HttpContext.Response.ContentType = "text/html; charset=utf-8";
+                    return new ValueTask(context.HttpContext.Response.WriteAsync(
+                        $"<!DOCTYPE html><title>Too many attempts</title><p>Too many login attempts from this address. Try again in {retry} seconds. <a href=\"/login\">Back to log in</a></p>"));
+                }
+
+                return new ValueTask(Envelope.WriteErrorAsync(context.HttpContext, new Error(429, ErrorCodes.TooManyAttempts,
+                    $"Too many login attempts from this address. Try again in {retry} seconds.") { RetryAfterSeconds = retry }));
+            };
+        });
+        return builder;
+    }
+
+    public static WebApplication MapDashboard(this WebApplication app)
+    {
+        app.UseSecurityHeaders();
+        app.UsePacSpaceErrors();
+        app.UseAuthentication();
+        app.UseRateLimiter();
+        app.UseAuthorization();
+
+        var dashboard = app.MapGroup("/dashboard");
+        var auth = dashboard.MapGroup("/auth").WithTags("Auth");
+        auth.MapPost("/register", Register.HandleAsync).AcceptsJson<Register.Request>().Produces<Register.Response>(201);
+        // The mail link: a browser is sent to the landing page, an API client gets JSON.
+        auth.MapGet("/verify", (string? token, HttpContext http, Hosting.Data.Database db, TimeProvider time, CancellationToken ct) =>
+            PageHosting.WantsHtml(http.Request)
+                ? Task.FromResult(Results.Redirect("/verify-email?token=" + Uri.EscapeDataString(token ?? "")))
+                : Verification.VerifyAsync(token, db, time, ct));
+        auth.MapPost("/resend-verification", Verification.ResendAsync).AcceptsJson<Verification.ResendRequest>();
+        auth.MapPost("/login", Login.HandleAsync).AcceptsJson<Login.Request>().Produces<Login.Response>().RequireRateLimiting(LoginPolicy);
+        auth.MapPost("/request-access", AccessRequests.RequestAsync).AcceptsJson<AccessRequests.Request>();
+
+        // Everything below needs a session (cookie or bearer), and cookie writes need the CSRF header.
+        var authed = dashboard.MapGroup("").RequireAuthorization().AddEndpointFilter<CsrfFilter>();
+        var account = authed.MapGroup("/auth").WithTags("Auth");
+        account.MapPost("/logout", Session.LogoutAsync);
+        account.MapGet("/me", Session.MeAsync).Produces<MeView>();
+        account.MapPatch("/preferences", Session.PreferencesAsync).AcceptsJson<Session.PreferencesRequest>().Produces<Session.PreferencesView>();
+        EnvironmentEndpoints.Map(authed);
+        PlanEndpoints.Map(authed);
+        ApiKeyEndpoints.Map(authed);
+        AuditLog.Map(authed);
+
+        var planes = app.Services.GetRequiredService<IOptions<PlanesOptions>>().Value;
+        KeySyncEndpoints.Map(app.MapInternalApi(planes.ServiceSecret));
+
+        app.MapRazorPages();
+        app.MapDashboardAssets();
+        app.MapPacSpaceHealth("dashboard");
+        app.MapOpenApi("/openapi/{documentName}.json");
+        // A browser that follows a stale link gets a page it can leave; API clients keep the JSON envelope.
+        app.MapFallback((HttpContext http) => PageHosting.WantsHtml(http.Request) && !IsApiPath(http.Request.Path)
+                ? Results.Content(NotFoundPage, "text/html; charset=utf-8", System.Text.Encoding.UTF8, 404)
+                : PacSpaceWeb.NoSuchRoute())
+            .ExcludeFromDescription();
+        return app;
+    }
+
+    private const string NotFoundPage =
+        """
+        <!DOCTYPE html>
+        <html lang="en">
+        <head>
+            <meta charset="utf-8">
+            <meta name="viewport" content="width=device-width, initial-scale=1">
+            <title>Page not found · PacSpace</title>
+            <link rel="icon" href="data:,">
+            <link rel="stylesheet" href="/assets/site.css">
+        </head>
+        <body class="public">
+        <main id="main">
+            <h1>Page not found</h1>
+            <p>There is no page at this address. <a href="/">Go to the dashboard</a>.</p>
+        </main>
+        </body>
+        </html>
+        """;
+
+    private static bool IsApiPath(PathString path) =>
+        path.StartsWithSegments("/dashboard") || path.StartsWithSegments("/api") || path.StartsWithSegments("/internal") || path.StartsWithSegments("/openapi");
+
+    private static bool IsKey(string value)
+    {
+        var buffer = new byte[value.Length];
+        return Convert.TryFromBase64String(value, buffer, out var n) && n >= 32;
+    }
+}

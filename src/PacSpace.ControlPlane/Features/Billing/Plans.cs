@@ -1,0 +1,34 @@
+using System.Data.Common;
+using Dapper;
+using PacSpace.Contracts.Plans;
+
+namespace PacSpace.ControlPlane.Features.Billing;
+
+internal sealed record Plan(string Tier, long? MonthlyAllotment, decimal? PriceUsd, decimal? OveragePriceUsd, bool ProductionAllowed);
+
+/// <summary>The public price list (<see cref="PlanCatalog"/>) as the control plane uses it.</summary>
+internal static class Plans
+{
+    public const string Free = PlanCatalog.Free;
+
+    public static readonly IReadOnlyList<Plan> All =
+        PlanCatalog.All.Select(p => new Plan(p.Tier, p.MonthlyAllotment, p.PriceUsd, p.OveragePriceUsd, p.ProductionAllowed)).ToList();
+
+    public static readonly IReadOnlyDictionary<string, string> Tiers = All.ToDictionary(p => p.Tier, p => p.Tier, StringComparer.Ordinal);
+
+    public static readonly string TierList = string.Join(", ", All.Select(p => p.Tier));
+
+    public static readonly string PaidTierList = string.Join(", ", All.Where(p => p.ProductionAllowed).Select(p => p.Tier));
+
+    public static Plan Get(string tier) => All.First(p => p.Tier == tier);
+
+    public static bool AllowsProduction(string tier) => Get(tier).ProductionAllowed;
+
+    /// <summary>Whether the tenant's current plan unlocks Production (false for an unknown tenant).</summary>
+    public static async Task<bool> TenantAllowsProductionAsync(DbConnection connection, string tenantId, CancellationToken cancellationToken)
+    {
+        var plan = await connection.ExecuteScalarAsync<string>(new CommandDefinition(
+            "SELECT plan FROM tenants WHERE id = @tenantId", new { tenantId }, cancellationToken: cancellationToken));
+        return plan is not null && AllowsProduction(plan);
+    }
+}

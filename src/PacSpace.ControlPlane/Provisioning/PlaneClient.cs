@@ -1,0 +1,74 @@
+using System.Net.Http.Json;
+using System.Text.Json;
+using Microsoft.Extensions.Options;
+using PacSpace.ControlPlane.Features.Environments;
+using PacSpace.Hosting.Json;
+using PacSpace.Contracts.Keys;
+using PacSpace.Hosting.Web;
+
+namespace PacSpace.ControlPlane.Provisioning;
+
+internal sealed record PlaneLedger(string Origin, string PublicKey);
+
+/// <summary>The control plane's only way into a plane: its internal HTTP API, with the service secret. Every call is idempotent.</summary>
+internal sealed class PlaneClient(HttpClient http, IOptions<PlanesOptions> planes)
+{
+    /// <summary>Creates (or finds) the tenant's ledger on the plane. Throws on any failure; the caller retries.</summary>
+    public async Task<PlaneLedger> EnsureTenantAsync(PacSpaceEnvironment env, string tenantId, CancellationToken cancellationToken)
+    {
+        using var request = Request(HttpMethod.Put, env, $"/internal/v1/tenants/{Uri.EscapeDataString(tenantId)}");
+        using var response = await SendAsync(env, request, cancellationToken);
+        using var json = await JsonDocument.ParseAsync(await response.Content.ReadAsStreamAsync(cancellationToken), cancellationToken: cancellationToken);
+        var data = json.RootElement.GetProperty("data");
+        return new PlaneLedger(data.GetProperty("origin").GetString()!, data.GetProperty("publicKey").GetString()!);
+    }
+
+    /// <summary>Delivers the latest state of a key to the plane of its environment. Throws on any failure.</summary>
+    public async Task PutKeyAsync(KeyStateMessage state, CancellationToken cancellationToken)
+    {
+        var env = EnvOfKey(state.Environment);
+        using var request = Request(HttpMethod.Put, env, $"/internal/v1/keys/{Uri.EscapeDataString(state.PublicId)}");
+        request.Content = JsonContent.Create(state, options: JsonDefaults.Options);
+        using var response = await SendAsync(env, request, cancellationToken);
+    }
+
+    /// <summary>Reads one page of the plane's key-usage feed after the cursor.</summary>
+    public async Task<KeyUsagePage> GetUsageAsync(PacSpaceEnvironment env, long after, string afterId, int limit, CancellationToken cancellationToken)
+    {
+        using var request = Request(HttpMethod.Get, env,
+            $"/internal/v1/keys/usage?after={after}&afterId={Uri.EscapeDataString(afterId)}&limit={limit}");
+        using var response = await SendAsync(env, request, cancellationToken);
+        using var json = await JsonDocument.ParseAsync(await response.Content.ReadAsStreamAsync(cancellationToken), cancellationToken: cancellationToken);
+        return json.RootElement.GetProperty("data").Deserialize<KeyUsagePage>(JsonDefaults.Options)!;
+    }
+
+    public static PacSpaceEnvironment EnvOfKey(string keyEnvironment) => PacSpaceEnvironments.FromStoredKeyName(keyEnvironment);
+
+    public string PublicUrl(PacSpaceEnvironment env) => Endpoint(env).PublicUrl;
+
+    public string InternalUrl(PacSpaceEnvironment env) => Endpoint(env).InternalUrl;
+
+    private PlaneEndpoint Endpoint(PacSpaceEnvironment env) => env == PacSpaceEnvironment.Sandbox ? planes.Value.Sandbox : planes.Value.Production;
+
+    private HttpRequestMessage Request(HttpMethod method, PacSpaceEnvironment env, string path)
+    {
+        var request = new HttpRequestMessage(method, new Uri(new Uri(Endpoint(env).InternalUrl), path));
+        request.Headers.Add(InternalApi.SecretHeader, planes.Value.ServiceSecret);
+        return request;
+    }
+
+    private async Task<HttpResponseMessage> SendAsync(PacSpaceEnvironment env, HttpRequestMessage request, CancellationToken cancellationToken)
+    {
+        var response = await http.SendAsync(request, cancellationToken);
+        if (!response.IsSuccessStatusCode)
+        {
+            var body = await response.Content.ReadAsStringAsync(cancellationToken);
+            response.Dispose();
+            throw new HttpRequestException($"the {env.Name()} plane answered {(int)response.StatusCode}: {Truncate(body)}", null, response.StatusCode);
+        }
+
+        return response;
+    }
+
+    private static string Truncate(string s) => s.Length <= 200 ? s : s[..200] + "…";
+}

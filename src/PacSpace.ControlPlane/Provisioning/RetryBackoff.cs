@@ -1,0 +1,13 @@
+namespace PacSpace.ControlPlane.Provisioning;
+
+/// <summary>The control plane's retry delay for plane calls (activations and key deliveries).</summary>
+internal static class RetryBackoff
+{
+    /// <summary>Exponential from <paramref name="initial"/>, capped at <paramref name="max"/>, with jitter over its upper half.</summary>
+    public static TimeSpan Jittered(long attempt, TimeSpan initial, TimeSpan max)
+    {
+        var exp = initial.TotalMilliseconds * Math.Pow(2, Math.Min(attempt - 1, 20));
+        var capped = Math.Min(exp, max.TotalMilliseconds);
+        return TimeSpan.FromMilliseconds(capped / 2 + Random.Shared.NextDouble() * capped / 2);
+    }
+}

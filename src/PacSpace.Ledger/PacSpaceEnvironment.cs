@@ -1,0 +1,102 @@
+using System.Diagnostics.CodeAnalysis;
+
+namespace PacSpace;
+
+/// <summary>
+/// The one environment type of PacSpace: the plane a key, a log or a dashboard view belongs to. Each
+/// generation of the API spells it its own way; <see cref="PacSpaceEnvironments"/> knows every spelling.
+/// </summary>
+public enum PacSpaceEnvironment
+{
+    /// <summary>Free, for building and testing: <c>pk_test_</c> keys; <c>testnet</c> in the V3.6 API.</summary>
+    Sandbox,
+
+    /// <summary>Live data on a paid plan: <c>pk_live_</c> keys; <c>mainnet</c> in the V3.6 API.</summary>
+    Production,
+}
+
+/// <summary>Names and aliases of <see cref="PacSpaceEnvironment"/>.</summary>
+public static class PacSpaceEnvironments
+{
+    /// <summary>Current API names.</summary>
+    public const string SandboxName = "sandbox";
+    public const string ProductionName = "production";
+
+    /// <summary>V3.6 API names.</summary>
+    public const string TestnetName = "testnet";
+    public const string MainnetName = "mainnet";
+
+    /// <summary>Key-prefix names (<c>pk_test_</c>, <c>pk_live_</c>).</summary>
+    public const string TestKeyName = "test";
+    public const string LiveKeyName = "live";
+
+    /// <summary>Current names to values (<c>sandbox</c>, <c>production</c>), for parsers that take a table.</summary>
+    public static IReadOnlyDictionary<string, PacSpaceEnvironment> CurrentNames { get; } = new Dictionary<string, PacSpaceEnvironment>(StringComparer.Ordinal)
+    {
+        [SandboxName] = PacSpaceEnvironment.Sandbox,
+        [ProductionName] = PacSpaceEnvironment.Production,
+    };
+
+    /// <summary>Current and V3.6 names to values: what the Dashboard API accepts where an environment is named.</summary>
+    public static IReadOnlyDictionary<string, PacSpaceEnvironment> DashboardNames { get; } = new Dictionary<string, PacSpaceEnvironment>(StringComparer.Ordinal)
+    {
+        [SandboxName] = PacSpaceEnvironment.Sandbox,
+        [ProductionName] = PacSpaceEnvironment.Production,
+        [TestnetName] = PacSpaceEnvironment.Sandbox,
+        [MainnetName] = PacSpaceEnvironment.Production,
+    };
+
+    /// <summary>Key-prefix names to values (<c>test</c>, <c>live</c>).</summary>
+    public static IReadOnlyDictionary<string, PacSpaceEnvironment> KeyNames { get; } = new Dictionary<string, PacSpaceEnvironment>(StringComparer.Ordinal)
+    {
+        [TestKeyName] = PacSpaceEnvironment.Sandbox,
+        [LiveKeyName] = PacSpaceEnvironment.Production,
+    };
+
+    /// <summary>Both values, Sandbox first.</summary>
+    public static IReadOnlyList<PacSpaceEnvironment> All { get; } = [PacSpaceEnvironment.Sandbox, PacSpaceEnvironment.Production];
+
+    /// <summary><c>sandbox</c> or <c>production</c>: the current API's name, also what rows store.</summary>
+    public static string Name(this PacSpaceEnvironment env) => env == PacSpaceEnvironment.Production ? ProductionName : SandboxName;
+
+    /// <summary><c>testnet</c> or <c>mainnet</c>: the V3.6 API's name.</summary>
+    public static string V36Name(this PacSpaceEnvironment env) => env == PacSpaceEnvironment.Production ? MainnetName : TestnetName;
+
+    /// <summary><c>test</c> or <c>live</c>: the name inside a key's prefix.</summary>
+    public static string KeyName(this PacSpaceEnvironment env) => env == PacSpaceEnvironment.Production ? LiveKeyName : TestKeyName;
+
+    /// <summary>Reads a current name only (<c>sandbox</c>, <c>production</c>), case-sensitive.</summary>
+    public static bool TryParseCurrent(string? text, out PacSpaceEnvironment env) => TryParse(text, out env, current: true, v36: false, key: false);
+
+    /// <summary>Reads a current or V3.6 name (<c>sandbox</c>, <c>production</c>, <c>testnet</c>, <c>mainnet</c>), case-sensitive.</summary>
+    public static bool TryParseDashboard(string? text, out PacSpaceEnvironment env) => TryParse(text, out env, current: true, v36: true, key: false);
+
+    /// <summary>Reads a key-prefix name only (<c>test</c>, <c>live</c>), case-sensitive.</summary>
+    public static bool TryParseKeyName(string? text, out PacSpaceEnvironment env) => TryParse(text, out env, current: false, v36: false, key: true);
+
+    /// <summary>Reads any spelling: <c>sandbox</c>/<c>testnet</c>/<c>test</c> or <c>production</c>/<c>mainnet</c>/<c>live</c>, case-sensitive.</summary>
+    public static bool TryParseAny(string? text, out PacSpaceEnvironment env) => TryParse(text, out env, current: true, v36: true, key: true);
+
+    /// <summary>A stored current name; anything else is a bug in the data.</summary>
+    public static PacSpaceEnvironment FromStored(string stored) =>
+        TryParseCurrent(stored, out var env) ? env : throw new InvalidDataException($"Not an environment name: '{stored}'.");
+
+    /// <summary>A stored key-prefix name; anything else is a bug in the data.</summary>
+    public static PacSpaceEnvironment FromStoredKeyName(string stored) =>
+        TryParseKeyName(stored, out var env) ? env : throw new InvalidDataException($"Not a key environment name: '{stored}'.");
+
+    private static bool TryParse([NotNullWhen(true)] string? text, out PacSpaceEnvironment env, bool current, bool v36, bool key)
+    {
+        (var found, env) = text switch
+        {
+            SandboxName when current => (true, PacSpaceEnvironment.Sandbox),
+            ProductionName when current => (true, PacSpaceEnvironment.Production),
+            TestnetName when v36 => (true, PacSpaceEnvironment.Sandbox),
+            MainnetName when v36 => (true, PacSpaceEnvironment.Production),
+            TestKeyName when key => (true, PacSpaceEnvironment.Sandbox),
+            LiveKeyName when key => (true, PacSpaceEnvironment.Production),
+            _ => (false, PacSpaceEnvironment.Sandbox),
+        };
+        return found;
+    }
+}

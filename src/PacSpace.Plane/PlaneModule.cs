@@ -1,0 +1,97 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+using PacSpace.Plane.Features.Balances;
+using PacSpace.Plane.Features.Checkpoints;
+using PacSpace.Plane.Features.Deltas;
+using PacSpace.Plane.Features.Keys;
+using PacSpace.Plane.Features.Verify;
+using PacSpace.Plane.Sequencing;
+using PacSpace.Plane.Features.Tenants;
+using PacSpace.Hosting.Web;
+
+namespace PacSpace.Plane;
+
+/// <summary>A Sandbox or Production plane: Balance API, public verify, internal API for the control plane.</summary>
+public static class PlaneModule
+{
+    private const string ApiKeyScheme = "ApiKey";
+
+    public static WebApplicationBuilder AddPlane(this WebApplicationBuilder builder)
+    {
+        var services = builder.Services;
+        services.AddSingleton(EnvelopeStyle.Plane);
+        services.AddOptions<PlaneOptions>().Bind(builder.Configuration.GetSection("Plane")).ValidateDataAnnotations()
+            .Validate(o => string.IsNullOrWhiteSpace(o.ControlPlaneUrl)
+                    || (Uri.TryCreate(o.ControlPlaneUrl, UriKind.Absolute, out var u) && u.Scheme is "http" or "https"),
+                "Plane:ControlPlaneUrl must be empty or an absolute http(s) URL.")
+            .Validate(o => o.RateLimits.Values.All(r => r.PermitsPerSecond is >= 1 and <= 1_000_000 && r.Burst >= 1),
+                "Plane:RateLimits:<tier>:PermitsPerSecond must be 1–1000000 and Burst at least 1.")
+            .ValidateOnStart();
+
+        // The plane's OpenAPI document declares the X-Api-Key scheme; keyed operations reference it (see MapPlane).
+        services.Configure<Microsoft.AspNetCore.OpenApi.OpenApiOptions>("v1", o => o.AddDocumentTransformer((document, _, _) =>
+        {
+            document.Components ??= new Microsoft.OpenApi.OpenApiComponents();
+            document.Components.SecuritySchemes ??= new Dictionary<string, Microsoft.OpenApi.IOpenApiSecurityScheme>();
+            document.Components.SecuritySchemes[ApiKeyScheme] = new Microsoft.OpenApi.OpenApiSecurityScheme
+            {
+                Type = Microsoft.OpenApi.SecuritySchemeType.ApiKey,
+                In = Microsoft.OpenApi.ParameterLocation.Header,
+                Name = ApiKeyMiddleware.HeaderName,
+                Description = "The full API key: pk_test_….sk_test_… on the Sandbox plane, pk_live_….sk_live_… on the Production plane.",
+            };
+            return Task.CompletedTask;
+        }));
+
+        services.AddSingleton<KeyStore>();
+        services.AddSingleton<UsageRecorder>();
+        services.AddHostedService(sp => sp.GetRequiredService<UsageRecorder>());
+        services.AddSingleton<KeyCatchUp>();
+        services.AddHostedService(sp => sp.GetRequiredService<KeyCatchUp>());
+        services.AddHttpClient(nameof(KeyCatchUp));
+
+        services.AddSingleton<KeyRateLimiter>();
+        services.AddSingleton<DeltaWriter>();
+        services.AddHostedService(sp => sp.GetRequiredService<DeltaWriter>());
+        services.AddSingleton<PeriodCheckpoints>();
+        services.AddSingleton<Sequencer>();
+        services.AddHostedService(sp => sp.GetRequiredService<Sequencer>());
+        return builder;
+    }
+
+    public static WebApplication MapPlane(this WebApplication app)
+    {
+        app.UsePacSpaceErrors();
+        // Inside the error handler, so a key store that cannot be read answers in the envelope (500/503).
+        app.UseMiddleware<ApiKeyMiddleware>();
+        var options = app.Services.GetRequiredService<IOptions<PlaneOptions>>().Value;
+        var internalApi = app.MapInternalApi(options.ServiceSecret);
+        internalApi.MapPut("/tenants/{tenantId}", TenantLedgers.PutAsync);
+        internalApi.MapGet("/tenants/{tenantId}", TenantLedgers.GetAsync);
+        PlaneKeys.Map(internalApi);
+
+        // Everything under /api/v1 needs a key of this plane's environment (public verify routes opt out).
+        var api = app.MapGroup("/api/v1").WithMetadata(ApiKeyRequired.Instance);
+        api.AddOpenApiOperationTransformer((operation, context, _) =>
+        {
+            operation.Security ??= [];
+            operation.Security.Add(new Microsoft.OpenApi.OpenApiSecurityRequirement { [new Microsoft.OpenApi.OpenApiSecuritySchemeReference(ApiKeyScheme, context.Document)] = [] });
+            return Task.CompletedTask;
+        });
+        api.MapGet("/whoami", (HttpContext http) => Envelope.Ok(http.Features.Get<ApiCaller>()!.WhoAmI))
+            .WithTags("Keys").Produces<WhoAmIView>();
+        var balance = DeltaEndpoints.Map(api);
+        DeriveEndpoints.Map(balance);
+        CheckpointEndpoints.Map(balance);
+        CustomerEndpoints.Map(balance);
+        UsageEndpoints.Map(balance);
+        VerifyEndpoints.Map(app);
+
+        app.MapPacSpaceHealth(options.EnvironmentName);
+        app.MapOpenApi("/openapi/{documentName}.json");
+        app.MapNotFoundFallback();
+        return app;
+    }
+}
