@@ -51,6 +51,7 @@ public static class ControlPlaneModule
             .Validate(o => o.LeaseDuration > o.RequestTimeout, "Provisioning:LeaseDuration must be longer than Provisioning:RequestTimeout.")
             .ValidateOnStart();
 
+        services.AddAudit();
         services.AddSingleton<Passwords>();
         services.AddSingleton<JwtIssuer>();
         services.AddSingleton<Mailer>();
@@ -130,7 +131,7 @@ public static class ControlPlaneModule
         EnvironmentEndpoints.Map(authed);
         PlanEndpoints.Map(authed);
         ApiKeyEndpoints.Map(authed);
-        AuditLog.Map(authed);
+        authed.MapAudit();
 
         var planes = app.Services.GetRequiredService<IOptions<PlanesOptions>>().Value;
         KeySyncEndpoints.Map(app.MapInternalApi(planes.ServiceSecret));

@@ -18,6 +18,9 @@ public sealed class Database : IAsyncDisposable
 {
     private readonly NpgsqlDataSource? _npgsql;
 
+    // Rows are C# records with PascalCase members read from snake_case columns (tenant_id → TenantId).
+    static Database() => Dapper.DefaultTypeMap.MatchNamesWithUnderscores = true;
+
     // SQLite: one writer per file at a time. See BeginWriteAsync.
     private readonly SemaphoreSlim? _sqliteWriter;
 

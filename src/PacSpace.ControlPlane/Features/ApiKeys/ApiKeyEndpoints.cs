@@ -127,8 +127,8 @@ internal static class ApiKeyEndpoints
 
         await using var tx = await connection.BeginTransactionAsync(ct);
         var (id, key) = await InsertAsync(connection, tx, tenantId, http.User.UserIdOf(), name, env, expiresAt, now, time, ct);
-        await AuditLog.WriteAsync(connection, tx, http, "api_key.created", id,
-            new { name, environment = ApiKeyFormat.Name(env), publicKey = key.PublicKey, expiresAt }, time, ct);
+        await new AuditStore(time).WriteAsync(connection, tx, Actor.Api(http), "api_key.created", id,
+            new { name, environment = ApiKeyFormat.Name(env), publicKey = key.PublicKey, expiresAt }, ct);
         await tx.CommitAsync(ct);
 
         var status = await sync.DeliverNowAsync([id], ct);
@@ -242,12 +242,12 @@ internal static class ApiKeyEndpoints
                 """, new { name = name ?? row.name, enabled = (active ?? row.enabled == 1) ? 1L : 0L, now, id = row.id }, tx, cancellationToken: ct));
             if (name is not null && name != row.name)
             {
-                await AuditLog.WriteAsync(connection, tx, http, "api_key.renamed", row.id, new { from = row.name, to = name }, time, ct);
+                await new AuditStore(time).WriteAsync(connection, tx, Actor.Api(http), "api_key.renamed", row.id, new { from = row.name, to = name }, ct);
             }
 
             if (toggled)
             {
-                await AuditLog.WriteAsync(connection, tx, http, active!.Value ? "api_key.enabled" : "api_key.disabled", row.id, new { name = name ?? row.name }, time, ct);
+                await new AuditStore(time).WriteAsync(connection, tx, Actor.Api(http), active!.Value ? "api_key.enabled" : "api_key.disabled", row.id, new { name = name ?? row.name }, ct);
             }
 
             await tx.CommitAsync(ct);
@@ -319,8 +319,8 @@ internal static class ApiKeyEndpoints
             UPDATE api_keys SET expires_at = @expires, rotated_to = @newId, {ApiKeyRows.QueueDelivery}
             WHERE id = @id
             """, new { expires = oldExpires.ToUnixTimeMilliseconds(), newId, now = now.ToUnixTimeMilliseconds(), id = old.id }, tx, cancellationToken: ct));
-        await AuditLog.WriteAsync(connection, tx, http, "api_key.rotated", old.id,
-            new { newKeyId = newId, newPublicKey = key.PublicKey, overlapHours, previousKeyExpiresAt = Ms(oldExpires) }, time, ct);
+        await new AuditStore(time).WriteAsync(connection, tx, Actor.Api(http), "api_key.rotated", old.id,
+            new { newKeyId = newId, newPublicKey = key.PublicKey, overlapHours, previousKeyExpiresAt = Ms(oldExpires) }, ct);
         await tx.CommitAsync(ct);
 
         var status = await sync.DeliverNowAsync([newId, old.id], ct);
@@ -352,7 +352,7 @@ internal static class ApiKeyEndpoints
                 """, new { now, id = row.id }, tx, cancellationToken: ct));
             if (changed == 1)
             {
-                await AuditLog.WriteAsync(connection, tx, http, "api_key.revoked", row.id, new { name = row.name }, time, ct);
+                await new AuditStore(time).WriteAsync(connection, tx, Actor.Api(http), "api_key.revoked", row.id, new { name = row.name }, ct);
             }
 
             await tx.CommitAsync(ct);
