@@ -52,6 +52,7 @@ public static class ControlPlaneModule
             .ValidateOnStart();
 
         services.AddAudit();
+        services.AddSingleton<ApiKeyStore>();
         services.AddSingleton<Passwords>();
         services.AddSingleton<JwtIssuer>();
         services.AddSingleton<Mailer>();

@@ -4,23 +4,20 @@ using Microsoft.Extensions.Options;
 using PacSpace.ControlPlane.Features.Environments;
 using PacSpace.Hosting.Json;
 using PacSpace.Contracts.Keys;
+using PacSpace.Contracts.Planes;
 using PacSpace.Hosting.Web;
 
 namespace PacSpace.ControlPlane.Provisioning;
-
-internal sealed record PlaneLedger(string Origin, string PublicKey);
 
 /// <summary>The control plane's only way into a plane: its internal HTTP API, with the service secret. Every call is idempotent.</summary>
 internal sealed class PlaneClient(HttpClient http, IOptions<PlanesOptions> planes)
 {
     /// <summary>Creates (or finds) the tenant's ledger on the plane. Throws on any failure; the caller retries.</summary>
-    public async Task<PlaneLedger> EnsureTenantAsync(PacSpaceEnvironment env, string tenantId, CancellationToken cancellationToken)
+    public async Task<TenantLedgerInfo> EnsureTenantAsync(PacSpaceEnvironment env, string tenantId, CancellationToken cancellationToken)
     {
         using var request = Request(HttpMethod.Put, env, $"/internal/v1/tenants/{Uri.EscapeDataString(tenantId)}");
         using var response = await SendAsync(env, request, cancellationToken);
-        using var json = await JsonDocument.ParseAsync(await response.Content.ReadAsStreamAsync(cancellationToken), cancellationToken: cancellationToken);
-        var data = json.RootElement.GetProperty("data");
-        return new PlaneLedger(data.GetProperty("origin").GetString()!, data.GetProperty("publicKey").GetString()!);
+        return await ReadDataAsync<TenantLedgerInfo>(response, cancellationToken);
     }
 
     /// <summary>Delivers the latest state of a key to the plane of its environment. Throws on any failure.</summary>
@@ -38,8 +35,7 @@ internal sealed class PlaneClient(HttpClient http, IOptions<PlanesOptions> plane
         using var request = Request(HttpMethod.Get, env,
             $"/internal/v1/keys/usage?after={after}&afterId={Uri.EscapeDataString(afterId)}&limit={limit}");
         using var response = await SendAsync(env, request, cancellationToken);
-        using var json = await JsonDocument.ParseAsync(await response.Content.ReadAsStreamAsync(cancellationToken), cancellationToken: cancellationToken);
-        return json.RootElement.GetProperty("data").Deserialize<KeyUsagePage>(JsonDefaults.Options)!;
+        return await ReadDataAsync<KeyUsagePage>(response, cancellationToken);
     }
 
     public static PacSpaceEnvironment EnvOfKey(string keyEnvironment) => PacSpaceEnvironments.FromStoredKeyName(keyEnvironment);
@@ -71,4 +67,12 @@ internal sealed class PlaneClient(HttpClient http, IOptions<PlanesOptions> plane
     }
 
     private static string Truncate(string s) => s.Length <= 200 ? s : s[..200] + "…";
+
+    /// <summary>The <c>data</c> member of a plane's envelope, as the contract type both ends share.</summary>
+    private static async Task<T> ReadDataAsync<T>(HttpResponseMessage response, CancellationToken cancellationToken)
+    {
+        using var json = await JsonDocument.ParseAsync(await response.Content.ReadAsStreamAsync(cancellationToken), cancellationToken: cancellationToken);
+        return json.RootElement.GetProperty("data").Deserialize<T>(JsonDefaults.Options)
+            ?? throw new InvalidDataException($"The plane answered without data for {typeof(T).Name}.");
+    }
 }

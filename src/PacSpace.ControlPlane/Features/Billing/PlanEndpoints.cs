@@ -75,11 +75,7 @@ internal static class PlanEndpoints
         }
 
         // The plan sets each key's rate limit on the planes: the key-sync worker re-delivers them.
-        await connection.ExecuteAsync(new CommandDefinition(
-            $"""
-            UPDATE api_keys SET {ApiKeys.ApiKeyRows.QueueDelivery}
-            WHERE tenant_id = @tenantId AND revoked_at IS NULL
-            """, new { tenantId, now }, tx, cancellationToken: ct));
+        await new ApiKeys.ApiKeyStore(db, time).QueueTenantRedeliveryAsync(connection, tx, tenantId, ct);
         await tx.CommitAsync(ct);
         return tier;
     }

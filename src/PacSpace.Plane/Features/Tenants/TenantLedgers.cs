@@ -1,6 +1,7 @@
 using Dapper;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Options;
+using PacSpace.Contracts.Planes;
 using PacSpace.Hosting.Data;
 using PacSpace.Hosting.Errors;
 using PacSpace.Hosting.Web;
@@ -15,17 +16,6 @@ namespace PacSpace.Plane.Features.Tenants;
 /// </summary>
 internal static class TenantLedgers
 {
-    public sealed record LedgerView(
-        string TenantId,
-        string Environment,
-        string Origin,
-        string PublicKey,
-        string VerifierKey,
-        long TreeSize,
-        string RootHash,
-        string Checkpoint,
-        DateTimeOffset CreatedAt);
-
     public static async Task<IResult> PutAsync(string tenantId, Database db, IOptions<PlaneOptions> options, TimeProvider time, CancellationToken ct)
     {
         if (!Ids.IsValid(tenantId, "tnt"))
@@ -69,18 +59,18 @@ internal static class TenantLedgers
         return ledger is null ? Envelope.Fail(Error.NotFound("tenant ledger")) : Envelope.Ok(ledger);
     }
 
-    private static async Task<LedgerView?> LoadAsync(System.Data.Common.DbConnection connection, string tenantId, CancellationToken ct)
+    private static async Task<TenantLedgerInfo?> LoadAsync(System.Data.Common.DbConnection connection, string tenantId, CancellationToken ct)
     {
         var row = await connection.QuerySingleOrDefaultAsync<Row>(new CommandDefinition(
             "SELECT tenant_id, environment, origin, key_name, public_key, tree_size, root_hash, checkpoint, created_at FROM tenant_ledgers WHERE tenant_id = @tenantId",
             new { tenantId }, cancellationToken: ct));
         return row is null
             ? null
-            : new LedgerView(row.tenant_id, row.environment, row.origin, row.public_key,
-                SignedNote.VerifierKey(row.key_name, Convert.FromBase64String(row.public_key)),
-                row.tree_size, row.root_hash, row.checkpoint, DateTimeOffset.FromUnixTimeMilliseconds(row.created_at));
+            : new TenantLedgerInfo(row.TenantId, row.Environment, row.Origin, row.PublicKey,
+                SignedNote.VerifierKey(row.KeyName, Convert.FromBase64String(row.PublicKey)),
+                row.TreeSize, row.RootHash, row.Checkpoint, DateTimeOffset.FromUnixTimeMilliseconds(row.CreatedAt));
     }
 
-    private sealed record Row(string tenant_id, string environment, string origin, string key_name, string public_key, long tree_size,
-        string root_hash, string checkpoint, long created_at);
+    private sealed record Row(string TenantId, string Environment, string Origin, string KeyName, string PublicKey, long TreeSize,
+        string RootHash, string Checkpoint, long CreatedAt);
 }
