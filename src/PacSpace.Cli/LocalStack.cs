@@ -198,7 +198,8 @@ public sealed class LocalStack : IAsyncDisposable
         }
 
         var config = new ConfigurationBuilder().AddConfiguration(Root).AddInMemoryCollection(roleConfig).Build();
-        var builder = PacSpaceWeb.CreateBuilder(role.ToString(), config, Url(role).ToString().TrimEnd('/'));
+        var application = role == Role.Dashboard ? typeof(ControlPlaneModule).Assembly : typeof(PlaneModule).Assembly;
+        var builder = PacSpaceWeb.CreateBuilder(role.ToString(), application, config, Url(role).ToString().TrimEnd('/'));
         if (role == Role.Dashboard)
         {
             builder.AddDashboard();

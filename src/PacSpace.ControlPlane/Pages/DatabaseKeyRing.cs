@@ -32,7 +32,8 @@ internal sealed class DatabaseKeyRing(Database db, TimeProvider time) : IXmlRepo
 
     public static void Register(IServiceCollection services)
     {
-        services.AddDataProtection().SetApplicationName("PacSpace.ControlPlane");
+        // The discriminator keeps the name the project had when the first keys were made: changing it would orphan every protected payload.
+        services.AddDataProtection().SetApplicationName("PacSpace.Dashboard");
         services.AddSingleton<DatabaseKeyRing>();
         services.AddOptions<KeyManagementOptions>().Configure<DatabaseKeyRing>((o, ring) => o.XmlRepository = ring);
     }

@@ -5,7 +5,7 @@ using PacSpace.ControlPlane.Features.ApiKeys;
 namespace PacSpace.ControlPlane.Pages;
 
 /// <summary>Both environments with live status and URLs, and the recommended setup flow ticking itself off.</summary>
-public sealed class IndexModel(ApiKeyStore keys) : SignedInPage
+public sealed class IndexModel : SignedInPage
 {
     internal sealed record Step(string Id, string Title, string Hint, bool Done, string? Href, string? DoneWhenActive = null);
 
@@ -13,7 +13,7 @@ public sealed class IndexModel(ApiKeyStore keys) : SignedInPage
 
     public async Task OnGetAsync(CancellationToken ct)
     {
-        var facts = await keys.FactsByEnvironmentAsync(User.TenantIdOf(), ct);
+        var facts = await this.Service<ApiKeyStore>().FactsByEnvironmentAsync(User.TenantIdOf(), ct);
         var test = facts.GetValueOrDefault(PacSpaceEnvironments.TestKeyName);
         var live = facts.GetValueOrDefault(PacSpaceEnvironments.LiveKeyName);
         var productionActive = Shell.Status(PacSpaceEnvironment.Production) == Vocabulary.Active;

@@ -16,12 +16,14 @@ namespace PacSpace.Hosting.Web;
 /// <summary>Service defaults shared by the three roles: configuration, logging, limits, errors, health.</summary>
 public static class PacSpaceWeb
 {
-    public static WebApplicationBuilder CreateBuilder(string role, IConfiguration configuration, string url)
+    /// <param name="role">Name of the role for logs and health answers.</param>
+    /// <param name="application">The assembly holding the role's endpoints and pages (MVC finds pages through it).</param>
+    public static WebApplicationBuilder CreateBuilder(string role, System.Reflection.Assembly application, IConfiguration configuration, string url)
     {
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions
         {
             Args = [],
-            ApplicationName = "PacSpace." + role,
+            ApplicationName = application.GetName().Name,
             ContentRootPath = AppContext.BaseDirectory,
         });
         builder.Configuration.Sources.Clear();
