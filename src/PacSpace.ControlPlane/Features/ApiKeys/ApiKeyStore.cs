@@ -5,7 +5,7 @@ using PacSpace.Hosting.Data;
 namespace PacSpace.ControlPlane.Features.ApiKeys;
 
 /// <summary>Owner of <c>api_keys</c>: every read and write of that table goes through here.</summary>
-internal sealed class ApiKeyStore(Database db, TimeProvider time)
+internal sealed partial class ApiKeyStore(Database db, TimeProvider time)
 {
     /// <summary>
     /// How many keys a tenant has in one environment and when one was last used. Settable: SQLite types an
