@@ -52,7 +52,7 @@ internal static class ClientCommands
             var state = await client!.GetEnvironmentStatusAsync(ct);
             var endpoints = (await client.ListEnvironmentsAsync(ct)).ToDictionary(e => e.Environment, e => e.ApiBaseUrl);
             var table = new Table().AddColumns("environment", "status", "since", "endpoint", "error");
-            foreach (var (name, s) in new[] { ("sandbox", state.Sandbox), ("production", state.Production) })
+            foreach (var (name, s) in new[] { (PacSpaceEnvironments.SandboxName, state.Sandbox), (PacSpaceEnvironments.ProductionName, state.Production) })
             {
                 table.AddRow(name, Colour(s.Status), s.ProvisionedAt?.ToString("u") ?? "", endpoints.GetValueOrDefault(name) ?? "", Markup.Escape(s.Error ?? ""));
             }
@@ -62,7 +62,7 @@ internal static class ClientCommands
         }, ct));
 
         var which = new Argument<string>("environment") { Description = "sandbox or production." };
-        which.AcceptOnlyFromAmong("sandbox", "production");
+        which.AcceptOnlyFromAmong(PacSpaceEnvironments.SandboxName, PacSpaceEnvironments.ProductionName);
         var activate = new Command("activate", "Activate an environment and show its progress until it is active or failed.") { which, Url, Token, ConfigDir };
         activate.SetAction((parse, ct) => RunAsync(parse, async (console, client) =>
         {
@@ -91,7 +91,7 @@ internal static class ClientCommands
                 final = await client!.ActivateAndWaitAsync(environment, reporter, cancellationToken: ct);
             }
 
-            if (final.Status == "active")
+            if (final.Status == EnvironmentStatuses.Active)
             {
                 console.MarkupLineInterpolated($"[green]{environment} is active[/] (since {final.ProvisionedAt:u}).");
                 return 0;
@@ -107,8 +107,8 @@ internal static class ClientCommands
     private static Command Keys()
     {
         var name = new Option<string>("--name") { Required = true, Description = "A name to recognise the key by (1–100 characters)." };
-        var environment = new Option<string>("--environment") { Description = "test (Sandbox) or live (Production).", DefaultValueFactory = _ => "test" };
-        environment.AcceptOnlyFromAmong("test", "live");
+        var environment = new Option<string>("--environment") { Description = "test (Sandbox) or live (Production).", DefaultValueFactory = _ => PacSpaceEnvironments.TestKeyName };
+        environment.AcceptOnlyFromAmong(PacSpaceEnvironments.TestKeyName, PacSpaceEnvironments.LiveKeyName);
         var create = new Command("create", "Create an API key; its secret is printed once.") { name, environment, Url, Token, ConfigDir };
         create.SetAction((parse, ct) => RunAsync(parse, async (console, client) =>
         {
@@ -120,7 +120,7 @@ internal static class ClientCommands
         }, ct));
 
         var filter = new Option<string?>("--environment") { Description = "Only test or only live keys." };
-        filter.AcceptOnlyFromAmong("test", "live");
+        filter.AcceptOnlyFromAmong(PacSpaceEnvironments.TestKeyName, PacSpaceEnvironments.LiveKeyName);
         var list = new Command("list", "List your API keys (never a secret).") { filter, Url, Token, ConfigDir };
         list.SetAction((parse, ct) => RunAsync(parse, async (console, client) =>
         {

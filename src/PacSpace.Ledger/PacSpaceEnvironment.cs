@@ -18,17 +18,35 @@ public enum PacSpaceEnvironment
 /// <summary>Names and aliases of <see cref="PacSpaceEnvironment"/>.</summary>
 public static class PacSpaceEnvironments
 {
-    /// <summary>Current API names.</summary>
+    /// <summary>Current API name of <see cref="PacSpaceEnvironment.Sandbox"/>; also what rows store.</summary>
     public const string SandboxName = "sandbox";
+
+    /// <summary>Current API name of <see cref="PacSpaceEnvironment.Production"/>; also what rows store.</summary>
     public const string ProductionName = "production";
 
-    /// <summary>V3.6 API names.</summary>
+    /// <summary>V3.6 API name of <see cref="PacSpaceEnvironment.Sandbox"/>.</summary>
     public const string TestnetName = "testnet";
+
+    /// <summary>V3.6 API name of <see cref="PacSpaceEnvironment.Production"/>.</summary>
     public const string MainnetName = "mainnet";
 
-    /// <summary>Key-prefix names (<c>pk_test_</c>, <c>pk_live_</c>).</summary>
+    /// <summary>Key-prefix name of <see cref="PacSpaceEnvironment.Sandbox"/> (<c>pk_test_</c>, <c>sk_test_</c>).</summary>
     public const string TestKeyName = "test";
+
+    /// <summary>Key-prefix name of <see cref="PacSpaceEnvironment.Production"/> (<c>pk_live_</c>, <c>sk_live_</c>).</summary>
     public const string LiveKeyName = "live";
+
+    /// <summary>How a full Sandbox key starts.</summary>
+    public const string TestKeyPrefix = "pk_" + TestKeyName + "_";
+
+    /// <summary>How a full Production key starts.</summary>
+    public const string LiveKeyPrefix = "pk_" + LiveKeyName + "_";
+
+    /// <summary>The <c>X-Chain-Id</c> of Sandbox, which the official clients send with <c>pk_test_</c> keys.</summary>
+    public const string SandboxChainId = "296";
+
+    /// <summary>The <c>X-Chain-Id</c> of Production, which the official clients send with <c>pk_live_</c> keys.</summary>
+    public const string ProductionChainId = "295";
 
     /// <summary>Current names to values (<c>sandbox</c>, <c>production</c>), for parsers that take a table.</summary>
     public static IReadOnlyDictionary<string, PacSpaceEnvironment> CurrentNames { get; } = new Dictionary<string, PacSpaceEnvironment>(StringComparer.Ordinal)
@@ -64,6 +82,12 @@ public static class PacSpaceEnvironments
 
     /// <summary><c>test</c> or <c>live</c>: the name inside a key's prefix.</summary>
     public static string KeyName(this PacSpaceEnvironment env) => env == PacSpaceEnvironment.Production ? LiveKeyName : TestKeyName;
+
+    /// <summary><c>pk_test_</c> or <c>pk_live_</c>: how a full key of the environment starts.</summary>
+    public static string KeyPrefix(this PacSpaceEnvironment env) => env == PacSpaceEnvironment.Production ? LiveKeyPrefix : TestKeyPrefix;
+
+    /// <summary><c>296</c> or <c>295</c>: the environment's <c>X-Chain-Id</c>.</summary>
+    public static string ChainId(this PacSpaceEnvironment env) => env == PacSpaceEnvironment.Production ? ProductionChainId : SandboxChainId;
 
     /// <summary>Reads a current name only (<c>sandbox</c>, <c>production</c>), case-sensitive.</summary>
     public static bool TryParseCurrent(string? text, out PacSpaceEnvironment env) => TryParse(text, out env, current: true, v36: false, key: false);

@@ -11,10 +11,19 @@ namespace PacSpace.Sdk;
 /// (unless <see cref="PacSpaceClientOptions.BaseUrl"/> is set), so the same code runs against Sandbox and Production.
 /// Thread-safe; create one per key and reuse it.
 /// </summary>
-public sealed class PacSpaceClient : IDisposable
+/// <remarks>
+/// Every member is virtual, so tests can substitute a subclass made with the protected constructor (or a mocking
+/// library's proxy) wherever code takes a <see cref="PacSpaceClient"/>; results are public records that tests can build.
+/// </remarks>
+public class PacSpaceClient : IDisposable
 {
-    private readonly HttpClient _http;
+    private readonly HttpClient? _http;
     private readonly bool _ownsHttp;
+    private readonly ApiTransport? _api;
+    private readonly PacSpaceEnvironment? _environment;
+    private readonly Uri? _baseUrl;
+    private readonly BalanceClient? _balance;
+    private readonly VerifyClient? _verify;
 
     /// <summary>A client for <paramref name="apiKey"/> with every other option at its default.</summary>
     public PacSpaceClient(string apiKey)
@@ -27,7 +36,7 @@ public sealed class PacSpaceClient : IDisposable
     public PacSpaceClient(PacSpaceClientOptions options, HttpClient? httpClient = null)
     {
         ArgumentNullException.ThrowIfNull(options);
-        Environment = EnvironmentOf(options.ApiKey);
+        var environment = EnvironmentOf(options.ApiKey);
         if (options.MaxRetries is < 0 or > 10)
         {
             throw new ArgumentException("MaxRetries must be from 0 to 10.", nameof(options));
@@ -38,34 +47,42 @@ public sealed class PacSpaceClient : IDisposable
             throw new ArgumentException("Timeout must be positive.", nameof(options));
         }
 
-        BaseUrl = options.BaseUrl ?? (Environment == PacSpaceEnvironment.Production ? options.ProductionUrl : options.SandboxUrl);
-        CheckUrl(BaseUrl);
+        var baseUrl = options.BaseUrl ?? (environment == PacSpaceEnvironment.Production ? options.ProductionUrl : options.SandboxUrl);
+        CheckUrl(baseUrl);
+        _environment = environment;
+        _baseUrl = baseUrl;
         _ownsHttp = httpClient is null;
         _http = httpClient ?? new HttpClient { Timeout = System.Threading.Timeout.InfiniteTimeSpan };
-        var api = new ApiTransport(_http, BaseUrl, options.ApiKey, Environment == PacSpaceEnvironment.Production ? "295" : "296",
-            options.MaxRetries, options.Timeout, options.TimeProvider);
-        Balance = new BalanceClient(api, options.TimeProvider);
-        Verify = new VerifyClient(api);
-        Api = api;
+        _api = new ApiTransport(_http, baseUrl, options.ApiKey, environment.ChainId(), options.MaxRetries, options.Timeout, options.TimeProvider);
+        _balance = new BalanceClient(_api, options.TimeProvider);
+        _verify = new VerifyClient(_api);
+    }
+
+    /// <summary>
+    /// For mocking: a client with no key and no connection. A subclass overrides the members its test uses; any other
+    /// member throws <see cref="InvalidOperationException"/>.
+    /// </summary>
+    protected PacSpaceClient()
+    {
     }
 
     /// <summary>The environment of the key: Sandbox for <c>pk_test_</c>, Production for <c>pk_live_</c>.</summary>
-    public PacSpaceEnvironment Environment { get; }
+    public virtual PacSpaceEnvironment Environment => _environment ?? throw TestDouble.NotConnected(this);
 
     /// <summary>The endpoint this client calls.</summary>
-    public Uri BaseUrl { get; }
+    public virtual Uri BaseUrl => _baseUrl ?? throw TestDouble.NotConnected(this);
 
     /// <summary>Deltas, balances, checkpoints, receipts, customers and usage.</summary>
-    public BalanceClient Balance { get; }
+    public virtual BalanceClient Balance => _balance ?? throw TestDouble.NotConnected(this);
 
     /// <summary>Public verification (no key sent) and offline checks.</summary>
-    public VerifyClient Verify { get; }
+    public virtual VerifyClient Verify => _verify ?? throw TestDouble.NotConnected(this);
 
-    internal ApiTransport Api { get; }
+    private ApiTransport Api => _api ?? throw TestDouble.NotConnected(this);
 
     /// <summary>Which tenant, environment and key the API sees for this client.</summary>
-    public Task<WhoAmI> WhoAmIAsync(CancellationToken cancellationToken = default) =>
-        Api.SendAsync<WhoAmI>(HttpMethod.Get, "/api/v1/whoami", null, CallOptions.Default, cancellationToken);
+    public virtual Task<WhoAmI> WhoAmIAsync(CancellationToken cancellationToken = default) =>
+        Api.SendAsync<WhoAmI>(HttpMethod.Get, ApiRoutes.WhoAmI, null, CallOptions.Default, cancellationToken);
 
     /// <summary>The environment a key belongs to, after checking its shape and checksum.</summary>
     /// <exception cref="ArgumentException">Missing, malformed, mistyped (checksum) or not a <c>pk_test_</c>/<c>pk_live_</c> key.</exception>
@@ -76,7 +93,7 @@ public sealed class PacSpaceClient : IDisposable
             throw new ArgumentException("An API key is required: pk_test_….sk_test_… for Sandbox or pk_live_….sk_live_… for Production.", nameof(apiKey));
         }
 
-        if (!apiKey.StartsWith("pk_test_", StringComparison.Ordinal) && !apiKey.StartsWith("pk_live_", StringComparison.Ordinal))
+        if (!apiKey.StartsWith(PacSpaceEnvironments.TestKeyPrefix, StringComparison.Ordinal) && !apiKey.StartsWith(PacSpaceEnvironments.LiveKeyPrefix, StringComparison.Ordinal))
         {
             throw new ArgumentException("The API key must start with pk_test_ (Sandbox) or pk_live_ (Production); copy the full key from the dashboard.", nameof(apiKey));
         }
@@ -86,7 +103,7 @@ public sealed class PacSpaceClient : IDisposable
             throw new ArgumentException("The API key is malformed or mistyped (its checksum does not match). Copy the full key (pk_….sk_…) exactly as it was shown when it was created.", nameof(apiKey));
         }
 
-        return env == PacSpaceEnvironment.Production ? PacSpaceEnvironment.Production : PacSpaceEnvironment.Sandbox;
+        return env;
     }
 
     internal static void CheckUrl(Uri url)
@@ -100,12 +117,17 @@ public sealed class PacSpaceClient : IDisposable
     /// <summary>Disposes the HTTP client if this client created it.</summary>
     public void Dispose()
     {
-        if (_ownsHttp)
+        Dispose(disposing: true);
+        GC.SuppressFinalize(this);
+    }
+
+    /// <summary>Disposes the HTTP client if this client created it; a subclass that holds resources of its own releases them here.</summary>
+    /// <param name="disposing">True when called from <see cref="Dispose()"/>.</param>
+    protected virtual void Dispose(bool disposing)
+    {
+        if (disposing && _ownsHttp)
         {
-            _http.Dispose();
+            _http?.Dispose();
         }
     }
 }
-
-/// <summary>Who the API sees: tenant, environment and key id.</summary>
-public sealed record WhoAmI(string TenantId, string Environment, string KeyId);

@@ -8,9 +8,16 @@ namespace PacSpace.Sdk.Balance;
 public sealed record RequestOptions(string? IdempotencyKey = null);
 
 /// <summary>The Balance API: record deltas, read their status, derive and compare balances, close periods, list customers.</summary>
-public sealed class BalanceClient
+/// <remarks>
+/// Every method is virtual, for test doubles. The composite methods go through the virtual ones: a double that overrides
+/// <see cref="GetDeltaAsync"/> also serves <see cref="WaitForVerifiedAsync"/>, one that overrides <see cref="DeriveAsync"/>
+/// also serves <see cref="ListDeltasAsync"/>, and <see cref="GetReceiptAsync"/> calls <see cref="GetInvoiceProofAsync"/>.
+/// </remarks>
+public class BalanceClient
 {
-    private readonly ApiTransport _api;
+    private const string IdempotencyKeyPrefix = "sdk-";
+
+    private readonly ApiTransport? _api;
     private readonly TimeProvider _time;
 
     internal BalanceClient(ApiTransport api, TimeProvider time)
@@ -19,31 +26,42 @@ public sealed class BalanceClient
         _time = time;
     }
 
+    /// <summary>
+    /// For mocking: a client with no connection, polling on the system clock. A subclass overrides the methods its test
+    /// uses; the others throw <see cref="InvalidOperationException"/> once they need the network.
+    /// </summary>
+    protected BalanceClient()
+    {
+        _time = TimeProvider.System;
+    }
+
+    private ApiTransport Api => _api ?? throw TestDouble.NotConnected(this);
+
     /// <summary>Records a delta. Answered once it is durable (status <c>QUEUED</c>); it becomes <c>VERIFIED</c> within about a second.</summary>
     /// <remarks>Retried on transient failures with the same <c>Idempotency-Key</c>, so a delta is recorded once however many attempts it takes.</remarks>
     /// <exception cref="PacSpaceException">The API refused it (e.g. <c>VALIDATION_ERROR</c>, <c>PLAN_LIMIT_REACHED</c>) or could not be reached.</exception>
-    public Task<DeltaReceipt> EmitAsync(NewDelta delta, RequestOptions? options = null, CancellationToken cancellationToken = default)
+    public virtual Task<DeltaReceipt> EmitAsync(NewDelta delta, RequestOptions? options = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(delta);
-        return _api.SendAsync<DeltaReceipt>(HttpMethod.Post, "/api/v1/balance/delta", delta,
+        return Api.SendAsync<DeltaReceipt>(HttpMethod.Post, ApiRoutes.Balance + "/delta", delta,
             new CallOptions(true, options?.IdempotencyKey ?? NewIdempotencyKey()), cancellationToken);
     }
 
     /// <summary>Records up to 100 deltas in one call; each succeeds or fails on its own (see <see cref="BatchResult.Results"/>).</summary>
-    public Task<BatchResult> EmitBatchAsync(IReadOnlyList<NewDelta> deltas, RequestOptions? options = null, CancellationToken cancellationToken = default)
+    public virtual Task<BatchResult> EmitBatchAsync(IReadOnlyList<NewDelta> deltas, RequestOptions? options = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(deltas);
         ArgumentOutOfRangeException.ThrowIfZero(deltas.Count);
         ArgumentOutOfRangeException.ThrowIfGreaterThan(deltas.Count, 100);
-        return _api.SendAsync<BatchResult>(HttpMethod.Post, "/api/v1/balance/delta/batch", new { deltas },
+        return Api.SendAsync<BatchResult>(HttpMethod.Post, ApiRoutes.Balance + "/delta/batch", new { deltas },
             new CallOptions(true, options?.IdempotencyKey ?? NewIdempotencyKey()), cancellationToken);
     }
 
     /// <summary>A delta's status and, once <c>VERIFIED</c>, its place in the log.</summary>
-    public Task<DeltaStatus> GetDeltaAsync(string recordId, CancellationToken cancellationToken = default)
+    public virtual Task<DeltaStatus> GetDeltaAsync(string recordId, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(recordId);
-        return _api.SendAsync<DeltaStatus>(HttpMethod.Get, "/api/v1/balance/delta/" + Query.Segment(recordId), null, CallOptions.Default, cancellationToken);
+        return Api.SendAsync<DeltaStatus>(HttpMethod.Get, ApiRoutes.Balance + "/delta/" + Query.Segment(recordId), null, CallOptions.Default, cancellationToken);
     }
 
     /// <summary>Polls a delta until it is <c>VERIFIED</c> or <c>FAILED</c> (returned, not thrown).</summary>
@@ -52,7 +70,7 @@ public sealed class BalanceClient
     /// <param name="pollInterval">Time between polls. Default 250 ms.</param>
     /// <param name="cancellationToken">Stops waiting.</param>
     /// <exception cref="PacSpaceException">Code <c>TIMEOUT</c> when the delta is still queued after <paramref name="timeout"/>.</exception>
-    public async Task<DeltaStatus> WaitForVerifiedAsync(string recordId, TimeSpan? timeout = null, TimeSpan? pollInterval = null, CancellationToken cancellationToken = default)
+    public virtual async Task<DeltaStatus> WaitForVerifiedAsync(string recordId, TimeSpan? timeout = null, TimeSpan? pollInterval = null, CancellationToken cancellationToken = default)
     {
         var limit = timeout ?? TimeSpan.FromSeconds(60);
         var interval = pollInterval ?? TimeSpan.FromMilliseconds(250);
@@ -68,7 +86,7 @@ public sealed class BalanceClient
             var left = limit - _time.GetElapsedTime(started);
             if (left <= TimeSpan.Zero)
             {
-                throw new PacSpaceException(0, "TIMEOUT", $"Delta {recordId} was still {status.Status} after {limit.TotalSeconds:0.###} s.");
+                throw new PacSpaceException(0, PacSpaceErrorCodes.Timeout, $"Delta {recordId} was still {status.Status} after {limit.TotalSeconds:0.###} s.");
             }
 
             await Task.Delay(interval < left ? interval : left, _time, cancellationToken).ConfigureAwait(false);
@@ -82,17 +100,17 @@ public sealed class BalanceClient
     /// <param name="limit">How many of the scope's deltas to list (1–1000, default 100); the balance always covers the whole scope.</param>
     /// <param name="offset">Skip this many of the scope's deltas in the list.</param>
     /// <param name="cancellationToken">Cancels the call.</param>
-    public Task<DerivedBalance> DeriveAsync(string customerId, BalanceScope? scope = null, long startingBalance = 0, int? limit = null, long? offset = null,
+    public virtual Task<DerivedBalance> DeriveAsync(string customerId, BalanceScope? scope = null, long startingBalance = 0, int? limit = null, long? offset = null,
         CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(customerId);
-        var path = Query.Build("/api/v1/balance/derive/" + Query.Segment(customerId),
+        var path = Query.Build(ApiRoutes.Balance + "/derive/" + Query.Segment(customerId),
             [("startingBalance", startingBalance == 0 ? null : startingBalance), ("limit", limit), ("offset", offset), .. (scope?.QueryParameters() ?? [])]);
-        return _api.SendAsync<DerivedBalance>(HttpMethod.Get, path, null, CallOptions.Default, cancellationToken);
+        return Api.SendAsync<DerivedBalance>(HttpMethod.Get, path, null, CallOptions.Default, cancellationToken);
     }
 
     /// <summary>Every VERIFIED delta of a customer in a scope, in log order, fetched a page at a time.</summary>
-    public async IAsyncEnumerable<LoggedDelta> ListDeltasAsync(string customerId, BalanceScope? scope = null, int pageSize = 1000,
+    public virtual async IAsyncEnumerable<LoggedDelta> ListDeltasAsync(string customerId, BalanceScope? scope = null, int pageSize = 1000,
         [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
         for (long offset = 0; ; )
@@ -112,7 +130,7 @@ public sealed class BalanceClient
     }
 
     /// <summary>Compares your and your counterparty's view of a balance with the neutral one derived from the log.</summary>
-    public Task<BalanceComparison> CompareAsync(string customerId, long yourBalance, long theirBalance, BalanceScope? scope = null, long startingBalance = 0,
+    public virtual Task<BalanceComparison> CompareAsync(string customerId, long yourBalance, long theirBalance, BalanceScope? scope = null, long startingBalance = 0,
         CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(customerId);
@@ -124,7 +142,7 @@ public sealed class BalanceClient
             ["startingBalance"] = startingBalance,
         };
         scope?.AddTo(body);
-        return _api.SendAsync<BalanceComparison>(HttpMethod.Post, "/api/v1/balance/compare", body, CallOptions.Default, cancellationToken);
+        return Api.SendAsync<BalanceComparison>(HttpMethod.Post, ApiRoutes.Balance + "/compare", body, CallOptions.Default, cancellationToken);
     }
 
     /// <summary>
@@ -136,7 +154,7 @@ public sealed class BalanceClient
     /// <param name="options">Per-call options (idempotency key).</param>
     /// <param name="cancellationToken">Cancels the call.</param>
     /// <exception cref="ArgumentException">The scope resumes from a checkpoint (only derive and compare take that).</exception>
-    public Task<PeriodCheckpoint> CheckpointAsync(BalanceScope? scope = null, string? customerId = null, RequestOptions? options = null, CancellationToken cancellationToken = default)
+    public virtual Task<PeriodCheckpoint> CheckpointAsync(BalanceScope? scope = null, string? customerId = null, RequestOptions? options = null, CancellationToken cancellationToken = default)
     {
         RefuseStartingPoint(scope);
         var body = new Dictionary<string, object?>();
@@ -146,19 +164,19 @@ public sealed class BalanceClient
         }
 
         scope?.AddTo(body);
-        return _api.SendAsync<PeriodCheckpoint>(HttpMethod.Post, "/api/v1/balance/checkpoint", body,
+        return Api.SendAsync<PeriodCheckpoint>(HttpMethod.Post, ApiRoutes.Balance + "/checkpoint", body,
             new CallOptions(true, options?.IdempotencyKey ?? NewIdempotencyKey()), cancellationToken);
     }
 
     /// <summary>Checkpoints, newest first; filtered by customer and/or exact window.</summary>
-    public async IAsyncEnumerable<PeriodCheckpoint> ListCheckpointsAsync(string? customerId = null, BalanceScope? scope = null, int pageSize = 100,
+    public virtual async IAsyncEnumerable<PeriodCheckpoint> ListCheckpointsAsync(string? customerId = null, BalanceScope? scope = null, int pageSize = 100,
         [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
         RefuseStartingPoint(scope);
         for (long offset = 0; ; )
         {
-            var path = Query.Build("/api/v1/balance/checkpoints", [("customerId", customerId), ("limit", pageSize), ("offset", offset), .. (scope?.QueryParameters() ?? [])]);
-            var page = await _api.SendAsync<CheckpointPage>(HttpMethod.Get, path, null, CallOptions.Default, cancellationToken).ConfigureAwait(false);
+            var path = Query.Build(ApiRoutes.Balance + "/checkpoints", [("customerId", customerId), ("limit", pageSize), ("offset", offset), .. (scope?.QueryParameters() ?? [])]);
+            var page = await Api.SendAsync<CheckpointPage>(HttpMethod.Get, path, null, CallOptions.Default, cancellationToken).ConfigureAwait(false);
             foreach (var checkpoint in page.Checkpoints)
             {
                 yield return checkpoint;
@@ -173,27 +191,27 @@ public sealed class BalanceClient
     }
 
     /// <summary>A customer's receipt for the current UTC month (<c>GET /api/v1/balance/receipt/{customerId}</c>): proof root, balances, the proof of the closing balance and the month's deltas.</summary>
-    public Task<InvoiceProof> GetReceiptAsync(string customerId, CancellationToken cancellationToken = default) =>
+    public virtual Task<InvoiceProof> GetReceiptAsync(string customerId, CancellationToken cancellationToken = default) =>
         GetInvoiceProofAsync(customerId, null, cancellationToken);
 
     /// <summary>A customer's statement for a window (default: the current UTC month): proof root, balances and the proof of the closing balance.</summary>
-    public Task<InvoiceProof> GetInvoiceProofAsync(string customerId, BalanceScope? scope = null, CancellationToken cancellationToken = default)
+    public virtual Task<InvoiceProof> GetInvoiceProofAsync(string customerId, BalanceScope? scope = null, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(customerId);
         RefuseStartingPoint(scope);
-        var path = Query.Build((scope is null ? "/api/v1/balance/receipt/" : "/api/v1/balance/invoice-proof/") + Query.Segment(customerId),
+        var path = Query.Build(ApiRoutes.Balance + (scope is null ? "/receipt/" : "/invoice-proof/") + Query.Segment(customerId),
             scope?.QueryParameters() ?? []);
-        return _api.SendAsync<InvoiceProof>(HttpMethod.Get, path, null, CallOptions.Default, cancellationToken);
+        return Api.SendAsync<InvoiceProof>(HttpMethod.Get, path, null, CallOptions.Default, cancellationToken);
     }
 
     /// <summary>Every customer with a VERIFIED delta, optionally those whose id contains <paramref name="search"/> (any case).</summary>
-    public async IAsyncEnumerable<CustomerSummary> ListCustomersAsync(string? search = null, int pageSize = 100,
+    public virtual async IAsyncEnumerable<CustomerSummary> ListCustomersAsync(string? search = null, int pageSize = 100,
         [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
         for (var page = 1; ; page++)
         {
-            var path = Query.Build("/api/v1/balance/customers", [("search", search), ("limit", pageSize), ("page", page)]);
-            var list = await _api.SendAsync<CustomerPage>(HttpMethod.Get, path, null, CallOptions.Default, cancellationToken).ConfigureAwait(false);
+            var path = Query.Build(ApiRoutes.Balance + "/customers", [("search", search), ("limit", pageSize), ("page", page)]);
+            var list = await Api.SendAsync<CustomerPage>(HttpMethod.Get, path, null, CallOptions.Default, cancellationToken).ConfigureAwait(false);
             foreach (var customer in list.Customers)
             {
                 yield return customer;
@@ -207,17 +225,17 @@ public sealed class BalanceClient
     }
 
     /// <summary>One customer: balance, latest checkpoint, a period's figures and recent activity.</summary>
-    public Task<CustomerDetail> GetCustomerAsync(string customerId, string? period = null, int? deltaPage = null, int? deltaLimit = null,
+    public virtual Task<CustomerDetail> GetCustomerAsync(string customerId, string? period = null, int? deltaPage = null, int? deltaLimit = null,
         CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(customerId);
-        var path = Query.Build("/api/v1/balance/customers/" + Query.Segment(customerId), [("period", period), ("deltaPage", deltaPage), ("deltaLimit", deltaLimit)]);
-        return _api.SendAsync<CustomerDetail>(HttpMethod.Get, path, null, CallOptions.Default, cancellationToken);
+        var path = Query.Build(ApiRoutes.Balance + "/customers/" + Query.Segment(customerId), [("period", period), ("deltaPage", deltaPage), ("deltaLimit", deltaLimit)]);
+        return Api.SendAsync<CustomerDetail>(HttpMethod.Get, path, null, CallOptions.Default, cancellationToken);
     }
 
     /// <summary>What the plan allows and what is used in this environment.</summary>
-    public Task<Usage> GetUsageAsync(CancellationToken cancellationToken = default) =>
-        _api.SendAsync<Usage>(HttpMethod.Get, "/api/v1/balance/usage", null, CallOptions.Default, cancellationToken);
+    public virtual Task<Usage> GetUsageAsync(CancellationToken cancellationToken = default) =>
+        Api.SendAsync<Usage>(HttpMethod.Get, ApiRoutes.Balance + "/usage", null, CallOptions.Default, cancellationToken);
 
     private static void RefuseStartingPoint(BalanceScope? scope)
     {
@@ -227,7 +245,7 @@ public sealed class BalanceClient
         }
     }
 
-    private static string NewIdempotencyKey() => "sdk-" + Guid.NewGuid().ToString("N");
+    private static string NewIdempotencyKey() => IdempotencyKeyPrefix + Guid.NewGuid().ToString("N");
 
     private sealed record CheckpointPage(IReadOnlyList<PeriodCheckpoint> Checkpoints, OffsetPage Pagination);
 

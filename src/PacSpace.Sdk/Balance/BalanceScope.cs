@@ -9,6 +9,9 @@ namespace PacSpace.Sdk.Balance;
 /// </summary>
 public sealed record BalanceScope
 {
+    private const string ProofRootCheckpoint = "proofRoot";
+    private const string RecordIdCheckpoint = "recordId";
+
     private BalanceScope()
     {
     }
@@ -16,7 +19,7 @@ public sealed record BalanceScope
     /// <summary><c>YYYY-MM</c>, when the scope is a calendar month.</summary>
     public string? Period { get; private init; }
 
-    /// <summary><c>current_month</c>, <c>previous_month</c>, <c>last_7_days</c>, <c>last_30_days</c>, <c>last_90_days</c>, <c>last_12_months</c> or <c>custom</c>.</summary>
+    /// <summary><c>current_month</c>, <c>previous_month</c>, <c>last_7_days</c>, <c>last_30_days</c>, <c>last_90_days</c>, <c>last_12_months</c> or <c>custom</c> (see <see cref="TimePresets"/>).</summary>
     public string? TimePreset { get; private init; }
 
     /// <summary>Start of a custom window (inclusive).</summary>
@@ -32,10 +35,10 @@ public sealed record BalanceScope
     public string? StartingCheckpointType { get; private init; }
 
     /// <summary>The current UTC month (also what no scope means).</summary>
-    public static BalanceScope CurrentMonth { get; } = new() { TimePreset = "current_month" };
+    public static BalanceScope CurrentMonth { get; } = new() { TimePreset = TimePresets.CurrentMonth };
 
     /// <summary>The previous UTC month.</summary>
-    public static BalanceScope PreviousMonth { get; } = new() { TimePreset = "previous_month" };
+    public static BalanceScope PreviousMonth { get; } = new() { TimePreset = TimePresets.PreviousMonth };
 
     /// <summary>A calendar month (UTC).</summary>
     /// <exception cref="ArgumentOutOfRangeException">The month is not 1–12 or the year not 2000–9998.</exception>
@@ -67,7 +70,7 @@ public sealed record BalanceScope
     public static BalanceScope Preset(string timePreset)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(timePreset);
-        if (timePreset == "custom")
+        if (timePreset == TimePresets.Custom)
         {
             throw new ArgumentException("timePreset custom needs dates: use BalanceScope.Custom(start, end).", nameof(timePreset));
         }
@@ -95,21 +98,21 @@ public sealed record BalanceScope
             throw new ArgumentException("The end of a custom scope must be later than its start.", nameof(end));
         }
 
-        return new BalanceScope { TimePreset = "custom", StartDate = start.ToUniversalTime(), EndDate = end.ToUniversalTime() };
+        return new BalanceScope { TimePreset = TimePresets.Custom, StartDate = start.ToUniversalTime(), EndDate = end.ToUniversalTime() };
     }
 
     /// <summary>Everything after a period checkpoint (derive and compare only).</summary>
     public static BalanceScope AfterCheckpoint(string proofRoot)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(proofRoot);
-        return new BalanceScope { StartingCheckpoint = proofRoot, StartingCheckpointType = "proofRoot" };
+        return new BalanceScope { StartingCheckpoint = proofRoot, StartingCheckpointType = ProofRootCheckpoint };
     }
 
     /// <summary>Everything after a delta, by record id or receipt id (derive and compare only); resume with <see cref="DerivedBalance.LatestReceiptId"/>.</summary>
     public static BalanceScope AfterDelta(string recordOrReceiptId)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(recordOrReceiptId);
-        return new BalanceScope { StartingCheckpoint = recordOrReceiptId, StartingCheckpointType = "recordId" };
+        return new BalanceScope { StartingCheckpoint = recordOrReceiptId, StartingCheckpointType = RecordIdCheckpoint };
     }
 
     internal bool IsStartingPoint => StartingCheckpoint is not null;

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Net;
 using System.Net.Http.Headers;
+using System.Net.Mime;
 using System.Text;
 using System.Text.Json;
 
@@ -14,6 +15,8 @@ namespace PacSpace.Sdk.Http;
 /// </summary>
 internal sealed class ApiTransport
 {
+    private const string UserAgentProduct = "pacspace-sdk-dotnet";
+
     private static readonly HashSet<int> Retryable = [408, 429, 500, 502, 503, 504];
 
     private readonly HttpClient _http;
@@ -48,7 +51,7 @@ internal sealed class ApiTransport
     public async Task<T> SendAsync<T>(HttpMethod method, string path, object? body, CallOptions call, CancellationToken cancellationToken)
     {
         var data = await SendForDataAsync(method, path, body, call, cancellationToken).ConfigureAwait(false);
-        return data.Deserialize<T>(Json) ?? throw new PacSpaceException(200, "API_ERROR", $"The answer to {method} {path} had no data.");
+        return data.Deserialize<T>(Json) ?? throw new PacSpaceException(200, PacSpaceErrorCodes.ApiError, $"The answer to {method} {path} had no data.");
     }
 
     public async Task<JsonElement> SendForDataAsync(HttpMethod method, string path, object? body, CallOptions call, CancellationToken cancellationToken)
@@ -68,15 +71,15 @@ internal sealed class ApiTransport
                     }
 
                     failure = ToException(status, headers, text);
-                    if (failure.Code != "IDEMPOTENCY_PENDING")
+                    if (failure.Code != PacSpaceErrorCodes.IdempotencyPending)
                     {
-                        throw new PacSpaceException(status, "API_ERROR", $"Unexpected response format from {method} {path}.", requestId: RequestId(headers, null));
+                        throw new PacSpaceException(status, PacSpaceErrorCodes.ApiError, $"Unexpected response format from {method} {path}.", requestId: RequestId(headers, null));
                     }
                 }
                 else
                 {
                     failure = ToException(status, headers, text);
-                    if (!Retryable.Contains(status) || failure.Code == "CADENCE_LIMIT")
+                    if (!Retryable.Contains(status) || failure.Code == PacSpaceErrorCodes.CadenceLimit)
                     {
                         throw failure;
                     }
@@ -84,11 +87,11 @@ internal sealed class ApiTransport
             }
             catch (HttpRequestException ex)
             {
-                failure = new PacSpaceException(0, "NETWORK_ERROR", $"Network error calling {method} {path}: {ex.Message}", innerException: ex);
+                failure = new PacSpaceException(0, PacSpaceErrorCodes.NetworkError, $"Network error calling {method} {path}: {ex.Message}", innerException: ex);
             }
             catch (OperationCanceledException ex) when (!cancellationToken.IsCancellationRequested)
             {
-                failure = new PacSpaceException(0, "TIMEOUT", $"{method} {path} did not answer within {_timeout.TotalSeconds:0.###} s.", innerException: ex);
+                failure = new PacSpaceException(0, PacSpaceErrorCodes.Timeout, $"{method} {path} did not answer within {_timeout.TotalSeconds:0.###} s.", innerException: ex);
             }
 
             if (attempt >= _maxRetries)
@@ -106,7 +109,7 @@ internal sealed class ApiTransport
         using var request = new HttpRequestMessage(method, new Uri(_baseUrl, path.TrimStart('/')));
         if (call.Authenticated && _apiKey is not null)
         {
-            request.Headers.TryAddWithoutValidation("X-Api-Key", _apiKey);
+            request.Headers.TryAddWithoutValidation(PacSpaceHeaders.ApiKey, _apiKey);
         }
 
         if (BearerToken is not null)
@@ -116,18 +119,18 @@ internal sealed class ApiTransport
 
         if (_chainId is not null)
         {
-            request.Headers.TryAddWithoutValidation("X-Chain-Id", _chainId);
+            request.Headers.TryAddWithoutValidation(PacSpaceHeaders.ChainId, _chainId);
         }
 
         if (call.IdempotencyKey is not null)
         {
-            request.Headers.TryAddWithoutValidation("Idempotency-Key", call.IdempotencyKey);
+            request.Headers.TryAddWithoutValidation(PacSpaceHeaders.IdempotencyKey, call.IdempotencyKey);
         }
 
-        request.Headers.UserAgent.Add(new ProductInfoHeaderValue("pacspace-sdk-dotnet", typeof(ApiTransport).Assembly.GetName().Version?.ToString(3) ?? "0"));
+        request.Headers.UserAgent.Add(new ProductInfoHeaderValue(UserAgentProduct, typeof(ApiTransport).Assembly.GetName().Version?.ToString(3) ?? "0"));
         if (payload is not null)
         {
-            request.Content = new StringContent(payload, Encoding.UTF8, "application/json");
+            request.Content = new StringContent(payload, Encoding.UTF8, MediaTypeNames.Application.Json);
         }
 
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
@@ -191,7 +194,7 @@ internal sealed class ApiTransport
         {
         }
 
-        if (retryAfter is null && headers.TryGetValues("Retry-After", out var values)
+        if (retryAfter is null && headers.TryGetValues(PacSpaceHeaders.RetryAfter, out var values)
             && int.TryParse(values.FirstOrDefault(), NumberStyles.None, CultureInfo.InvariantCulture, out var headerSeconds))
         {
             retryAfter = TimeSpan.FromSeconds(headerSeconds);
@@ -199,17 +202,17 @@ internal sealed class ApiTransport
 
         code ??= status switch
         {
-            401 => "INVALID_API_KEY",
-            404 => "NOT_FOUND",
-            429 => "RATE_LIMITED",
-            503 => "SERVICE_UNAVAILABLE",
-            _ => "API_ERROR",
+            401 => PacSpaceErrorCodes.InvalidApiKey,
+            404 => PacSpaceErrorCodes.NotFound,
+            429 => PacSpaceErrorCodes.RateLimited,
+            503 => PacSpaceErrorCodes.ServiceUnavailable,
+            _ => PacSpaceErrorCodes.ApiError,
         };
         return new PacSpaceException(status, code, message ?? $"Request failed with HTTP {status}.", retryAfter, RequestId(headers, traceId), details);
     }
 
     private static string? RequestId(HttpResponseHeaders headers, string? traceId) =>
-        headers.TryGetValues("X-Request-Id", out var ids) ? ids.FirstOrDefault() : traceId;
+        headers.TryGetValues(PacSpaceHeaders.RequestId, out var ids) ? ids.FirstOrDefault() : traceId;
 
     private static string? Str(JsonElement e, string name) =>
         e.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.String ? v.GetString() : null;

@@ -6,24 +6,32 @@ using PacSpace.Sdk.Http;
 namespace PacSpace.Sdk.Verify;
 
 /// <summary>The public verification routes (no API key is sent) and offline checks that trust nobody.</summary>
-public sealed class VerifyClient
+/// <remarks>The routes are virtual, for test doubles; the offline checks are static and need no double.</remarks>
+public class VerifyClient
 {
-    private readonly ApiTransport _api;
+    private readonly ApiTransport? _api;
 
     internal VerifyClient(ApiTransport api) => _api = api;
 
+    /// <summary>For mocking: a client with no connection. A subclass overrides the routes its test uses; the others throw <see cref="InvalidOperationException"/>.</summary>
+    protected VerifyClient()
+    {
+    }
+
+    private ApiTransport Api => _api ?? throw TestDouble.NotConnected(this);
+
     /// <summary>The signed facts behind a proof root (as printed on an invoice). The server's <c>Verified</c> flag is a convenience; check with <see cref="CheckPeriod"/> against a pinned key.</summary>
-    public Task<ProofRootVerification> GetProofRootAsync(string proofRoot, CancellationToken cancellationToken = default)
+    public virtual Task<ProofRootVerification> GetProofRootAsync(string proofRoot, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(proofRoot);
-        return _api.SendAsync<ProofRootVerification>(HttpMethod.Get, "/api/v1/verify/" + Query.Segment(proofRoot), null, CallOptions.Public, cancellationToken);
+        return Api.SendAsync<ProofRootVerification>(HttpMethod.Get, ApiRoutes.Verify + "/" + Query.Segment(proofRoot), null, CallOptions.Public, cancellationToken);
     }
 
     /// <summary>The receipt of one delta: entry, inclusion proof and the signed head covering it, as raw JSON for <see cref="CheckReceipt"/>.</summary>
-    public Task<JsonElement> GetReceiptAsync(string receiptId, CancellationToken cancellationToken = default)
+    public virtual Task<JsonElement> GetReceiptAsync(string receiptId, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(receiptId);
-        return _api.SendForDataAsync(HttpMethod.Get, "/api/v1/verify/receipt/" + Query.Segment(receiptId), null, CallOptions.Public, cancellationToken);
+        return Api.SendForDataAsync(HttpMethod.Get, ApiRoutes.Verify + "/receipt/" + Query.Segment(receiptId), null, CallOptions.Public, cancellationToken);
     }
 
     /// <summary>
@@ -78,9 +86,3 @@ public sealed class VerifyClient
     private static string? Str(JsonElement e, string name) =>
         e.ValueKind == JsonValueKind.Object && e.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.String ? v.GetString() : null;
 }
-
-/// <summary>One step of an offline check.</summary>
-public sealed record OfflineStep(string Name, bool Passed, string Detail);
-
-/// <summary>The steps of an offline check; <see cref="Passed"/> only when every step passed.</summary>
-public sealed record OfflineCheck(IReadOnlyList<OfflineStep> Steps, bool Passed);

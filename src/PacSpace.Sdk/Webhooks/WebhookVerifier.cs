@@ -16,6 +16,8 @@ public sealed class WebhookVerifier
     /// <summary>Default tolerance between the timestamp and now: 300 seconds.</summary>
     public static readonly TimeSpan DefaultTolerance = TimeSpan.FromSeconds(300);
 
+    private const string SignaturePrefix = "v1=";
+
     private readonly byte[][] _secrets;
     private readonly TimeProvider _time;
 
@@ -55,11 +57,11 @@ public sealed class WebhookVerifier
         }
 
         var message = Encoding.UTF8.GetBytes(timestampHeader + "." + rawBody);
-        var presented = signatureHeader.Split(',').Select(p => p.Trim()).Where(p => p.StartsWith("v1=", StringComparison.Ordinal)).ToList();
+        var presented = signatureHeader.Split(',').Select(p => p.Trim()).Where(p => p.StartsWith(SignaturePrefix, StringComparison.Ordinal)).ToList();
         var matched = false;
         foreach (var secret in _secrets)
         {
-            var expected = Encoding.ASCII.GetBytes("v1=" + Convert.ToHexStringLower(HMACSHA256.HashData(secret, message)));
+            var expected = Encoding.ASCII.GetBytes(SignaturePrefix + Convert.ToHexStringLower(HMACSHA256.HashData(secret, message)));
             foreach (var part in presented)
             {
                 // Every pair is compared in constant time; no early exit reveals which part matched.
@@ -75,8 +77,8 @@ public sealed class WebhookVerifier
     public WebhookEvent VerifyAndParse(IEnumerable<KeyValuePair<string, string>> headers, string rawBody, TimeSpan? tolerance = null)
     {
         var map = headers.GroupBy(h => h.Key, StringComparer.OrdinalIgnoreCase).ToDictionary(g => g.Key, g => g.First().Value, StringComparer.OrdinalIgnoreCase);
-        var signature = map.GetValueOrDefault("X-PacSpace-Signature") ?? throw Failed("Missing X-PacSpace-Signature header.");
-        var timestamp = map.GetValueOrDefault("X-PacSpace-Timestamp") ?? throw Failed("Missing X-PacSpace-Timestamp header.");
+        var signature = map.GetValueOrDefault(PacSpaceHeaders.WebhookSignature) ?? throw Failed($"Missing {PacSpaceHeaders.WebhookSignature} header.");
+        var timestamp = map.GetValueOrDefault(PacSpaceHeaders.WebhookTimestamp) ?? throw Failed($"Missing {PacSpaceHeaders.WebhookTimestamp} header.");
         if (!Verify(signature, timestamp, rawBody, tolerance))
         {
             throw Failed("The webhook signature does not match or the timestamp is outside the tolerance.");
@@ -96,13 +98,13 @@ public sealed class WebhookVerifier
         }
         catch (JsonException ex)
         {
-            throw new PacSpaceException(0, "WEBHOOK_VERIFICATION_FAILED", "The webhook body is not JSON.", innerException: ex);
+            throw new PacSpaceException(0, PacSpaceErrorCodes.WebhookVerificationFailed, "The webhook body is not JSON.", innerException: ex);
         }
     }
 
     private static string? Str(JsonElement e, string name) => e.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.String ? v.GetString() : null;
 
-    private static PacSpaceException Failed(string message) => new(0, "WEBHOOK_VERIFICATION_FAILED", message);
+    private static PacSpaceException Failed(string message) => new(0, PacSpaceErrorCodes.WebhookVerificationFailed, message);
 }
 
 /// <summary>A verified webhook event: <c>delta.verified</c>, <c>delta.failed</c>, <c>record.committed</c>, <c>record.failed</c> or another.</summary>

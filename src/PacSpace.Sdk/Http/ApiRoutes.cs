@@ -1,0 +1,23 @@
+namespace PacSpace.Sdk.Http;
+
+/// <summary>Route prefixes of the Balance and Dashboard APIs; methods append their own segments.</summary>
+internal static class ApiRoutes
+{
+    public const string WhoAmI = "/api/v1/whoami";
+
+    public const string Balance = "/api/v1/balance";
+
+    public const string Verify = "/api/v1/verify";
+
+    public const string Dashboard = "/dashboard";
+
+    public const string Login = Dashboard + "/auth/login";
+
+    public const string Environments = Dashboard + "/environments";
+
+    public const string Contracts = Dashboard + "/contracts";
+
+    public const string ApiKeys = Dashboard + "/api-keys";
+
+    public const string Plan = Dashboard + "/billing/plan";
+}

@@ -1,0 +1,41 @@
+namespace PacSpace.Sdk;
+
+/// <summary>Values of <see cref="PacSpaceException.Code"/> that callers commonly branch on; the API may send others.</summary>
+public static class PacSpaceErrorCodes
+{
+    /// <summary>A field is missing or out of range; <see cref="PacSpaceException.Details"/> names it.</summary>
+    public const string ValidationError = "VALIDATION_ERROR";
+
+    /// <summary>The key is malformed, unknown or its secret is wrong (HTTP 401); also the SDK's name for a 401 the API did not explain.</summary>
+    public const string InvalidApiKey = "INVALID_API_KEY";
+
+    /// <summary>The resource does not exist (HTTP 404).</summary>
+    public const string NotFound = "NOT_FOUND";
+
+    /// <summary>Too many requests (HTTP 429); retried.</summary>
+    public const string RateLimited = "RATE_LIMITED";
+
+    /// <summary>A 429 that, like the official clients, the SDK never retries.</summary>
+    public const string CadenceLimit = "CADENCE_LIMIT";
+
+    /// <summary>The plan's allowance is used up and writes are refused.</summary>
+    public const string PlanLimitReached = "PLAN_LIMIT_REACHED";
+
+    /// <summary>A request with the same <c>Idempotency-Key</c> is still in progress; retried.</summary>
+    public const string IdempotencyPending = "IDEMPOTENCY_PENDING";
+
+    /// <summary>The service is briefly unavailable (HTTP 503); retried.</summary>
+    public const string ServiceUnavailable = "SERVICE_UNAVAILABLE";
+
+    /// <summary>Made by the SDK: no answer arrived (connection refused, reset, DNS).</summary>
+    public const string NetworkError = "NETWORK_ERROR";
+
+    /// <summary>Made by the SDK: an attempt or a wait took longer than allowed.</summary>
+    public const string Timeout = "TIMEOUT";
+
+    /// <summary>Made by the SDK: an answer it could not read, or a failure the API did not name.</summary>
+    public const string ApiError = "API_ERROR";
+
+    /// <summary>Made by <see cref="Webhooks.WebhookVerifier"/>: a delivery is unsigned, forged, stale or not JSON.</summary>
+    public const string WebhookVerificationFailed = "WEBHOOK_VERIFICATION_FAILED";
+}
