@@ -22,6 +22,9 @@ public static class ApiKeyFormat
     public const int RandomLength = 32;
     public const int ChecksumLength = 6;
 
+    private const string TestSecretPrefix = "sk_" + PacSpaceEnvironments.TestKeyName + "_";
+    private const string LiveSecretPrefix = "sk_" + PacSpaceEnvironments.LiveKeyName + "_";
+
     private const string Base62 = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
 
     /// <summary>Length of <c>pk_test_</c>, <c>pk_live_</c>, <c>sk_test_</c> and <c>sk_live_</c>.</summary>
@@ -32,7 +35,7 @@ public static class ApiKeyFormat
     /// <summary>Length of a well-formed full key.</summary>
     public const int FullKeyLength = PublicKeyLength + 1 + SecretKeyLength;
 
-    public static string Name(PacSpaceEnvironment env) => env == PacSpaceEnvironment.Production ? "live" : "test";
+    public static string Name(PacSpaceEnvironment env) => env.KeyName();
 
     public static GeneratedApiKey Generate(PacSpaceEnvironment env)
     {
@@ -58,11 +61,11 @@ public static class ApiKeyFormat
             return false;
         }
 
-        if (text.StartsWith("pk_test_") && text[(PublicKeyLength + 1)..].StartsWith("sk_test_"))
+        if (text.StartsWith(PacSpaceEnvironments.TestKeyPrefix) && text[(PublicKeyLength + 1)..].StartsWith(TestSecretPrefix))
         {
             env = PacSpaceEnvironment.Sandbox;
         }
-        else if (text.StartsWith("pk_live_") && text[(PublicKeyLength + 1)..].StartsWith("sk_live_"))
+        else if (text.StartsWith(PacSpaceEnvironments.LiveKeyPrefix) && text[(PublicKeyLength + 1)..].StartsWith(LiveSecretPrefix))
         {
             env = PacSpaceEnvironment.Production;
         }
