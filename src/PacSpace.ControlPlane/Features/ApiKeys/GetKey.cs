@@ -11,7 +11,7 @@ internal sealed class GetKey(Database db, ApiKeyStore keys, TimeProvider time)
     public async Task<Result<KeyView>> HandleAsync(Actor actor, Input input, CancellationToken ct)
     {
         await using var connection = await db.OpenAsync(ct);
-        var row = await keys.FindAsync(connection, actor.TenantId, input.Id, ct);
-        return row is null ? Error.NotFound("API key") : KeyView.Of(row, time.GetUtcNow().ToUnixTimeMilliseconds());
+        var found = await KeyRules.FindAsync(keys, connection, actor.TenantId, input.Id, changed: false, ct);
+        return found.IsSuccess ? KeyView.Of(found.Value, time.GetUtcNow().ToUnixTimeMilliseconds()) : found.Error!;
     }
 }

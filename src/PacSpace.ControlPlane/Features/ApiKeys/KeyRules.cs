@@ -38,8 +38,15 @@ internal static class KeyRules
             + $"Activate it with POST /dashboard/environments/provision {{\"environment\":\"{label}\"}} and try again once it is active.");
     }
 
-    public static Error Revoked() => new(409, ErrorCodes.ApiKeyRevoked,
-        "This key is revoked, and a revoked key cannot be changed or rotated. Create a new key instead.");
+    /// <summary>The tenant's key, else NOT_FOUND; a revoked key is API_KEY_REVOKED where it is to be <paramref name="changed"/>.</summary>
+    public static async Task<Result<ApiKeyRow>> FindAsync(ApiKeyStore keys, DbConnection connection, string tenantId, string id, bool changed, CancellationToken ct) =>
+        await keys.FindAsync(connection, tenantId, id, ct) switch
+        {
+            null => Error.NotFound("API key"),
+            { IsRevoked: true } when changed => new Error(409, ErrorCodes.ApiKeyRevoked,
+                "This key is revoked, and a revoked key cannot be changed or rotated. Create a new key instead."),
+            var row => row,
+        };
 
     // Stored times have millisecond precision; answers show exactly what is stored.
     public static DateTimeOffset Ms(DateTimeOffset t) => DateTimeOffset.FromUnixTimeMilliseconds(t.ToUnixTimeMilliseconds());

@@ -12,12 +12,13 @@ internal sealed class RevokeKey(Database db, ApiKeyStore keys, AuditStore audit,
     public async Task<Result<KeyView>> HandleAsync(Actor actor, Input input, CancellationToken ct)
     {
         await using var connection = await db.OpenAsync(ct);
-        var row = await keys.FindAsync(connection, actor.TenantId, input.Id, ct);
-        if (row is null)
+        var found = await KeyRules.FindAsync(keys, connection, actor.TenantId, input.Id, changed: false, ct);
+        if (!found.IsSuccess)
         {
-            return Error.NotFound("API key");
+            return found.Error!;
         }
 
+        var row = found.Value;
         var now = time.GetUtcNow().ToUnixTimeMilliseconds();
         if (!row.IsRevoked)
         {

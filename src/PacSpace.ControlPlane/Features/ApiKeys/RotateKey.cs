@@ -23,17 +23,13 @@ internal sealed class RotateKey(Database db, ApiKeyStore keys, AuditStore audit,
     public async Task<Result<CreatedKeyView>> HandleAsync(Actor actor, Input input, CancellationToken ct)
     {
         await using var connection = await db.OpenAsync(ct);
-        var old = await keys.FindAsync(connection, actor.TenantId, input.Id, ct);
-        if (old is null)
+        var found = await KeyRules.FindAsync(keys, connection, actor.TenantId, input.Id, changed: true, ct);
+        if (!found.IsSuccess)
         {
-            return Error.NotFound("API key");
+            return found.Error!;
         }
 
-        if (old.IsRevoked)
-        {
-            return KeyRules.Revoked();
-        }
-
+        var old = found.Value;
         var env = old.Env;
         if (await KeyRules.CheckEnvironmentAsync(connection, old.TenantId, env, ct) is { } refused)
         {

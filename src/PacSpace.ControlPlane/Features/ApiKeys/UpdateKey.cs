@@ -27,17 +27,13 @@ internal sealed class UpdateKey(Database db, ApiKeyStore keys, AuditStore audit,
     {
         var (id, name, active) = input;
         await using var connection = await db.OpenAsync(ct);
-        var row = await keys.FindAsync(connection, actor.TenantId, id, ct);
-        if (row is null)
+        var found = await KeyRules.FindAsync(keys, connection, actor.TenantId, id, changed: true, ct);
+        if (!found.IsSuccess)
         {
-            return Error.NotFound("API key");
+            return found.Error!;
         }
 
-        if (row.IsRevoked)
-        {
-            return KeyRules.Revoked();
-        }
-
+        var row = found.Value;
         var now = time.GetUtcNow().ToUnixTimeMilliseconds();
         var toggled = active is bool a && a != row.IsEnabled;
         await using (var tx = await connection.BeginTransactionAsync(ct))
