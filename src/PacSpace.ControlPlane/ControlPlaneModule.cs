@@ -52,7 +52,7 @@ public static class ControlPlaneModule
             .ValidateOnStart();
 
         services.AddAudit();
-        services.AddSingleton<ApiKeyStore>();
+        services.AddApiKeys();
         services.AddSingleton<Passwords>();
         services.AddSingleton<JwtIssuer>();
         services.AddSingleton<Mailer>();
@@ -131,7 +131,7 @@ public static class ControlPlaneModule
         account.MapPatch("/preferences", Session.PreferencesAsync).AcceptsJson<Session.PreferencesRequest>().Produces<Session.PreferencesView>();
         EnvironmentEndpoints.Map(authed);
         PlanEndpoints.Map(authed);
-        ApiKeyEndpoints.Map(authed);
+        authed.MapApiKeys();
         authed.MapAudit();
 
         var planes = app.Services.GetRequiredService<IOptions<PlanesOptions>>().Value;

@@ -1,25 +1,18 @@
-using PacSpace.Ledger;
 using System.Globalization;
 using System.Text.Json;
 using Microsoft.AspNetCore.Mvc;
 using PacSpace.ControlPlane.Features.ApiKeys;
-using PacSpace.ControlPlane.Features.Auth;
-using PacSpace.ControlPlane.Features.Environments;
-using PacSpace.Hosting.Data;
 using PacSpace.Hosting.Errors;
-using PacSpace.Contracts.Keys;
 using PacSpace.Hosting.Web;
 
 namespace PacSpace.ControlPlane.Pages;
 
 /// <summary>
-/// Keys of the environment in use, over the same functions as <c>/dashboard/api-keys</c>. A new secret survives
+/// Keys of the environment in use, over the same use cases as <c>/dashboard/api-keys</c>. A new secret survives
 /// the redirect only in the encrypted, single-read TempData cookie, and the page showing it is never cached.
 /// </summary>
-public sealed class ApiKeysModel(Database db, TimeProvider time) : SignedInPage
+public sealed class ApiKeysModel(TimeProvider time) : SignedInPage
 {
-    private KeySync sync => this.Service<KeySync>();
-
     internal sealed record NewKeyNotice(string FullKey, DateTimeOffset? PreviousKeyExpiresAt);
 
     [TempData]
@@ -27,9 +20,9 @@ public sealed class ApiKeysModel(Database db, TimeProvider time) : SignedInPage
 
     internal NewKeyNotice? NewKey { get; private set; }
 
-    internal PagedList<ApiKeyEndpoints.KeyView> Keys { get; private set; } = null!;
+    internal PagedList<KeyView> Keys { get; private set; } = null!;
 
-    private PacSpaceEnvironment KeyEnv => Shell.Current == PacSpaceEnvironment.Production ? PacSpaceEnvironment.Production : PacSpaceEnvironment.Sandbox;
+    private Actor PageActor => Actor.Page(HttpContext);
 
     public async Task OnGetAsync(CancellationToken ct)
     {
@@ -39,41 +32,35 @@ public sealed class ApiKeysModel(Database db, TimeProvider time) : SignedInPage
             Response.Headers.CacheControl = "no-store";
         }
 
-        Keys = await ApiKeyEndpoints.ListKeysAsync(User.TenantIdOf(), KeyEnv, 1, 100, db, time, ct);
+        Keys = await this.Service<ListKeys>().HandleAsync(PageActor, new ListKeys.Input(Shell.Current, 1, Paging.MaxLimit), ct);
     }
 
     public async Task<IActionResult> OnPostCreateAsync(CancellationToken ct)
     {
-        var fields = FormFields.Of(new Dictionary<string, object?>
-        {
-            ["name"] = NullIfEmpty(Request.Form["name"]),
-            ["environment"] = ApiKeyFormat.Name(KeyEnv),
-        });
-        var input = ApiKeyEndpoints.ParseCreate(fields, time.GetUtcNow());
-        var created = input.IsSuccess ? await ApiKeyEndpoints.CreateKeyAsync(HttpContext, input.Value, db, sync, time, ct) : input.Error!;
+        var input = CreateKey.Input.Read(Fields(("name", NullIfEmpty(Request.Form["name"])), ("environment", Shell.Current.KeyName())), time.GetUtcNow());
+        var created = input.IsSuccess ? await this.Service<CreateKey>().HandleAsync(PageActor, input.Value, ct) : input.Error!;
         return Done(created, k => Remember(new NewKeyNotice(k.FullKey, null), $"Key \"{k.Name}\" created."));
     }
 
     public async Task<IActionResult> OnPostRenameAsync(string id, CancellationToken ct)
     {
-        var input = ApiKeyEndpoints.ParseUpdate(FormFields.Of(new Dictionary<string, object?> { ["name"] = NullIfEmpty(Request.Form["name"]) }));
-        var updated = input.IsSuccess ? await ApiKeyEndpoints.UpdateKeyAsync(HttpContext, id, input.Value, db, sync, time, ct) : input.Error!;
-        return Done(updated, k => Flash = $"Renamed to \"{k.Name}\".");
+        var input = UpdateKey.Input.Read(id, Fields(("name", NullIfEmpty(Request.Form["name"]))));
+        return Done(await UpdateAsync(input, ct), k => Flash = $"Renamed to \"{k.Name}\".");
     }
 
-    public async Task<IActionResult> OnPostToggleAsync(string id, bool active, CancellationToken ct)
-    {
-        var updated = await ApiKeyEndpoints.UpdateKeyAsync(HttpContext, id, new ApiKeyEndpoints.UpdateInput(null, active), db, sync, time, ct);
-        return Done(updated, k => Flash = $"Key \"{k.Name}\" {(active ? "enabled" : "disabled")}.");
-    }
+    public async Task<IActionResult> OnPostToggleAsync(string id, bool active, CancellationToken ct) =>
+        Done(await UpdateAsync(new UpdateKey.Input(id, null, active), ct), k => Flash = $"Key \"{k.Name}\" {(active ? "enabled" : "disabled")}.");
 
     public async Task<IActionResult> OnPostRotateAsync(string id, CancellationToken ct)
     {
         var hours = double.TryParse(Request.Form["overlapHours"], NumberStyles.Float, CultureInfo.InvariantCulture, out var h) ? (object)h : Request.Form["overlapHours"].ToString();
-        var overlap = ApiKeyEndpoints.ParseRotate(FormFields.Of(new Dictionary<string, object?> { ["overlapHours"] = hours }));
-        var rotated = overlap.IsSuccess ? await ApiKeyEndpoints.RotateKeyAsync(HttpContext, id, overlap.Value, db, sync, time, ct) : overlap.Error!;
+        var input = RotateKey.Input.Read(id, Fields(("overlapHours", hours)));
+        var rotated = input.IsSuccess ? await this.Service<RotateKey>().HandleAsync(PageActor, input.Value, ct) : input.Error!;
         return Done(rotated, k => Remember(new NewKeyNotice(k.FullKey, k.PreviousKeyExpiresAt), $"Key rotated: \"{k.Name}\" replaces the old one."));
     }
+
+    private async Task<Result<KeyView>> UpdateAsync(Result<UpdateKey.Input> input, CancellationToken ct) =>
+        input.IsSuccess ? await this.Service<UpdateKey>().HandleAsync(PageActor, input.Value, ct) : input.Error!;
 
     private void Remember(NewKeyNotice notice, string message)
     {
@@ -94,6 +81,8 @@ public sealed class ApiKeysModel(Database db, TimeProvider time) : SignedInPage
 
         return Redirect("/api-keys");
     }
+
+    private static FieldReader Fields(params (string Name, object? Value)[] values) => FormFields.Of(values.ToDictionary(v => v.Name, v => v.Value));
 
     private static string? NullIfEmpty(string? value) => string.IsNullOrEmpty(value) ? null : value;
 }

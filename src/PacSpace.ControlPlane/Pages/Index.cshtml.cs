@@ -25,7 +25,7 @@ public sealed class IndexModel : SignedInPage
             new("sandbox-key", "Create a Sandbox API key", "A pk_test_ key, on the API keys page in Sandbox.", test is { Keys: > 0 }, "/api-keys"),
             new("build", "Build and test with the Sandbox key", "Ticks once the Sandbox plane has seen the key.", test?.LastUsedAt is not null, null),
             new("upgrade", "Upgrade your plan", "Pilot or above unlocks Production.", Shell.ProductionAllowed, "/settings#plan"),
-            new("activate", "Activate Production", "From Settings; takes a few seconds.", productionActive, "/settings#production", "production"),
+            new("activate", "Activate Production", "From Settings; takes a few seconds.", productionActive, "/settings#production", PacSpaceEnvironments.ProductionName),
             new("live-key", "Create a Production API key", "A pk_live_ key, on the API keys page in Production.", live is { Keys: > 0 }, "/api-keys"),
             new("go-live", "Go live", "Switch to Production in the header and use your live key.", !Shell.IsSandbox && live?.LastUsedAt is not null, null),
         ];

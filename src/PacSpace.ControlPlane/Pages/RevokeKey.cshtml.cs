@@ -1,19 +1,16 @@
 using Microsoft.AspNetCore.Mvc;
 using PacSpace.ControlPlane.Features.ApiKeys;
-using PacSpace.Hosting.Data;
 
 namespace PacSpace.ControlPlane.Pages;
 
 /// <summary>The confirmation step before a revoke: a page of its own, so it needs no script.</summary>
-public sealed class RevokeKeyModel(Database db, TimeProvider time) : SignedInPage
+public sealed class RevokeKeyModel : SignedInPage
 {
-    private KeySync sync => this.Service<KeySync>();
-
-    internal ApiKeyEndpoints.KeyView Key { get; private set; } = null!;
+    internal KeyView Key { get; private set; } = null!;
 
     public async Task<IActionResult> OnGetAsync(string id, CancellationToken ct)
     {
-        var key = await ApiKeyEndpoints.GetKeyAsync(HttpContext, id, db, time, ct);
+        var key = await this.Service<GetKey>().HandleAsync(Actor.Page(HttpContext), new GetKey.Input(id), ct);
         if (!key.IsSuccess)
         {
             return NotFound();
@@ -25,7 +22,7 @@ public sealed class RevokeKeyModel(Database db, TimeProvider time) : SignedInPag
 
     public async Task<IActionResult> OnPostAsync(string id, CancellationToken ct)
     {
-        var revoked = await ApiKeyEndpoints.RevokeKeyAsync(HttpContext, id, db, sync, time, ct);
+        var revoked = await this.Service<RevokeKey>().HandleAsync(Actor.Page(HttpContext), new RevokeKey.Input(id), ct);
         if (revoked.IsSuccess)
         {
             Flash = $"Key \"{revoked.Value.Name}\" is revoked for good.";

@@ -4,30 +4,7 @@ using PacSpace.Contracts.Keys;
 
 namespace PacSpace.ControlPlane.Features.ApiKeys;
 
-internal sealed record ApiKeyRow(
-    string id,
-    string tenant_id,
-    string environment,
-    string name,
-    string public_id,
-    long enabled,
-    long created_at,
-    long? expires_at,
-    long? revoked_at,
-    long? last_used_at,
-    long version,
-    long synced_version)
-{
-    public bool IsRevoked => revoked_at is not null;
-
-    public bool IsExpired(long now) => expires_at is long e && e <= now;
-
-    /// <summary>What the plane will answer for this key: the same precedence as its authentication.</summary>
-    public string Status(long now) => IsRevoked ? KeyStates.Revoked : enabled == 0 ? KeyStates.Disabled : IsExpired(now) ? "expired" : KeyStates.Active;
-
-    public string SyncStatus => synced_version >= version ? "synced" : "pending";
-}
-
+/// <summary>The delivery outbox of <c>api_keys</c>: the SET clause that queues a change and the state a plane is sent.</summary>
 internal static class ApiKeyRows
 {
     /// <summary>
@@ -35,13 +12,6 @@ internal static class ApiKeyRows
     /// due at once, with a fresh retry budget. Needs <c>@now</c>.
     /// </summary>
     public const string QueueDelivery = "version = version + 1, sync_next_attempt_at = @now, sync_attempts = 0";
-
-    public const string Columns = "id, tenant_id, environment, name, public_id, enabled, created_at, expires_at, revoked_at, last_used_at, version, synced_version";
-
-    /// <summary>The key if it belongs to the tenant; another tenant's key is indistinguishable from a missing one.</summary>
-    public static Task<ApiKeyRow?> GetAsync(DbConnection connection, string tenantId, string id, CancellationToken cancellationToken, DbTransaction? tx = null) =>
-        connection.QuerySingleOrDefaultAsync<ApiKeyRow>(new CommandDefinition(
-            $"SELECT {Columns} FROM api_keys WHERE id = @id AND tenant_id = @tenantId", new { id, tenantId }, tx, cancellationToken: cancellationToken));
 
     /// <summary>The state a plane needs, with the tenant's current plan (it sets the key's rate limit).</summary>
     public static async Task<KeyStateMessage?> StateAsync(DbConnection connection, string id, CancellationToken cancellationToken) =>
