@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.RateLimiting;
 using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using PacSpace.ControlPlane.Features.Access;
@@ -27,9 +28,18 @@ public static class ControlPlaneModule
 
     public static WebApplicationBuilder AddDashboard(this WebApplicationBuilder builder)
     {
-        var services = builder.Services;
-        var config = builder.Configuration;
-        services.AddSingleton(EnvelopeStyle.Dashboard);
+        builder.Services.AddSingleton(EnvelopeStyle.Dashboard);
+        builder.Services.AddControlPlaneServices(builder.Configuration);
+        AddHttpEdge(builder.Services);
+        return builder;
+    }
+
+    /// <summary>
+    /// Options, stores and use cases of the control plane: what the host runs on, and what an operator command resolves
+    /// its handlers from (<see cref="ControlPlaneOperator"/>), so both run the same registrations.
+    /// </summary>
+    internal static IServiceCollection AddControlPlaneServices(this IServiceCollection services, IConfiguration config)
+    {
         services.AddOptions<DashboardOptions>().Bind(config.GetSection("Dashboard")).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<AuthOptions>().Bind(config.GetSection("Auth")).ValidateDataAnnotations()
             .Validate(o => IsKey(o.JwtSigningKey), "Auth:JwtSigningKey must be base64 of at least 32 bytes.")
@@ -53,10 +63,10 @@ public static class ControlPlaneModule
 
         services.AddAudit();
         services.AddApiKeys();
-        services.AddSingleton<Passwords>();
-        services.AddSingleton<JwtIssuer>();
         services.AddSingleton<Mailer>();
-        services.AddSingleton<Verification>();
+        services.AddAuth();
+        services.AddAccess();
+        services.AddBilling();
         services.AddSingleton<ProvisioningSignal>();
         services.AddSingleton<ProvisionEnvironment>();
         services.AddHttpClient<PlaneClient>();
@@ -64,7 +74,12 @@ public static class ControlPlaneModule
         services.AddSingleton<KeySyncSignal>();
         services.AddSingleton<KeySync>();
         services.AddHostedService<KeySyncWorker>();
+        return services;
+    }
 
+    /// <summary>Authentication, pages and the login rate limit: what only the web host needs.</summary>
+    private static void AddHttpEdge(IServiceCollection services)
+    {
         services.AddAuthentication(SessionAuthenticationHandler.SchemeName)
             .AddScheme<AuthenticationSchemeOptions, SessionAuthenticationHandler>(SessionAuthenticationHandler.SchemeName, null);
         services.AddAuthorization();
@@ -100,7 +115,6 @@ public static class ControlPlaneModule
                     $"Too many login attempts from this address. Try again in {retry} seconds.") { RetryAfterSeconds = retry }));
             };
         });
-        return builder;
     }
 
     public static WebApplication MapDashboard(this WebApplication app)
@@ -113,24 +127,14 @@ public static class ControlPlaneModule
 
         var dashboard = app.MapGroup("/dashboard");
         var auth = dashboard.MapGroup("/auth").WithTags("Auth");
-        auth.MapPost("/register", Register.HandleAsync).AcceptsJson<Register.Request>().Produces<Register.Response>(201);
-        // The mail link: a browser is sent to the landing page, an API client gets JSON.
-        auth.MapGet("/verify", (string? token, HttpContext http, Hosting.Data.Database db, TimeProvider time, CancellationToken ct) =>
-            PageHosting.WantsHtml(http.Request)
-                ? Task.FromResult(Results.Redirect("/verify-email?token=" + Uri.EscapeDataString(token ?? "")))
-                : Verification.VerifyAsync(token, db, time, ct));
-        auth.MapPost("/resend-verification", Verification.ResendAsync).AcceptsJson<Verification.ResendRequest>();
-        auth.MapPost("/login", Login.HandleAsync).AcceptsJson<Login.Request>().Produces<Login.Response>().RequireRateLimiting(LoginPolicy);
-        auth.MapPost("/request-access", AccessRequests.RequestAsync).AcceptsJson<AccessRequests.Request>();
+        auth.MapAuth();
+        auth.MapAccess();
 
         // Everything below needs a session (cookie or bearer), and cookie writes need the CSRF header.
         var authed = dashboard.MapGroup("").RequireAuthorization().AddEndpointFilter<CsrfFilter>();
-        var account = authed.MapGroup("/auth").WithTags("Auth");
-        account.MapPost("/logout", Session.LogoutAsync);
-        account.MapGet("/me", Session.MeAsync).Produces<MeView>();
-        account.MapPatch("/preferences", Session.PreferencesAsync).AcceptsJson<Session.PreferencesRequest>().Produces<Session.PreferencesView>();
+        authed.MapGroup("/auth").WithTags("Auth").MapAccount();
         EnvironmentEndpoints.Map(authed);
-        PlanEndpoints.Map(authed);
+        authed.MapBilling();
         authed.MapApiKeys();
         authed.MapAudit();
 

@@ -1,13 +1,12 @@
 using Microsoft.AspNetCore.Mvc;
 using PacSpace.ControlPlane.Features.Auth;
 using PacSpace.ControlPlane.Features.Environments;
-using PacSpace.Hosting.Data;
 using PacSpace.Hosting.Errors;
 
 namespace PacSpace.ControlPlane.Pages;
 
 /// <summary>The header toggle posts here: the same preference as <c>PATCH /dashboard/auth/preferences</c>, saved on the user.</summary>
-public sealed class EnvironmentModel(Database db) : SignedInPage
+public sealed class EnvironmentModel : SignedInPage
 {
     public IActionResult OnGet() => Redirect("/");
 
@@ -20,7 +19,7 @@ public sealed class EnvironmentModel(Database db) : SignedInPage
             return Redirect(back);
         }
 
-        var saved = await Session.SavePreferenceAsync(db, User.TenantIdOf(), User.UserIdOf(), env, ct);
+        var saved = await this.Service<UpdatePreferences>().HandleAsync(Actor.Page(HttpContext), new UpdatePreferences.Input(env), ct);
         if (!saved.IsSuccess)
         {
             ShowError(saved.Error!);

@@ -3,18 +3,13 @@ using Microsoft.AspNetCore.Mvc.RazorPages;
 using Microsoft.AspNetCore.RateLimiting;
 using Microsoft.Extensions.Options;
 using PacSpace.ControlPlane.Features.Auth;
-using PacSpace.Hosting.Data;
 
 namespace PacSpace.ControlPlane.Pages;
 
 /// <summary>The login form: the same check, lockout and session as <c>POST /dashboard/auth/login</c>, and its per-IP limit.</summary>
 [EnableRateLimiting(ControlPlaneModule.LoginPolicy)]
-public sealed class LoginModel(Database db, IOptions<AuthOptions> options, TimeProvider time) : PageModel
+public sealed class LoginModel(IOptions<AuthOptions> options) : PageModel
 {
-    private Passwords passwords => this.Service<Passwords>();
-
-    private JwtIssuer jwt => this.Service<JwtIssuer>();
-
     [BindProperty(SupportsGet = true)]
     public string? ReturnUrl { get; set; }
 
@@ -30,10 +25,8 @@ public sealed class LoginModel(Database db, IOptions<AuthOptions> options, TimeP
     public async Task<IActionResult> OnPostAsync(CancellationToken ct)
     {
         Email = Request.Form["email"];
-        var credentials = Features.Auth.Login.Parse(FormFields.Read(Request.Form, "email", "password"));
-        var signedIn = credentials.IsSuccess
-            ? await Features.Auth.Login.SignInAsync(HttpContext, credentials.Value.Email, credentials.Value.Password, db, passwords, jwt, options, time, ct)
-            : credentials.Error!;
+        var input = LogIn.Parse(FormFields.Read(Request.Form, "email", "password"), HttpContext.Connection.RemoteIpAddress?.ToString());
+        var signedIn = input.IsSuccess ? await this.Service<LogIn>().HandleAsync(input.Value, ct) : input.Error!;
         if (!signedIn.IsSuccess)
         {
             Error = SignedInPage.Describe(signedIn.Error!);
@@ -41,6 +34,7 @@ public sealed class LoginModel(Database db, IOptions<AuthOptions> options, TimeP
             return Page();
         }
 
+        SessionCookie.Append(HttpContext, options.Value, signedIn.Value.SessionToken, signedIn.Value.ExpiresAt);
         return Redirect(LocalUrl.Or(ReturnUrl, "/"));
     }
 }

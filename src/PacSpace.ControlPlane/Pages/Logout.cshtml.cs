@@ -1,17 +1,17 @@
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Extensions.Options;
 using PacSpace.ControlPlane.Features.Auth;
-using PacSpace.Hosting.Data;
 
 namespace PacSpace.ControlPlane.Pages;
 
-public sealed class LogoutModel(Database db, IOptions<AuthOptions> options, TimeProvider time) : SignedInPage
+public sealed class LogoutModel(IOptions<AuthOptions> options) : SignedInPage
 {
     public IActionResult OnGet() => Redirect("/");
 
     public async Task<IActionResult> OnPostAsync(CancellationToken ct)
     {
-        await Session.EndAsync(HttpContext, db, options, time, ct);
+        await this.Service<LogOut>().HandleAsync(Actor.Page(HttpContext), new LogOut.Input(User.SessionIdOf()), ct);
+        SessionCookie.Delete(HttpContext, options.Value);
         return RedirectToPage("/Login", new { loggedOut = true });
     }
 }

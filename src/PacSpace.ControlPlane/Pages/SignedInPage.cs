@@ -72,7 +72,7 @@ public abstract class SignedInPage : PageModel
         var planes = services.GetRequiredService<PlaneClient>();
         var billing = services.GetRequiredService<IOptions<BillingOptions>>().Value;
         await using var connection = await db.OpenAsync(ct);
-        var me = await Users.LoadAsync(connection, http.User.UserIdOf(), ct);
+        var me = await UserStore.LoadMeAsync(connection, http.User.UserIdOf(), ct);
         if (me is null)
         {
             return null;

@@ -2,20 +2,12 @@ using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using Microsoft.Extensions.Options;
 using PacSpace.ControlPlane.Features.Auth;
-using PacSpace.ControlPlane.Provisioning;
-using PacSpace.Hosting.Data;
 
 namespace PacSpace.ControlPlane.Pages;
 
-/// <summary>The sign-up form over <see cref="Register"/>: same rules, same transaction, same verification mail.</summary>
-public sealed class SignupModel(Database db, IOptions<AuthOptions> options, TimeProvider time) : PageModel
+/// <summary>The sign-up form over <see cref="RegisterAccount"/>: same rules, same transaction, same verification mail.</summary>
+public sealed class SignupModel(IOptions<AuthOptions> options) : PageModel
 {
-    private Passwords passwords => this.Service<Passwords>();
-
-    private Verification verification => this.Service<Verification>();
-
-    private ProvisioningSignal signal => this.Service<ProvisioningSignal>();
-
     private static readonly string[] Fields = ["firstName", "lastName", "organization", "email", "password", "approvalToken"];
 
     public string? Error { get; private set; }
@@ -32,8 +24,8 @@ public sealed class SignupModel(Database db, IOptions<AuthOptions> options, Time
 
     public async Task<IActionResult> OnPostAsync(CancellationToken ct)
     {
-        var input = Register.Parse(FormFields.Read(Request.Form, Fields));
-        var registered = input.IsSuccess ? await Register.RegisterAsync(input.Value, db, passwords, verification, signal, options, time, ct) : input.Error!;
+        var input = RegisterAccount.Parse(FormFields.Read(Request.Form, Fields));
+        var registered = input.IsSuccess ? await this.Service<RegisterAccount>().HandleAsync(input.Value, ct) : input.Error!;
         if (!registered.IsSuccess)
         {
             Error = SignedInPage.Describe(registered.Error!);

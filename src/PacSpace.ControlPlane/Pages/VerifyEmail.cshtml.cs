@@ -1,11 +1,10 @@
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using PacSpace.ControlPlane.Features.Auth;
-using PacSpace.Hosting.Data;
 
 namespace PacSpace.ControlPlane.Pages;
 
 /// <summary>Where the verification mail's link lands in a browser; it uses the token exactly like the API route.</summary>
-public sealed class VerifyEmailModel(Database db, TimeProvider time) : PageModel
+public sealed class VerifyEmailModel : PageModel
 {
     public bool Verified { get; private set; }
 
@@ -13,7 +12,7 @@ public sealed class VerifyEmailModel(Database db, TimeProvider time) : PageModel
 
     public async Task OnGetAsync(string? token, CancellationToken ct)
     {
-        var result = await Verification.ConsumeAsync(token, db, time, ct);
+        var result = await this.Service<VerifyEmail>().HandleAsync(new VerifyEmail.Input(token), ct);
         Verified = result.IsSuccess;
         if (!result.IsSuccess)
         {

@@ -1,10 +1,7 @@
 using System.Data.Common;
-using Dapper;
 using PacSpace.Contracts.Plans;
 
 namespace PacSpace.ControlPlane.Features.Billing;
-
-internal sealed record Plan(string Tier, long? MonthlyAllotment, decimal? PriceUsd, decimal? OveragePriceUsd, bool ProductionAllowed);
 
 /// <summary>The public price list (<see cref="PlanCatalog"/>) as the control plane uses it.</summary>
 internal static class Plans
@@ -25,10 +22,6 @@ internal static class Plans
     public static bool AllowsProduction(string tier) => Get(tier).ProductionAllowed;
 
     /// <summary>Whether the tenant's current plan unlocks Production (false for an unknown tenant).</summary>
-    public static async Task<bool> TenantAllowsProductionAsync(DbConnection connection, string tenantId, CancellationToken cancellationToken)
-    {
-        var plan = await connection.ExecuteScalarAsync<string>(new CommandDefinition(
-            "SELECT plan FROM tenants WHERE id = @tenantId", new { tenantId }, cancellationToken: cancellationToken));
-        return plan is not null && AllowsProduction(plan);
-    }
+    public static async Task<bool> TenantAllowsProductionAsync(DbConnection connection, string tenantId, CancellationToken cancellationToken) =>
+        await TenantStore.PlanOfAsync(connection, null, tenantId, cancellationToken) is { } plan && AllowsProduction(plan);
 }

@@ -1,0 +1,104 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+using PacSpace.ControlPlane.Pages;
+using PacSpace.Hosting.Errors;
+using PacSpace.Hosting.Web;
+
+namespace PacSpace.ControlPlane.Features.Auth;
+
+/// <summary>Accounts and sessions under <c>/dashboard/auth</c>. A session is handed out here, at the edge: as a JWT and a cookie.</summary>
+internal static class AuthEndpoints
+{
+    public sealed record RegisterRequest(
+        string Email,
+        string Password,
+        string? FirstName,
+        string? LastName,
+        string? CompanyName,
+        string? Name,
+        string? Organization,
+        string? BuyerMode,
+        string? ApprovalToken);
+
+    public sealed record LoginRequest(string Email, string Password);
+
+    public sealed record LoginView(string AccessToken, string Token, DateTimeOffset ExpiresAt, UserView User);
+
+    public sealed record ResendRequest(string Email);
+
+    public sealed record PreferencesRequest(string PreferredEnvironment);
+
+    public static IServiceCollection AddAuth(this IServiceCollection services) => services
+        .AddSingleton<Passwords>()
+        .AddSingleton<JwtIssuer>()
+        .AddSingleton<UserStore>()
+        .AddSingleton<SessionStore>()
+        .AddSingleton<VerificationTokenStore>()
+        .AddSingleton<VerificationMail>()
+        .AddSingleton<RegisterAccount>()
+        .AddSingleton<VerifyEmail>()
+        .AddSingleton<ResendVerification>()
+        .AddSingleton<LogIn>()
+        .AddSingleton<LogOut>()
+        .AddSingleton<GetMe>()
+        .AddSingleton<UpdatePreferences>();
+
+    /// <summary>The routes for callers without a session.</summary>
+    public static void MapAuth(this RouteGroupBuilder auth)
+    {
+        auth.MapPost("/register", (HttpContext http, RegisterAccount handler, CancellationToken ct) =>
+            JsonInput.HandleAsync(http.Request, RegisterAccount.Parse, async input => Envelope.From(await handler.HandleAsync(input, ct), v => Envelope.Ok(v, 201,
+                "Registration successful. Check your e-mail to verify your account. Your Sandbox environment is being activated.")), ct))
+            .AcceptsJson<RegisterRequest>().Produces<RegisterAccount.RegisteredUserView>(201);
+        // The mail link: a browser is sent to the landing page, an API client gets JSON.
+        auth.MapGet("/verify", async (string? token, HttpContext http, VerifyEmail handler, CancellationToken ct) =>
+            PageHosting.WantsHtml(http.Request)
+                ? Results.Redirect("/verify-email?token=" + Uri.EscapeDataString(token ?? ""))
+                : Envelope.From(await handler.HandleAsync(new VerifyEmail.Input(token), ct), _ => Envelope.Ok(new { isVerified = true }, 200, "Email verified successfully.")));
+        auth.MapPost("/resend-verification", (HttpContext http, ResendVerification handler, CancellationToken ct) =>
+            JsonInput.HandleAsync(http.Request, ResendVerification.Parse, async input =>
+            {
+                await handler.HandleAsync(input, ct);
+                return Envelope.Ok<object?>(null, 200, "If an unverified account exists for this address, a new verification e-mail is on its way.");
+            }, ct)).AcceptsJson<ResendRequest>();
+        auth.MapPost("/login", LogInAsync).AcceptsJson<LoginRequest>().Produces<LoginView>().RequireRateLimiting(ControlPlaneModule.LoginPolicy);
+    }
+
+    /// <summary>The routes of a signed-in user's own session and record.</summary>
+    public static void MapAccount(this RouteGroupBuilder account)
+    {
+        account.MapPost("/logout", async (HttpContext http, LogOut handler, IOptions<AuthOptions> options, CancellationToken ct) =>
+        {
+            await handler.HandleAsync(Actor.Api(http), new LogOut.Input(http.User.SessionIdOf()), ct);
+            SessionCookie.Delete(http, options.Value);
+            return Envelope.Ok<object?>(null, 200, "Logged out. The session no longer works anywhere.");
+        });
+        account.MapGet("/me", async (HttpContext http, GetMe handler, CancellationToken ct) =>
+            Envelope.From(await handler.HandleAsync(Actor.Api(http), ct), v => Envelope.Ok(v))).Produces<MeView>();
+        account.MapPatch("/preferences", (HttpContext http, UpdatePreferences handler, CancellationToken ct) =>
+            JsonInput.HandleAsync(http.Request, ReadPreferences, async input =>
+                Envelope.From(await handler.HandleAsync(Actor.Api(http), input, ct), v => Envelope.Ok(v, 200, "Preferences updated successfully")), ct))
+            .AcceptsJson<PreferencesRequest>().Produces<UpdatePreferences.PreferencesView>();
+    }
+
+    private static Task<IResult> LogInAsync(HttpContext http, LogIn handler, JwtIssuer jwt, IOptions<AuthOptions> options, CancellationToken ct) =>
+        JsonInput.HandleAsync(http.Request, f => LogIn.Parse(f, http.Connection.RemoteIpAddress?.ToString()), async input =>
+        {
+            var signedIn = await handler.HandleAsync(input, ct);
+            return Envelope.From(signedIn, session =>
+            {
+                var accessToken = jwt.Issue(session.User.Id, session.User.TenantId, session.SessionId, session.OpenedAt, session.ExpiresAt);
+                SessionCookie.Append(http, options.Value, session.SessionToken, session.ExpiresAt);
+                return Envelope.Ok(new LoginView(accessToken, accessToken, session.ExpiresAt, session.User.ToUser()), 200, "Logged in.");
+            });
+        }, ct);
+
+    private static Result<UpdatePreferences.Input> ReadPreferences(FieldReader f)
+    {
+        var env = f.Enum("preferredEnvironment", required: true, PacSpaceEnvironments.CurrentNames, "sandbox, production");
+        return f.HasErrors ? f.ToError() : new UpdatePreferences.Input(env!.Value);
+    }
+}

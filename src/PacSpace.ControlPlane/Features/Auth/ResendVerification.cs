@@ -1,0 +1,38 @@
+using PacSpace.Hosting.Data;
+using PacSpace.Hosting.Errors;
+using PacSpace.Hosting.Web;
+
+namespace PacSpace.ControlPlane.Features.Auth;
+
+/// <summary>
+/// A new verification mail for an unverified account. The caller answers the same whether or not the account exists or
+/// is already verified, so nothing can be learnt about which addresses are registered.
+/// </summary>
+internal sealed class ResendVerification(Database db, UserStore users, VerificationMail verification)
+{
+    public sealed record Input(string Email);
+
+    public static Result<Input> Parse(FieldReader f)
+    {
+        var email = EmailField.Read(f);
+        return f.HasErrors ? f.ToError() : new Input(email!);
+    }
+
+    public async Task HandleAsync(Input input, CancellationToken ct)
+    {
+        await using var connection = await db.OpenAsync(ct);
+        if (await users.FindUnverifiedAsync(connection, Secrets.NormalizeEmail(input.Email), ct) is not { } user)
+        {
+            return;
+        }
+
+        string token;
+        await using (var tx = await connection.BeginTransactionAsync(ct))
+        {
+            token = await verification.IssueTokenAsync(connection, tx, user.Id, ct);
+            await tx.CommitAsync(ct);
+        }
+
+        await verification.SendAsync(user.Email, token, ct);
+    }
+}

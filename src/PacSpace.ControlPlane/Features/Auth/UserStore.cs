@@ -1,0 +1,105 @@
+using System.Data.Common;
+using Dapper;
+
+namespace PacSpace.ControlPlane.Features.Auth;
+
+/// <summary>Owner of <c>users</c>: accounts, their password state and their preferences.</summary>
+internal sealed class UserStore
+{
+    /// <summary>A new tenant's first user.</summary>
+    public sealed record NewOwner(
+        string Id,
+        string TenantId,
+        string Email,
+        string EmailNormalized,
+        string PasswordHash,
+        string FirstName,
+        string LastName,
+        string Name,
+        string? BuyerMode,
+        long CreatedAt);
+
+    /// <summary>What a login checks. Settable: <c>locked_until</c> is usually NULL, which SQLite gives no type.</summary>
+    public sealed class Credentials
+    {
+        public string Id { get; set; } = "";
+
+        public string PasswordHash { get; set; } = "";
+
+        public long IsVerified { get; set; }
+
+        public long? LockedUntil { get; set; }
+    }
+
+    public sealed record PendingUser(string Id, string Email);
+
+    public async Task<bool> EmailTakenAsync(DbConnection connection, string normalized, CancellationToken cancellationToken) =>
+        await connection.ExecuteScalarAsync<long>(new CommandDefinition(
+            "SELECT COUNT(*) FROM users WHERE email_normalized = @normalized", new { normalized }, cancellationToken: cancellationToken)) > 0;
+
+    public Task InsertOwnerAsync(DbConnection connection, DbTransaction tx, NewOwner user, CancellationToken cancellationToken) =>
+        connection.ExecuteAsync(new CommandDefinition(
+            """
+            INSERT INTO users (id, tenant_id, email, email_normalized, password_hash, first_name, last_name, name, role, buyer_mode, created_at)
+            VALUES (@Id, @TenantId, @Email, @EmailNormalized, @PasswordHash, @FirstName, @LastName, @Name, 'owner', @BuyerMode, @CreatedAt)
+            """, user, tx, cancellationToken: cancellationToken));
+
+    public Task<Credentials?> FindCredentialsAsync(DbConnection connection, string normalized, CancellationToken cancellationToken) =>
+        connection.QuerySingleOrDefaultAsync<Credentials>(new CommandDefinition(
+            "SELECT id, password_hash, is_verified, locked_until FROM users WHERE email_normalized = @normalized",
+            new { normalized }, cancellationToken: cancellationToken));
+
+    /// <summary>
+    /// Counts a failed login and locks the account once <paramref name="threshold"/> is reached, in one statement (safe
+    /// across replicas); returns the lock's end, if any.
+    /// </summary>
+    public Task<long?> CountFailedLoginAsync(DbConnection connection, string userId, int threshold, long lockUntil, CancellationToken cancellationToken) =>
+        connection.ExecuteScalarAsync<long?>(new CommandDefinition(
+            """
+            UPDATE users SET
+                locked_until = CASE WHEN failed_logins + 1 >= @threshold THEN @lockUntil ELSE locked_until END,
+                failed_logins = CASE WHEN failed_logins + 1 >= @threshold THEN 0 ELSE failed_logins + 1 END
+            WHERE id = @userId
+            RETURNING locked_until
+            """, new { threshold, lockUntil, userId }, cancellationToken: cancellationToken));
+
+    public Task ClearFailedLoginsAsync(DbConnection connection, string userId, CancellationToken cancellationToken) =>
+        connection.ExecuteAsync(new CommandDefinition(
+            "UPDATE users SET failed_logins = 0, locked_until = NULL WHERE id = @userId", new { userId }, cancellationToken: cancellationToken));
+
+    public Task MarkVerifiedAsync(DbConnection connection, DbTransaction tx, string userId, long now, CancellationToken cancellationToken) =>
+        connection.ExecuteAsync(new CommandDefinition(
+            "UPDATE users SET is_verified = 1, verified_at = COALESCE(verified_at, @now) WHERE id = @userId",
+            new { now, userId }, tx, cancellationToken: cancellationToken));
+
+    public Task<PendingUser?> FindUnverifiedAsync(DbConnection connection, string normalized, CancellationToken cancellationToken) =>
+        connection.QuerySingleOrDefaultAsync<PendingUser>(new CommandDefinition(
+            "SELECT id, email FROM users WHERE email_normalized = @normalized AND is_verified = 0",
+            new { normalized }, cancellationToken: cancellationToken));
+
+    public Task SetPreferredEnvironmentAsync(DbConnection connection, string userId, string name, CancellationToken cancellationToken) =>
+        connection.ExecuteAsync(new CommandDefinition(
+            "UPDATE users SET preferred_environment = @name WHERE id = @userId", new { name, userId }, cancellationToken: cancellationToken));
+
+    public Task<string?> TenantIdOfAsync(DbConnection connection, string normalized, CancellationToken cancellationToken) =>
+        connection.ExecuteScalarAsync<string?>(new CommandDefinition(
+            "SELECT tenant_id FROM users WHERE email_normalized = @normalized", new { normalized }, cancellationToken: cancellationToken));
+
+    /// <summary>The user with their tenant, as <c>me</c>, the login answer and the pages' header show them.</summary>
+    public static async Task<MeView?> LoadMeAsync(DbConnection connection, string userId, CancellationToken cancellationToken)
+    {
+        var row = await connection.QuerySingleOrDefaultAsync<MeRow>(new CommandDefinition(
+            """
+            SELECT u.id, u.email, u.first_name, u.last_name, u.name, u.role, u.tenant_id, u.is_verified, u.preferred_environment,
+                   t.name AS tenant_name, t.plan
+            FROM users u JOIN tenants t ON t.id = u.tenant_id WHERE u.id = @userId
+            """, new { userId }, cancellationToken: cancellationToken));
+        return row is null
+            ? null
+            : new MeView(row.Id, row.Email, row.FirstName, row.LastName, row.Name, row.Role, row.TenantId, row.IsVerified != 0,
+                row.PreferredEnvironment, new TenantView(row.TenantId, row.TenantName, row.Plan));
+    }
+
+    private sealed record MeRow(string Id, string Email, string FirstName, string LastName, string Name, string Role, string TenantId,
+        long IsVerified, string PreferredEnvironment, string TenantName, string Plan);
+}

@@ -1,0 +1,3 @@
+namespace PacSpace.ControlPlane.Features.Billing;
+
+internal sealed record Plan(string Tier, long? MonthlyAllotment, decimal? PriceUsd, decimal? OveragePriceUsd, bool ProductionAllowed);
