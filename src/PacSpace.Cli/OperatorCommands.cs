@@ -5,6 +5,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using PacSpace.ControlPlane;
 using PacSpace.ControlPlane.Features.Access;
+using PacSpace.ControlPlane.Features.Auth;
 using PacSpace.ControlPlane.Features.Billing;
 using PacSpace.ControlPlane.Features.Mail;
 

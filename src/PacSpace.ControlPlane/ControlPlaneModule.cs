@@ -14,7 +14,7 @@ using PacSpace.ControlPlane.Features.Billing;
 using PacSpace.ControlPlane.Features.Environments;
 using PacSpace.ControlPlane.Features.Mail;
 using PacSpace.ControlPlane.Pages;
-using PacSpace.ControlPlane.Provisioning;
+using PacSpace.ControlPlane.Planes;
 using PacSpace.Hosting.Errors;
 using PacSpace.Hosting.Web;
 
@@ -38,32 +38,15 @@ public static class ControlPlaneModule
         services.AddOptions<SmtpOptions>().Bind(config.GetSection("Smtp")).ValidateDataAnnotations()
             .Validate(o => o.Security is "Auto" or "StartTls" or "SslOnConnect" or "None", "Smtp:Security must be one of Auto, StartTls, SslOnConnect, None.")
             .ValidateOnStart();
-        services.AddOptions<PlanesOptions>().Bind(config.GetSection("Planes")).ValidateDataAnnotations()
-            // Data annotations do not recurse into the two endpoints, so their URLs are checked here.
-            .Validate(o => new[] { o.Sandbox.InternalUrl, o.Sandbox.PublicUrl, o.Production.InternalUrl, o.Production.PublicUrl }
-                    .All(u => Uri.TryCreate(u, UriKind.Absolute, out var uri) && uri.Scheme is "http" or "https"),
-                "Planes:Sandbox:InternalUrl, Planes:Sandbox:PublicUrl, Planes:Production:InternalUrl and Planes:Production:PublicUrl must be absolute http(s) URLs.")
-            .ValidateOnStart();
-        services.AddOptions<KeySyncOptions>().Bind(config.GetSection("KeySync")).ValidateDataAnnotations()
-            .Validate(o => o.LeaseDuration > o.RequestTimeout, "KeySync:LeaseDuration must be longer than KeySync:RequestTimeout.")
-            .ValidateOnStart();
-        services.AddOptions<ProvisioningOptions>().Bind(config.GetSection("Provisioning")).ValidateDataAnnotations()
-            .Validate(o => o.LeaseDuration > o.RequestTimeout, "Provisioning:LeaseDuration must be longer than Provisioning:RequestTimeout.")
-            .ValidateOnStart();
-
+        services.AddPlanes(config);
         services.AddAudit();
         services.AddSingleton<ApiKeyStore>();
         services.AddSingleton<Passwords>();
         services.AddSingleton<JwtIssuer>();
         services.AddSingleton<Mailer>();
         services.AddSingleton<Verification>();
-        services.AddSingleton<ProvisioningSignal>();
-        services.AddSingleton<ProvisionEnvironment>();
-        services.AddHttpClient<PlaneClient>();
-        services.AddHostedService<ProvisioningWorker>();
-        services.AddSingleton<KeySyncSignal>();
-        services.AddSingleton<KeySync>();
-        services.AddHostedService<KeySyncWorker>();
+        services.AddEnvironments(config);
+        services.AddKeySync(config);
 
         services.AddAuthentication(SessionAuthenticationHandler.SchemeName)
             .AddScheme<AuthenticationSchemeOptions, SessionAuthenticationHandler>(SessionAuthenticationHandler.SchemeName, null);
@@ -129,13 +112,13 @@ public static class ControlPlaneModule
         account.MapPost("/logout", Session.LogoutAsync);
         account.MapGet("/me", Session.MeAsync).Produces<MeView>();
         account.MapPatch("/preferences", Session.PreferencesAsync).AcceptsJson<Session.PreferencesRequest>().Produces<Session.PreferencesView>();
-        EnvironmentEndpoints.Map(authed);
+        authed.MapEnvironments();
         PlanEndpoints.Map(authed);
         ApiKeyEndpoints.Map(authed);
         authed.MapAudit();
 
         var planes = app.Services.GetRequiredService<IOptions<PlanesOptions>>().Value;
-        KeySyncEndpoints.Map(app.MapInternalApi(planes.ServiceSecret));
+        app.MapInternalApi(planes.ServiceSecret).MapKeySync();
 
         app.MapRazorPages();
         app.MapDashboardAssets();

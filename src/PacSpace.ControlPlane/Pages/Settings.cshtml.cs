@@ -46,7 +46,7 @@ public sealed class SettingsModel(Database db, IOptions<BillingOptions> billing,
 
     public async Task<IActionResult> OnPostActivateAsync(CancellationToken ct)
     {
-        var outcome = await provision.HandleAsync(User.TenantIdOf(), User.UserIdOf(), PacSpaceEnvironment.Production, ct);
+        var outcome = await provision.HandleAsync(Actor.Page(HttpContext), new ProvisionEnvironment.Input(PacSpaceEnvironment.Production), ct);
         if (!outcome.IsSuccess)
         {
             ShowError(outcome.Error!);

@@ -2,7 +2,8 @@ using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using Microsoft.Extensions.Options;
 using PacSpace.ControlPlane.Features.Auth;
-using PacSpace.ControlPlane.Provisioning;
+using PacSpace.ControlPlane.Features.Environments;
+using PacSpace.ControlPlane.Jobs;
 using PacSpace.Hosting.Data;
 
 namespace PacSpace.ControlPlane.Pages;
@@ -14,7 +15,7 @@ public sealed class SignupModel(Database db, IOptions<AuthOptions> options, Time
 
     private Verification verification => this.Service<Verification>();
 
-    private ProvisioningSignal signal => this.Service<ProvisioningSignal>();
+    private JobSignal<ProvisioningJob> signal => this.Service<JobSignal<ProvisioningJob>>();
 
     private static readonly string[] Fields = ["firstName", "lastName", "organization", "email", "password", "approvalToken"];
 

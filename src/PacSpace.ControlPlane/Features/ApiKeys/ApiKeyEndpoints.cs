@@ -8,7 +8,6 @@ using PacSpace.ControlPlane.Features.Audit;
 using PacSpace.ControlPlane.Features.Auth;
 using PacSpace.ControlPlane.Features.Billing;
 using PacSpace.ControlPlane.Features.Environments;
-using PacSpace.ControlPlane.Provisioning;
 using PacSpace.Hosting.Data;
 using PacSpace.Hosting.Errors;
 using PacSpace.Contracts.Keys;
@@ -374,14 +373,14 @@ internal static class ApiKeyEndpoints
         }
 
         var row = await EnvironmentRows.GetAsync(connection, tenantId, envName, ct);
-        if (row?.status == Vocabulary.Active)
+        if (row?.Status == Vocabulary.Active)
         {
             return null;
         }
 
         var label = envName.Name();
         return new Error(409, ErrorCodes.EnvironmentNotActive,
-            $"{(env == PacSpaceEnvironment.Production ? "Live" : "Test")} keys need the {label} environment to be active; it is {row?.status ?? Vocabulary.None}. "
+            $"{(env == PacSpaceEnvironment.Production ? "Live" : "Test")} keys need the {label} environment to be active; it is {row?.Status ?? Vocabulary.None}. "
             + $"Activate it with POST /dashboard/environments/provision {{\"environment\":\"{label}\"}} and try again once it is active.");
     }
 

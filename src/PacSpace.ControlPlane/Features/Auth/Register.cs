@@ -4,7 +4,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Options;
 using PacSpace.ControlPlane.Features.Billing;
 using PacSpace.ControlPlane.Features.Environments;
-using PacSpace.ControlPlane.Provisioning;
+using PacSpace.ControlPlane.Jobs;
 using PacSpace.Hosting.Data;
 using PacSpace.Hosting.Errors;
 using PacSpace.Hosting.Web;
@@ -35,7 +35,7 @@ internal static class Register
         Database db,
         Passwords passwords,
         Verification verification,
-        ProvisioningSignal signal,
+        JobSignal<ProvisioningJob> signal,
         IOptions<AuthOptions> options,
         TimeProvider time,
         CancellationToken ct)
@@ -86,7 +86,7 @@ internal static class Register
         Database db,
         Passwords passwords,
         Verification verification,
-        ProvisioningSignal signal,
+        JobSignal<ProvisioningJob> signal,
         IOptions<AuthOptions> options,
         TimeProvider time,
         CancellationToken ct)

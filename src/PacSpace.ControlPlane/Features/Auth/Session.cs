@@ -69,10 +69,10 @@ internal static class Session
             }
 
             var row = await EnvironmentRows.GetAsync(connection, tenantId, env, ct);
-            if (row?.status != Vocabulary.Active)
+            if (row?.Status != Vocabulary.Active)
             {
                 return new Error(409, ErrorCodes.EnvironmentNotActive,
-                    $"Production is not active (status: {row?.status ?? Vocabulary.None}). Activate it first (Settings, or POST /dashboard/environments/provision) and wait until it is active.");
+                    $"Production is not active (status: {row?.Status ?? Vocabulary.None}). Activate it first (Settings, or POST /dashboard/environments/provision) and wait until it is active.");
             }
         }
 

@@ -1,13 +1,11 @@
 using System.Net.Http.Json;
-using System.Text.Json;
 using Microsoft.Extensions.Options;
-using PacSpace.ControlPlane.Features.Environments;
-using PacSpace.Hosting.Json;
 using PacSpace.Contracts.Keys;
 using PacSpace.Contracts.Planes;
+using PacSpace.Hosting.Json;
 using PacSpace.Hosting.Web;
 
-namespace PacSpace.ControlPlane.Provisioning;
+namespace PacSpace.ControlPlane.Planes;
 
 /// <summary>The control plane's only way into a plane: its internal HTTP API, with the service secret. Every call is idempotent.</summary>
 internal sealed class PlaneClient(HttpClient http, IOptions<PlanesOptions> planes)
@@ -70,9 +68,11 @@ internal sealed class PlaneClient(HttpClient http, IOptions<PlanesOptions> plane
 
     /// <summary>The <c>data</c> member of a plane's envelope, as the contract type both ends share.</summary>
     private static async Task<T> ReadDataAsync<T>(HttpResponseMessage response, CancellationToken cancellationToken)
-    {
-        using var json = await JsonDocument.ParseAsync(await response.Content.ReadAsStreamAsync(cancellationToken), cancellationToken: cancellationToken);
-        return json.RootElement.GetProperty("data").Deserialize<T>(JsonDefaults.Options)
+        where T : class =>
+        (await response.Content.ReadFromJsonAsync<PlaneAnswer<T>>(JsonDefaults.Options, cancellationToken))?.Data
             ?? throw new InvalidDataException($"The plane answered without data for {typeof(T).Name}.");
-    }
+
+    /// <summary>The part of the plane's envelope the control plane reads.</summary>
+    private sealed record PlaneAnswer<T>(T? Data)
+        where T : class;
 }

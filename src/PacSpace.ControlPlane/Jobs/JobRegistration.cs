@@ -1,0 +1,19 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Hosting;
+
+namespace PacSpace.ControlPlane.Jobs;
+
+internal static class JobRegistration
+{
+    /// <summary>Adds <typeparamref name="TJob"/> to the one <see cref="JobRunner"/>, with its signal.</summary>
+    public static IServiceCollection AddLeasedJob<TJob>(this IServiceCollection services)
+        where TJob : class, ILeasedJob
+    {
+        services.TryAddSingleton<JobSignal<TJob>>();
+        services.TryAddSingleton<TJob>();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<ILeasedJob, TJob>(sp => sp.GetRequiredService<TJob>()));
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, JobRunner>());
+        return services;
+    }
+}
