@@ -67,11 +67,9 @@ internal sealed partial class KeyDeliveryJob(
 
         try
         {
-            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-            timeout.CancelAfter(options.Value.RequestTimeout);
-            await planes.PutKeyAsync(state, timeout.Token);
+            await planes.PutKeyAsync(state, options.Value.RequestTimeout, cancellationToken);
         }
-        catch (Exception ex) when (ex is HttpRequestException or OperationCanceledException && !cancellationToken.IsCancellationRequested)
+        catch (Exception ex) when (PlaneClient.IsUnavailable(ex, cancellationToken))
         {
             item.Round.Unreachable.TryAdd(item.Environment, ex.Message);
             throw;

@@ -34,12 +34,10 @@ internal sealed partial class KeySync(
 
             try
             {
-                using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-                timeout.CancelAfter(options.Value.RequestTimeout);
-                await planes.PutKeyAsync(state, timeout.Token);
+                await planes.PutKeyAsync(state, options.Value.RequestTimeout, cancellationToken);
                 await keys.MarkSyncedAsync(id, state.Version, cancellationToken);
             }
-            catch (Exception ex) when (ex is HttpRequestException or OperationCanceledException && !cancellationToken.IsCancellationRequested)
+            catch (Exception ex) when (PlaneClient.IsUnavailable(ex, cancellationToken))
             {
                 all = false;
                 LogDeferred(id, state.Environment, ex.Message);

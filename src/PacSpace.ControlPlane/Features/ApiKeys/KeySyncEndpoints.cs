@@ -21,16 +21,12 @@ internal static class KeySyncEndpoints
 {
     private const int MaxPage = 500;
 
-    public static IServiceCollection AddKeySync(this IServiceCollection services, IConfiguration config)
-    {
-        services.AddOptions<KeySyncOptions>().Bind(config.GetSection("KeySync")).ValidateDataAnnotations()
-            .Validate(o => o.LeaseDuration > o.RequestTimeout, "KeySync:LeaseDuration must be longer than KeySync:RequestTimeout.")
-            .ValidateOnStart();
-        return services.AddSingleton<PlaneCursorStore>()
+    public static IServiceCollection AddKeySync(this IServiceCollection services, IConfiguration config) =>
+        services.AddJobOptions<KeySyncOptions>(config, "KeySync")
+            .AddSingleton<PlaneCursorStore>()
             .AddSingleton<KeySync>()
             .AddLeasedJob<KeyDeliveryJob>()
             .AddLeasedJob<KeyUsageJob>();
-    }
 
     public static void MapKeySync(this RouteGroupBuilder internalApi) => internalApi.MapGet("/keys/pending", PendingAsync);
 

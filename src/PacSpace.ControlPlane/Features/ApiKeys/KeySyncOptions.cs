@@ -1,13 +1,14 @@
 using System.ComponentModel.DataAnnotations;
+using PacSpace.ControlPlane.Jobs;
 
 namespace PacSpace.ControlPlane.Features.ApiKeys;
 
 /// <summary>Section <c>KeySync</c>: delivery of API key changes to the planes, and reading their key usage back.</summary>
-public sealed class KeySyncOptions
+public sealed class KeySyncOptions : JobOptions
 {
     /// <summary>How long a dashboard call waits for the plane before answering <c>syncStatus: "pending"</c>.</summary>
     [Range(typeof(TimeSpan), "00:00:00.050", "00:01:00")]
-    public TimeSpan RequestTimeout { get; set; } = TimeSpan.FromSeconds(2);
+    public override TimeSpan RequestTimeout { get; set; } = TimeSpan.FromSeconds(2);
 
     [Range(typeof(TimeSpan), "00:00:00.010", "00:10:00")]
     public TimeSpan InitialBackoff { get; set; } = TimeSpan.FromMilliseconds(250);
@@ -16,16 +17,7 @@ public sealed class KeySyncOptions
     [Range(typeof(TimeSpan), "00:00:00.010", "00:10:00")]
     public TimeSpan MaxBackoff { get; set; } = TimeSpan.FromSeconds(5);
 
-    [Range(typeof(TimeSpan), "00:00:00.050", "00:10:00")]
-    public TimeSpan PollInterval { get; set; } = TimeSpan.FromSeconds(1);
-
-    [Range(typeof(TimeSpan), "00:00:01", "01:00:00")]
-    public TimeSpan LeaseDuration { get; set; } = TimeSpan.FromSeconds(30);
-
     /// <summary>How often the planes' key-usage feeds are read into <c>lastUsedAt</c>.</summary>
     [Range(typeof(TimeSpan), "00:00:00.050", "00:10:00")]
     public TimeSpan UsagePollInterval { get; set; } = TimeSpan.FromSeconds(20);
-
-    /// <summary>Set to false on replicas that should serve the API only.</summary>
-    public bool WorkerEnabled { get; set; } = true;
 }

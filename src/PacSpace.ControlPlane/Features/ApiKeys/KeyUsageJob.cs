@@ -65,9 +65,7 @@ internal sealed partial class KeyUsageJob(
         var highest = cursor;
         while (true)
         {
-            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-            timeout.CancelAfter(options.Value.RequestTimeout);
-            var page = await planes.GetUsageAsync(item.Plane, after, afterId, UsagePage, timeout.Token);
+            var page = await planes.GetUsageAsync(item.Plane, after, afterId, UsagePage, options.Value.RequestTimeout, cancellationToken);
             if (page.Items.Count > 0)
             {
                 await keys.RecordUsageAsync(page.Items, cancellationToken);
@@ -90,7 +88,7 @@ internal sealed partial class KeyUsageJob(
 
     public override Task FailAsync(string owner, Pull item, JobFailure failure)
     {
-        if (failure.Error is HttpRequestException or OperationCanceledException)
+        if (PlaneClient.IsUnavailable(failure.Error, CancellationToken.None))
         {
             LogUsageUnavailable(item.Plane.Name(), failure.Error.Message);
         }

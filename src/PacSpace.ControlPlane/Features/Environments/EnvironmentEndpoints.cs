@@ -20,19 +20,15 @@ internal static class EnvironmentEndpoints
 
     private const string ProvisioningMessage = "Environment is being provisioned. This usually takes a few seconds.";
 
-    public static IServiceCollection AddEnvironments(this IServiceCollection services, IConfiguration config)
-    {
-        services.AddOptions<ProvisioningOptions>().Bind(config.GetSection("Provisioning")).ValidateDataAnnotations()
-            .Validate(o => o.LeaseDuration > o.RequestTimeout, "Provisioning:LeaseDuration must be longer than Provisioning:RequestTimeout.")
-            .ValidateOnStart();
-        return services.AddSingleton<EnvironmentStore>()
+    public static IServiceCollection AddEnvironments(this IServiceCollection services, IConfiguration config) =>
+        services.AddJobOptions<ProvisioningOptions>(config, "Provisioning")
+            .AddSingleton<EnvironmentStore>()
             .AddSingleton<GetEnvironmentStatus>()
             .AddSingleton<ListEnvironments>()
             .AddSingleton<ProvisionEnvironment>()
             .AddSingleton<GetContractStatus>()
             .AddSingleton<ListContracts>()
             .AddLeasedJob<ProvisioningJob>();
-    }
 
     public static void MapEnvironments(this RouteGroupBuilder dashboard)
     {

@@ -36,9 +36,8 @@ internal sealed partial class ProvisioningJob(
 
     public override async Task RunAsync(string owner, EnvironmentStore.Activation item, CancellationToken cancellationToken)
     {
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        timeout.CancelAfter(options.Value.RequestTimeout);
-        var ledger = await planes.EnsureTenantAsync(PacSpaceEnvironments.FromStored(item.Environment), item.TenantId, timeout.Token);
+        var env = PacSpaceEnvironments.FromStored(item.Environment);
+        var ledger = await planes.EnsureTenantAsync(env, item.TenantId, options.Value.RequestTimeout, cancellationToken);
         await environments.MarkActiveAsync(item.Id, owner, ledger.Origin, ledger.PublicKey);
         LogActivated(item.TenantId, item.Environment, item.Attempt);
     }

@@ -1,9 +1,10 @@
 using System.ComponentModel.DataAnnotations;
+using PacSpace.ControlPlane.Jobs;
 
 namespace PacSpace.ControlPlane.Features.Environments;
 
 /// <summary>Section <c>Provisioning</c>: the job that activates environments on their planes.</summary>
-public sealed class ProvisioningOptions
+public sealed class ProvisioningOptions : JobOptions
 {
     /// <summary>Plane calls per activation before it is marked <c>failed</c>.</summary>
     [Range(1, 100)]
@@ -15,21 +16,10 @@ public sealed class ProvisioningOptions
     [Range(typeof(TimeSpan), "00:00:00.010", "01:00:00")]
     public TimeSpan MaxBackoff { get; set; } = TimeSpan.FromSeconds(30);
 
-    /// <summary>How long a claimed job stays with one worker; a crashed worker's job is free again after it.</summary>
-    [Range(typeof(TimeSpan), "00:00:01", "01:00:00")]
-    public TimeSpan LeaseDuration { get; set; } = TimeSpan.FromSeconds(30);
-
-    /// <summary>How often a worker looks for due jobs when nothing woke it.</summary>
-    [Range(typeof(TimeSpan), "00:00:00.050", "00:10:00")]
-    public TimeSpan PollInterval { get; set; } = TimeSpan.FromSeconds(1);
-
     [Range(typeof(TimeSpan), "00:00:00.100", "00:10:00")]
-    public TimeSpan RequestTimeout { get; set; } = TimeSpan.FromSeconds(10);
+    public override TimeSpan RequestTimeout { get; set; } = TimeSpan.FromSeconds(10);
 
     /// <summary>Jobs one worker runs at once.</summary>
     [Range(1, 256)]
     public int Concurrency { get; set; } = 8;
-
-    /// <summary>Set to false on replicas that should serve the API only.</summary>
-    public bool WorkerEnabled { get; set; } = true;
 }
