@@ -8,6 +8,7 @@ using Microsoft.Extensions.Configuration;
 using Npgsql;
 using PacSpace.Plane;
 using PacSpace.ControlPlane;
+using PacSpace.ControlPlane.Features.Billing;
 using PacSpace.Hosting.Data;
 using PacSpace.Hosting.Web;
 

@@ -15,7 +15,7 @@ using PacSpace.ControlPlane.Features.Billing;
 using PacSpace.ControlPlane.Features.Environments;
 using PacSpace.ControlPlane.Features.Mail;
 using PacSpace.ControlPlane.Pages;
-using PacSpace.ControlPlane.Provisioning;
+using PacSpace.ControlPlane.Planes;
 using PacSpace.Hosting.Errors;
 using PacSpace.Hosting.Web;
 
@@ -48,32 +48,15 @@ public static class ControlPlaneModule
         services.AddOptions<SmtpOptions>().Bind(config.GetSection("Smtp")).ValidateDataAnnotations()
             .Validate(o => o.Security is "Auto" or "StartTls" or "SslOnConnect" or "None", "Smtp:Security must be one of Auto, StartTls, SslOnConnect, None.")
             .ValidateOnStart();
-        services.AddOptions<PlanesOptions>().Bind(config.GetSection("Planes")).ValidateDataAnnotations()
-            // Data annotations do not recurse into the two endpoints, so their URLs are checked here.
-            .Validate(o => new[] { o.Sandbox.InternalUrl, o.Sandbox.PublicUrl, o.Production.InternalUrl, o.Production.PublicUrl }
-                    .All(u => Uri.TryCreate(u, UriKind.Absolute, out var uri) && uri.Scheme is "http" or "https"),
-                "Planes:Sandbox:InternalUrl, Planes:Sandbox:PublicUrl, Planes:Production:InternalUrl and Planes:Production:PublicUrl must be absolute http(s) URLs.")
-            .ValidateOnStart();
-        services.AddOptions<KeySyncOptions>().Bind(config.GetSection("KeySync")).ValidateDataAnnotations()
-            .Validate(o => o.LeaseDuration > o.RequestTimeout, "KeySync:LeaseDuration must be longer than KeySync:RequestTimeout.")
-            .ValidateOnStart();
-        services.AddOptions<ProvisioningOptions>().Bind(config.GetSection("Provisioning")).ValidateDataAnnotations()
-            .Validate(o => o.LeaseDuration > o.RequestTimeout, "Provisioning:LeaseDuration must be longer than Provisioning:RequestTimeout.")
-            .ValidateOnStart();
-
+        services.AddPlanes(config);
         services.AddAudit();
         services.AddApiKeys();
         services.AddSingleton<Mailer>();
         services.AddAuth();
         services.AddAccess();
         services.AddBilling();
-        services.AddSingleton<ProvisioningSignal>();
-        services.AddSingleton<ProvisionEnvironment>();
-        services.AddHttpClient<PlaneClient>();
-        services.AddHostedService<ProvisioningWorker>();
-        services.AddSingleton<KeySyncSignal>();
-        services.AddSingleton<KeySync>();
-        services.AddHostedService<KeySyncWorker>();
+        services.AddEnvironments(config);
+        services.AddKeySync(config);
         return services;
     }
 
@@ -133,13 +116,13 @@ public static class ControlPlaneModule
         // Everything below needs a session (cookie or bearer), and cookie writes need the CSRF header.
         var authed = dashboard.MapGroup("").RequireAuthorization().AddEndpointFilter<CsrfFilter>();
         authed.MapGroup("/auth").WithTags("Auth").MapAccount();
-        EnvironmentEndpoints.Map(authed);
+        authed.MapEnvironments();
         authed.MapBilling();
         authed.MapApiKeys();
         authed.MapAudit();
 
         var planes = app.Services.GetRequiredService<IOptions<PlanesOptions>>().Value;
-        KeySyncEndpoints.Map(app.MapInternalApi(planes.ServiceSecret));
+        app.MapInternalApi(planes.ServiceSecret).MapKeySync();
 
         app.MapRazorPages();
         app.MapDashboardAssets();

@@ -15,7 +15,7 @@ public sealed class EnvironmentModel : SignedInPage
         var back = LocalUrl.Or(returnUrl, "/");
         if (environment is null || !PacSpaceEnvironments.CurrentNames.TryGetValue(environment, out var env))
         {
-            ShowError(Error.Validation("environment", "must be one of sandbox, production"));
+            ShowError(Error.Validation("environment", $"must be one of {PacSpaceEnvironments.SandboxName}, {PacSpaceEnvironments.ProductionName}"));
             return Redirect(back);
         }
 

@@ -37,7 +37,7 @@ public sealed class SettingsModel : SignedInPage
 
     public async Task<IActionResult> OnPostActivateAsync(CancellationToken ct)
     {
-        var outcome = await provision.HandleAsync(User.TenantIdOf(), User.UserIdOf(), PacSpaceEnvironment.Production, ct);
+        var outcome = await provision.HandleAsync(Actor.Page(HttpContext), new ProvisionEnvironment.Input(PacSpaceEnvironment.Production), ct);
         if (!outcome.IsSuccess)
         {
             ShowError(outcome.Error!);

@@ -61,7 +61,7 @@ public sealed class TestStack : IAsyncDisposable
                 : null,
         };
         options.Overrides["Logging:LogLevel:Default"] = "Warning";
-        options.Overrides["Logging:LogLevel:PacSpace.ControlPlane.Provisioning"] = "Error";
+        options.Overrides["Logging:LogLevel:PacSpace.ControlPlane.Features.Environments.ProvisioningJob"] = "Error";
         options.Overrides["Auth:LoginRequestsPerMinutePerIp"] = "10000";
         configure?.Invoke(options);
         for (var attempt = 1; ; attempt++)

@@ -26,15 +26,15 @@ internal static class KeyRules
                 $"Live keys need Production, which needs a paid plan ({Plans.PaidTierList}). Upgrade under Settings → Plan, then activate Production.");
         }
 
-        var row = await EnvironmentRows.GetAsync(connection, tenantId, env, ct);
-        if (row?.status == Vocabulary.Active)
+        var row = await EnvironmentStore.GetAsync(connection, tenantId, env, ct);
+        if (row?.Status == Vocabulary.Active)
         {
             return null;
         }
 
         var label = env.Name();
         return new Error(409, ErrorCodes.EnvironmentNotActive,
-            $"{(env == PacSpaceEnvironment.Production ? "Live" : "Test")} keys need the {label} environment to be active; it is {row?.status ?? Vocabulary.None}. "
+            $"{(env == PacSpaceEnvironment.Production ? "Live" : "Test")} keys need the {label} environment to be active; it is {row?.Status ?? Vocabulary.None}. "
             + $"Activate it with POST /dashboard/environments/provision {{\"environment\":\"{label}\"}} and try again once it is active.");
     }
 

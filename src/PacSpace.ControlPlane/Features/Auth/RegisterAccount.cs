@@ -2,7 +2,7 @@ using Microsoft.Extensions.Options;
 using PacSpace.ControlPlane.Features.Access;
 using PacSpace.ControlPlane.Features.Billing;
 using PacSpace.ControlPlane.Features.Environments;
-using PacSpace.ControlPlane.Provisioning;
+using PacSpace.ControlPlane.Jobs;
 using PacSpace.Hosting.Data;
 using PacSpace.Hosting.Errors;
 using PacSpace.Hosting.Web;
@@ -21,7 +21,7 @@ internal sealed class RegisterAccount(
     TenantStore tenants,
     ApprovalTokenStore approvals,
     VerificationMail verification,
-    ProvisioningSignal signal,
+    JobSignal<ProvisioningJob> signal,
     IOptions<AuthOptions> options,
     TimeProvider time)
 {
@@ -97,7 +97,7 @@ internal sealed class RegisterAccount(
                 return EmailTaken();
             }
 
-            await EnvironmentRows.InsertInitialAsync(connection, tx, tenantId, userId, time, ct);
+            await EnvironmentStore.InsertInitialAsync(connection, tx, tenantId, userId, time, ct);
             verificationToken = await verification.IssueTokenAsync(connection, tx, userId, ct);
             await tx.CommitAsync(ct);
         }

@@ -26,11 +26,11 @@ internal sealed class UpdatePreferences(Database db, UserStore users)
                 return ProvisionEnvironment.ProductionNeedsPaidPlan();
             }
 
-            var row = await EnvironmentRows.GetAsync(connection, actor.TenantId, env, ct);
-            if (row?.status != Vocabulary.Active)
+            var row = await EnvironmentStore.GetAsync(connection, actor.TenantId, env, ct);
+            if (row?.Status != Vocabulary.Active)
             {
                 return new Error(409, ErrorCodes.EnvironmentNotActive,
-                    $"Production is not active (status: {row?.status ?? Vocabulary.None}). Activate it first (Settings, or POST /dashboard/environments/provision) and wait until it is active.");
+                    $"Production is not active (status: {row?.Status ?? Vocabulary.None}). Activate it first (Settings, or POST /dashboard/environments/provision) and wait until it is active.");
             }
         }
 

@@ -1,12 +1,12 @@
 using System.Threading.Channels;
 
-namespace PacSpace.ControlPlane.Provisioning;
+namespace PacSpace.ControlPlane.Jobs;
 
 /// <summary>
-/// Wakes this process's worker as soon as a job is written, so a newcomer's Sandbox is active in
-/// milliseconds instead of at the next poll. Other replicas still find the job by polling.
+/// Wakes this process's loop of one job as soon as work is written for it, so a newcomer's Sandbox is active
+/// in milliseconds instead of at the next poll. Other replicas still find the work by polling.
 /// </summary>
-internal sealed class ProvisioningSignal
+internal class JobSignal
 {
     private readonly Channel<bool> _channel = Channel.CreateBounded<bool>(new BoundedChannelOptions(1)
     {
@@ -15,6 +15,7 @@ internal sealed class ProvisioningSignal
 
     public void Notify() => _channel.Writer.TryWrite(true);
 
+    /// <summary>Returns when notified, after <paramref name="timeout"/>, or when cancelled (then throws).</summary>
     public async Task WaitAsync(TimeSpan timeout, TimeProvider time, CancellationToken cancellationToken)
     {
         using var timer = new CancellationTokenSource(timeout, time);
@@ -29,3 +30,7 @@ internal sealed class ProvisioningSignal
         }
     }
 }
+
+/// <summary>The signal of one job type, so each is a singleton of its own: <c>JobSignal&lt;ProvisioningJob&gt;</c>.</summary>
+internal sealed class JobSignal<TJob> : JobSignal
+    where TJob : ILeasedJob;

@@ -1,48 +1,63 @@
 using System.Net.Http.Json;
-using System.Text.Json;
 using Microsoft.Extensions.Options;
-using PacSpace.ControlPlane.Features.Environments;
-using PacSpace.Hosting.Json;
 using PacSpace.Contracts.Keys;
 using PacSpace.Contracts.Planes;
+using PacSpace.Hosting.Json;
 using PacSpace.Hosting.Web;
 
-namespace PacSpace.ControlPlane.Provisioning;
+namespace PacSpace.ControlPlane.Planes;
 
 /// <summary>The control plane's only way into a plane: its internal HTTP API, with the service secret. Every call is idempotent.</summary>
 internal sealed class PlaneClient(HttpClient http, IOptions<PlanesOptions> planes)
 {
+    // Every call takes the caller's timeout: an unanswered call is cancelled with an OperationCanceledException
+    // while cancellationToken is not, which IsUnavailable tells apart from shutdown.
+
     /// <summary>Creates (or finds) the tenant's ledger on the plane. Throws on any failure; the caller retries.</summary>
-    public async Task<TenantLedgerInfo> EnsureTenantAsync(PacSpaceEnvironment env, string tenantId, CancellationToken cancellationToken)
+    public async Task<TenantLedgerInfo> EnsureTenantAsync(PacSpaceEnvironment env, string tenantId, TimeSpan timeout, CancellationToken cancellationToken)
     {
+        using var deadline = Deadline(timeout, cancellationToken);
         using var request = Request(HttpMethod.Put, env, $"/internal/v1/tenants/{Uri.EscapeDataString(tenantId)}");
-        using var response = await SendAsync(env, request, cancellationToken);
-        return await ReadDataAsync<TenantLedgerInfo>(response, cancellationToken);
+        using var response = await SendAsync(env, request, deadline.Token);
+        return await ReadDataAsync<TenantLedgerInfo>(response, deadline.Token);
     }
 
     /// <summary>Delivers the latest state of a key to the plane of its environment. Throws on any failure.</summary>
-    public async Task PutKeyAsync(KeyStateMessage state, CancellationToken cancellationToken)
+    public async Task PutKeyAsync(KeyStateMessage state, TimeSpan timeout, CancellationToken cancellationToken)
     {
         var env = EnvOfKey(state.Environment);
+        using var deadline = Deadline(timeout, cancellationToken);
         using var request = Request(HttpMethod.Put, env, $"/internal/v1/keys/{Uri.EscapeDataString(state.PublicId)}");
         request.Content = JsonContent.Create(state, options: JsonDefaults.Options);
-        using var response = await SendAsync(env, request, cancellationToken);
+        using var response = await SendAsync(env, request, deadline.Token);
     }
 
     /// <summary>Reads one page of the plane's key-usage feed after the cursor.</summary>
-    public async Task<KeyUsagePage> GetUsageAsync(PacSpaceEnvironment env, long after, string afterId, int limit, CancellationToken cancellationToken)
+    public async Task<KeyUsagePage> GetUsageAsync(PacSpaceEnvironment env, long after, string afterId, int limit, TimeSpan timeout, CancellationToken cancellationToken)
     {
+        using var deadline = Deadline(timeout, cancellationToken);
         using var request = Request(HttpMethod.Get, env,
             $"/internal/v1/keys/usage?after={after}&afterId={Uri.EscapeDataString(afterId)}&limit={limit}");
-        using var response = await SendAsync(env, request, cancellationToken);
-        return await ReadDataAsync<KeyUsagePage>(response, cancellationToken);
+        using var response = await SendAsync(env, request, deadline.Token);
+        return await ReadDataAsync<KeyUsagePage>(response, deadline.Token);
     }
+
+    /// <summary>A plane that failed or did not answer in time, as opposed to this process shutting down or a bug.</summary>
+    public static bool IsUnavailable(Exception ex, CancellationToken cancellationToken) =>
+        ex is HttpRequestException or OperationCanceledException && !cancellationToken.IsCancellationRequested;
 
     public static PacSpaceEnvironment EnvOfKey(string keyEnvironment) => PacSpaceEnvironments.FromStoredKeyName(keyEnvironment);
 
     public string PublicUrl(PacSpaceEnvironment env) => Endpoint(env).PublicUrl;
 
     public string InternalUrl(PacSpaceEnvironment env) => Endpoint(env).InternalUrl;
+
+    private static CancellationTokenSource Deadline(TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        deadline.CancelAfter(timeout);
+        return deadline;
+    }
 
     private PlaneEndpoint Endpoint(PacSpaceEnvironment env) => env == PacSpaceEnvironment.Sandbox ? planes.Value.Sandbox : planes.Value.Production;
 
@@ -70,9 +85,11 @@ internal sealed class PlaneClient(HttpClient http, IOptions<PlanesOptions> plane
 
     /// <summary>The <c>data</c> member of a plane's envelope, as the contract type both ends share.</summary>
     private static async Task<T> ReadDataAsync<T>(HttpResponseMessage response, CancellationToken cancellationToken)
-    {
-        using var json = await JsonDocument.ParseAsync(await response.Content.ReadAsStreamAsync(cancellationToken), cancellationToken: cancellationToken);
-        return json.RootElement.GetProperty("data").Deserialize<T>(JsonDefaults.Options)
+        where T : class =>
+        (await response.Content.ReadFromJsonAsync<PlaneAnswer<T>>(JsonDefaults.Options, cancellationToken))?.Data
             ?? throw new InvalidDataException($"The plane answered without data for {typeof(T).Name}.");
-    }
+
+    /// <summary>The part of the plane's envelope the control plane reads.</summary>
+    private sealed record PlaneAnswer<T>(T? Data)
+        where T : class;
 }

@@ -1,6 +1,6 @@
-namespace PacSpace.ControlPlane.Provisioning;
+namespace PacSpace.ControlPlane.Jobs;
 
-/// <summary>The control plane's retry delay for plane calls (activations and key deliveries).</summary>
+/// <summary>The delay before a failed job runs again.</summary>
 internal static class RetryBackoff
 {
     /// <summary>Exponential from <paramref name="initial"/>, capped at <paramref name="max"/>, with jitter over its upper half.</summary>
