@@ -9,7 +9,7 @@ using PacSpace.Plane.Features.Scopes;
 namespace PacSpace.Plane.Features.Checkpoints;
 
 /// <summary>Closes a window of the caller's log (default: the current UTC month so far); asking again answers the same checkpoint.</summary>
-internal sealed class CreateCheckpoint(PeriodCheckpoints checkpoints, Database db, TimeProvider time)
+internal sealed class CreateCheckpoint(PeriodCheckpoints checkpoints, Database db)
 {
     /// <param name="CustomerId">Whose figures to add, if anyone's.</param>
     /// <param name="Problems">Problems with the other fields, reported together with the scope's.</param>
@@ -39,13 +39,7 @@ internal sealed class CreateCheckpoint(PeriodCheckpoints checkpoints, Database d
 
     public async Task<Result<Output>> HandleAsync(ApiCaller caller, Input input, CancellationToken ct)
     {
-        var scope = ScopeRules.Resolve(input.Scope, allowStartingPoint: false, defaultWindow: true, time.GetUtcNow(), [.. input.Problems]);
-        if (!scope.IsSuccess)
-        {
-            return scope.Error!;
-        }
-
-        var made = await checkpoints.GetOrCreateAsync(caller.TenantId, scope.Value.Window!, ct);
+        var made = await checkpoints.GetOrCreateAsync(caller.TenantId, input.Scope, input.Problems, ct);
         if (!made.IsSuccess)
         {
             return made.Error!;

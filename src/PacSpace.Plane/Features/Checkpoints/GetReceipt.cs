@@ -12,7 +12,7 @@ namespace PacSpace.Plane.Features.Checkpoints;
 /// the customer's opening and closing balance with the proof of the closing balance in <c>balancesRoot</c>, and the
 /// customer's deltas of the window.
 /// </summary>
-internal sealed class GetReceipt(PeriodCheckpoints checkpoints, Database db, TimeProvider time)
+internal sealed class GetReceipt(PeriodCheckpoints checkpoints, Database db)
 {
     public const int MaxReceiptDeltas = 100;
 
@@ -41,13 +41,7 @@ internal sealed class GetReceipt(PeriodCheckpoints checkpoints, Database db, Tim
 
     public async Task<Result<ReceiptView>> HandleAsync(ApiCaller caller, Input input, CancellationToken ct)
     {
-        var scope = ScopeRules.Resolve(input.Scope, allowStartingPoint: false, defaultWindow: true, time.GetUtcNow(), [.. input.Problems]);
-        if (!scope.IsSuccess)
-        {
-            return scope.Error!;
-        }
-
-        var made = await checkpoints.GetOrCreateAsync(caller.TenantId, scope.Value.Window!, ct);
+        var made = await checkpoints.GetOrCreateAsync(caller.TenantId, input.Scope, input.Problems, ct);
         if (!made.IsSuccess)
         {
             return made.Error!;

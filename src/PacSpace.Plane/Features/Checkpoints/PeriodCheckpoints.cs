@@ -22,6 +22,17 @@ internal sealed partial class PeriodCheckpoints(Database db, TimeProvider time, 
 {
     public const string CheckpointEmpty = "CHECKPOINT_EMPTY";
 
+    /// <summary>
+    /// The checkpoint of the window the fields give (default: the current UTC month; no starting point), closed now if
+    /// none exists yet. <paramref name="problems"/> are the caller's other problems, reported with the scope's.
+    /// </summary>
+    public async Task<Result<(CheckpointRow Row, bool Created)>> GetOrCreateAsync(string tenantId, ScopeFields fields, IReadOnlyList<ErrorDetail> problems,
+        CancellationToken ct)
+    {
+        var scope = ScopeRules.Resolve(fields, allowStartingPoint: false, defaultWindow: true, time.GetUtcNow(), [.. problems]);
+        return scope.IsSuccess ? await GetOrCreateAsync(tenantId, scope.Value.Window!, ct) : scope.Error!;
+    }
+
     public async Task<Result<(CheckpointRow Row, bool Created)>> GetOrCreateAsync(string tenantId, Window window, CancellationToken ct)
     {
         var now = time.GetUtcNow().ToUnixTimeMilliseconds();
