@@ -7,7 +7,7 @@ using PacSpace.Plane.Features.Checkpoints;
 using PacSpace.Plane.Features.Deltas;
 using PacSpace.Plane.Features.Keys;
 using PacSpace.Plane.Features.Verify;
-using PacSpace.Plane.Sequencing;
+using PacSpace.Plane.Log;
 using PacSpace.Plane.Features.Tenants;
 using PacSpace.Hosting.Web;
 
@@ -45,17 +45,7 @@ public static class PlaneModule
             return Task.CompletedTask;
         }));
 
-        services.AddSingleton<KeyStore>();
-        services.AddSingleton<UsageRecorder>();
-        services.AddHostedService(sp => sp.GetRequiredService<UsageRecorder>());
-        services.AddSingleton<KeyCatchUp>();
-        services.AddHostedService(sp => sp.GetRequiredService<KeyCatchUp>());
-        services.AddHttpClient(nameof(KeyCatchUp));
-
-        services.AddSingleton<KeyRateLimiter>();
-        services.AddSingleton<DeltaWriter>();
-        services.AddHostedService(sp => sp.GetRequiredService<DeltaWriter>());
-        services.AddSingleton<PeriodCheckpoints>();
+        services.AddKeys().AddTenants().AddDeltas().AddBalances().AddCheckpoints().AddVerify();
         services.AddSingleton<Sequencer>();
         services.AddHostedService(sp => sp.GetRequiredService<Sequencer>());
         return builder;
@@ -68,9 +58,8 @@ public static class PlaneModule
         app.UseMiddleware<ApiKeyMiddleware>();
         var options = app.Services.GetRequiredService<IOptions<PlaneOptions>>().Value;
         var internalApi = app.MapInternalApi(options.ServiceSecret);
-        internalApi.MapPut("/tenants/{tenantId}", TenantLedgers.PutAsync);
-        internalApi.MapGet("/tenants/{tenantId}", TenantLedgers.GetAsync);
-        PlaneKeys.Map(internalApi);
+        internalApi.MapTenants();
+        internalApi.MapKeyDelivery();
 
         // Everything under /api/v1 needs a key of this plane's environment (public verify routes opt out).
         var api = app.MapGroup("/api/v1").WithMetadata(ApiKeyRequired.Instance);
@@ -80,14 +69,14 @@ public static class PlaneModule
             operation.Security.Add(new Microsoft.OpenApi.OpenApiSecurityRequirement { [new Microsoft.OpenApi.OpenApiSecuritySchemeReference(ApiKeyScheme, context.Document)] = [] });
             return Task.CompletedTask;
         });
-        api.MapGet("/whoami", (HttpContext http) => Envelope.Ok(http.Features.Get<ApiCaller>()!.WhoAmI))
-            .WithTags("Keys").Produces<WhoAmIView>();
-        var balance = DeltaEndpoints.Map(api);
-        DeriveEndpoints.Map(balance);
-        CheckpointEndpoints.Map(balance);
-        CustomerEndpoints.Map(balance);
-        UsageEndpoints.Map(balance);
-        VerifyEndpoints.Map(app);
+        api.MapWhoAmI();
+        var balance = api.MapGroup("/balance").WithTags("Balance");
+        balance.MapDeltas();
+        balance.MapDerive();
+        balance.MapCheckpoints();
+        balance.MapCustomers();
+        balance.MapUsage();
+        app.MapVerify();
 
         app.MapPacSpaceHealth(options.EnvironmentName);
         app.MapOpenApi("/openapi/{documentName}.json");

@@ -1,81 +1,15 @@
 using System.Collections.Concurrent;
-using System.Data.Common;
 using System.Text;
 using System.Threading.Channels;
-using Dapper;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using PacSpace.Contracts.Plans;
 using PacSpace.Hosting.Data;
 using PacSpace.Hosting.Errors;
 using PacSpace.Ledger;
 
 namespace PacSpace.Plane.Features.Deltas;
-
-/// <summary>A stored delta, as the routes read it.</summary>
-internal sealed class DeltaRow
-{
-    public const string Columns =
-        "record_id, receipt_id, tenant_id, customer_id, amount, reason, reference_id, idempotency_key, request_hash, content_hash, status, created_at, " +
-        "log_index, customer_seq, prev_index, balance_after, recorded_at, verified_at, head_size";
-
-    public string record_id { get; set; } = "";
-
-    public string receipt_id { get; set; } = "";
-
-    public string tenant_id { get; set; } = "";
-
-    public string customer_id { get; set; } = "";
-
-    public long amount { get; set; }
-
-    public string reason { get; set; } = "";
-
-    public string? reference_id { get; set; }
-
-    public string? idempotency_key { get; set; }
-
-    public string request_hash { get; set; } = "";
-
-    public string content_hash { get; set; } = "";
-
-    public string status { get; set; } = "";
-
-    public long created_at { get; set; }
-
-    public long? log_index { get; set; }
-
-    public long? customer_seq { get; set; }
-
-    public long? prev_index { get; set; }
-
-    public long? balance_after { get; set; }
-
-    public long? recorded_at { get; set; }
-
-    public long? verified_at { get; set; }
-
-    public long? head_size { get; set; }
-
-    /// <summary>The canonical delta (RFC 8785 text); read only where it is shown.</summary>
-    public string? canonical { get; set; }
-}
-
-/// <summary>How a write ended for one request.</summary>
-internal sealed record WriteOutcome(DeltaRow? Row, bool Replayed, Error? Error)
-{
-    public static WriteOutcome Created(DeltaRow row) => new(row, false, null);
-
-    public static WriteOutcome Replay(DeltaRow row) => new(row, true, null);
-
-    public static WriteOutcome Failed(Error error) => new(null, false, error);
-}
-
-/// <summary>A delta waiting for the group commit, with its content already canonicalized and hashed by the request.</summary>
-internal sealed record PendingDelta(string TenantId, string Plan, NewDelta Delta, string? IdempotencyKey, string Canonical, string ContentHash, string RequestHash)
-{
-    public TaskCompletionSource<WriteOutcome> Done { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
-}
 
 /// <summary>
 /// The single writer of this replica's plane database (group commit): requests queue in a channel, and each
@@ -87,19 +21,7 @@ internal sealed partial class DeltaWriter(Database db, IOptions<PlaneOptions> op
     public const int MaxBatch = 512;
 
     /// <summary>Lifetime cap of the free plan, in deltas.</summary>
-    public const long FreePlanLimit = PacSpace.Contracts.Plans.PlanCatalog.FreeLifetimeDeltas;
-
-    private const string InsertSql =
-        """
-        INSERT INTO deltas (record_id, receipt_id, tenant_id, customer_id, amount, reason, reference_id, idempotency_key, request_hash,
-                            canonical, content_hash, adjusts, status, created_at)
-        VALUES (@record_id, @receipt_id, @tenant_id, @customer_id, @amount, @reason, @reference_id, @idempotency_key, @request_hash,
-                @canonical, @content_hash, @adjusts, @status, @created_at)
-        ON CONFLICT DO NOTHING
-        """;
-
-    private static readonly string[] InsertColumns =
-        ["record_id", "receipt_id", "tenant_id", "customer_id", "amount", "reason", "reference_id", "idempotency_key", "request_hash", "canonical", "content_hash", "adjusts", "status", "created_at"];
+    public const long FreePlanLimit = PlanCatalog.FreeLifetimeDeltas;
 
     private readonly Channel<PendingDelta> _queue = Channel.CreateBounded<PendingDelta>(new BoundedChannelOptions(50_000) { SingleReader = true });
     private readonly ConcurrentDictionary<(string Tenant, string Key), byte> _inFlight = new();
@@ -181,10 +103,10 @@ internal sealed partial class DeltaWriter(Database db, IOptions<PlaneOptions> op
             for (var i = 0; i < batch.Count; i++)
             {
                 var p = batch[i];
-                if (p.Plan == "free")
+                if (p.Plan == PlanCatalog.Free)
                 {
                     // A duplicate is answered from the stored row before any limit applies: a retry must never become a 402.
-                    if (await FindDuplicateAsync(connection, tx, p.TenantId, p.IdempotencyKey, p.Delta.ReferenceId) is { } existing)
+                    if (await DeltaStore.FindDuplicateAsync(connection, tx, p.TenantId, p.IdempotencyKey, p.Delta.ReferenceId) is { } existing)
                     {
                         outcomes[i] = Settle(existing, p);
                         continue;
@@ -192,8 +114,7 @@ internal sealed partial class DeltaWriter(Database db, IOptions<PlaneOptions> op
 
                     if (!freeCounts.TryGetValue(p.TenantId, out var count))
                     {
-                        count = await connection.ExecuteScalarAsync<long>(new CommandDefinition(
-                            "SELECT COUNT(*) FROM deltas WHERE tenant_id = @tenantId", new { tenantId = p.TenantId }, tx));
+                        count = await DeltaStore.CountAsync(connection, tx, p.TenantId);
                     }
 
                     if (count >= FreePlanLimit)
@@ -208,25 +129,25 @@ internal sealed partial class DeltaWriter(Database db, IOptions<PlaneOptions> op
 
                 var row = rows[i] = new DeltaRow
                 {
-                    record_id = Ids.New("rec", time),
-                    receipt_id = Ids.New("rcp", time),
-                    tenant_id = p.TenantId,
-                    customer_id = p.Delta.CustomerId,
-                    amount = p.Delta.Amount,
-                    reason = p.Delta.Reason,
-                    reference_id = p.Delta.ReferenceId,
-                    idempotency_key = p.IdempotencyKey,
-                    request_hash = p.RequestHash,
-                    content_hash = p.ContentHash,
-                    status = DeltaStatus.Queued,
-                    created_at = now,
+                    RecordId = Ids.New("rec", time),
+                    ReceiptId = Ids.New("rcp", time),
+                    TenantId = p.TenantId,
+                    CustomerId = p.Delta.CustomerId,
+                    Amount = p.Delta.Amount,
+                    Reason = p.Delta.Reason,
+                    ReferenceId = p.Delta.ReferenceId,
+                    IdempotencyKey = p.IdempotencyKey,
+                    RequestHash = p.RequestHash,
+                    ContentHash = p.ContentHash,
+                    Status = DeltaStatus.Queued,
+                    CreatedAt = now,
                 };
-                values.Add([row.record_id, row.receipt_id, row.tenant_id, row.customer_id, row.amount, row.reason, row.reference_id, row.idempotency_key,
-                    row.request_hash, p.Canonical, row.content_hash, p.Delta.Adjusts, row.status, row.created_at]);
+                values.Add([row.RecordId, row.ReceiptId, row.TenantId, row.CustomerId, row.Amount, row.Reason, row.ReferenceId, row.IdempotencyKey,
+                    row.RequestHash, p.Canonical, row.ContentHash, p.Delta.Adjusts, row.Status, row.CreatedAt]);
             }
 
             // Every new row in one go; a row the unique indexes refused is a retry or a reuse, settled against the stored one.
-            var inserted = await Database.ExecuteEachAsync(connection, tx, InsertSql, InsertColumns, values, CancellationToken.None);
+            var inserted = await DeltaStore.InsertAsync(connection, tx, values, CancellationToken.None);
             var v = 0;
             for (var i = 0; i < batch.Count; i++)
             {
@@ -242,7 +163,7 @@ internal sealed partial class DeltaWriter(Database db, IOptions<PlaneOptions> op
                 }
 
                 var p = batch[i];
-                var existing = await FindDuplicateAsync(connection, tx, p.TenantId, p.IdempotencyKey, p.Delta.ReferenceId)
+                var existing = await DeltaStore.FindDuplicateAsync(connection, tx, p.TenantId, p.IdempotencyKey, p.Delta.ReferenceId)
                     ?? throw new InvalidOperationException("Insert skipped but no duplicate found.");
                 outcomes[i] = Settle(existing, p);
             }
@@ -268,50 +189,26 @@ internal sealed partial class DeltaWriter(Database db, IOptions<PlaneOptions> op
 
     private static WriteOutcome Settle(DeltaRow existing, PendingDelta p)
     {
-        if (existing.request_hash == p.RequestHash)
+        if (existing.RequestHash == p.RequestHash)
         {
             return WriteOutcome.Replay(existing);
         }
 
-        var byKey = p.IdempotencyKey is not null && existing.idempotency_key == p.IdempotencyKey;
+        var byKey = p.IdempotencyKey is not null && existing.IdempotencyKey == p.IdempotencyKey;
         return WriteOutcome.Failed(new Error(409, "IDEMPOTENCY_KEY_REUSED", byKey
             ? "This Idempotency-Key was already used with a different body. Use a new key for a new delta."
             : "This referenceId was already used with a different body. Use a new referenceId for a new delta.")
         {
-            Details = [new ErrorDetail(byKey ? "Idempotency-Key" : "referenceId", "already used for record " + existing.record_id)],
+            Details = [new ErrorDetail(byKey ? "Idempotency-Key" : "referenceId", "already used for record " + existing.RecordId)],
         });
-    }
-
-    private static async Task<DeltaRow?> FindDuplicateAsync(DbConnection connection, DbTransaction tx, string tenantId, string? key, string? referenceId)
-    {
-        if (key is null && referenceId is null)
-        {
-            return null;
-        }
-
-        if (key is not null)
-        {
-            var byKey = await connection.QuerySingleOrDefaultAsync<DeltaRow>(new CommandDefinition(
-                $"SELECT {DeltaRow.Columns} FROM deltas WHERE tenant_id = @tenantId AND idempotency_key = @key", new { tenantId, key }, tx));
-            if (byKey is not null)
-            {
-                return byKey;
-            }
-        }
-
-        return referenceId is null
-            ? null
-            : await connection.QuerySingleOrDefaultAsync<DeltaRow>(new CommandDefinition(
-                $"SELECT {DeltaRow.Columns} FROM deltas WHERE tenant_id = @tenantId AND reference_id = @referenceId", new { tenantId, referenceId }, tx));
     }
 
     [LoggerMessage(EventId = 400, Level = LogLevel.Error, Message = "Writing a batch of {Count} deltas failed; every request in it gets an error")]
     private partial void LogCommitFailed(Exception ex, int count);
-}
 
-internal static class DeltaStatus
-{
-    public const string Queued = "QUEUED";
-    public const string Verified = "VERIFIED";
-    public const string Failed = "FAILED";
+    /// <summary>A delta waiting for the group commit, with its content already canonicalized and hashed by the request.</summary>
+    private sealed record PendingDelta(string TenantId, string Plan, NewDelta Delta, string? IdempotencyKey, string Canonical, string ContentHash, string RequestHash)
+    {
+        public TaskCompletionSource<WriteOutcome> Done { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    }
 }

@@ -21,7 +21,6 @@ internal sealed partial class KeyCatchUp(
     Database db,
     KeyStore keys,
     IOptions<PlaneOptions> options,
-    TimeProvider time,
     ILogger<KeyCatchUp> logger) : IHostedService
 {
     private readonly TaskCompletionSource _ready = new(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -72,7 +71,7 @@ internal sealed partial class KeyCatchUp(
                 ?? throw new HttpRequestException("the control plane answered without data");
             foreach (var state in page.Items)
             {
-                if (PlaneKeys.Validate(state.PublicId, state, o) is null && await PlaneKeys.ApplyAsync(connection, state, time, cancellationToken))
+                if (ApplyKeyState.Validate(state.PublicId, state, o) is null && await keys.ApplyAsync(connection, state, cancellationToken))
                 {
                     keys.Invalidate(state.PublicId);
                     applied++;

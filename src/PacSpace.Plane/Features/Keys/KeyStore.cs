@@ -3,64 +3,16 @@ using Dapper;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using PacSpace.Hosting.Data;
+using PacSpace.Ledger;
 
 namespace PacSpace.Plane.Features.Keys;
 
-/// <summary>Who is calling, once the key checked out: what the Balance API handlers read.</summary>
-internal sealed class ApiCaller
-{
-    public ApiCaller(string keyId, string publicId, string tenantId, string environment, string plan)
-    {
-        KeyId = keyId;
-        PublicId = publicId;
-        TenantId = tenantId;
-        Environment = environment;
-        Plan = plan;
-        RateKey = keyId + "/" + plan;
-        WhoAmI = new WhoAmIView(tenantId, environment, keyId);
-    }
-
-    public string KeyId { get; }
-
-    public string PublicId { get; }
-
-    public string TenantId { get; }
-
-    public string Environment { get; }
-
-    public string Plan { get; }
-
-    /// <summary>Rate-limit partition: a plan change gives the key a fresh bucket with the new limits.</summary>
-    public string RateKey { get; }
-
-    public WhoAmIView WhoAmI { get; }
-}
-
-public sealed record WhoAmIView(string TenantId, string Environment, string KeyId);
-
-/// <summary>A key as this plane stores it.</summary>
-internal sealed class StoredKey(string state, long? expiresAt, byte[] secretHash, bool deployed, ApiCaller caller)
-{
-    public string State { get; } = state;
-
-    public long? ExpiresAt { get; } = expiresAt;
-
-    public byte[] SecretHash { get; } = secretHash;
-
-    /// <summary>Whether the tenant's ledger exists on this plane (its environment is active here).</summary>
-    public bool Deployed { get; } = deployed;
-
-    public ApiCaller Caller { get; } = caller;
-
-    /// <summary>Last time this process queued a usage record for the key (Unix ms); thins usage to one per second.</summary>
-    public long LastRecorded;
-}
-
 /// <summary>
-/// The plane's keys with an in-memory cache in front of its own table (never the control database). A cached
+/// Owner of <c>api_keys</c>: the plane's keys with an in-memory cache in front of its own table (never the control database). A cached
 /// entry is fresh for <see cref="PlaneOptions.KeyCacheTtl"/>; for one more period it is still served while a
 /// single background read refreshes it, so the hot path never waits on the database and a change made by
 /// another replica is seen within two periods. A change received by this replica drops the entry at once.
+/// Deliveries from the control plane and the usage feed are in <c>KeyStore.Delivery.cs</c>.
 /// </summary>
 internal sealed partial class KeyStore
 {
@@ -123,8 +75,9 @@ internal sealed partial class KeyStore
             """, new { publicId }, cancellationToken: cancellationToken));
         var key = row is null
             ? null
-            : new StoredKey(row.state, row.expires_at, Convert.FromHexString(row.secret_hash), row.deployed == 1,
-                new ApiCaller(row.key_id, row.public_id, row.tenant_id, row.environment == "live" ? "production" : "sandbox", row.plan));
+            : new StoredKey(row.State, row.ExpiresAt, Convert.FromHexString(row.SecretHash), row.Deployed == 1,
+                new ApiCaller(row.KeyId, row.PublicId, row.TenantId,
+                    row.Environment == PacSpaceEnvironments.LiveKeyName ? PacSpaceEnvironments.ProductionName : PacSpaceEnvironments.SandboxName, row.Plan));
         if (_cache.Count >= MaxEntries)
         {
             // Bounded memory whatever keys are presented; the working set refills within one period.
@@ -164,5 +117,5 @@ internal sealed partial class KeyStore
         public int Refreshing;
     }
 
-    private sealed record Row(string public_id, string key_id, string tenant_id, string environment, string secret_hash, string state, long? expires_at, string plan, long deployed);
+    private sealed record Row(string PublicId, string KeyId, string TenantId, string Environment, string SecretHash, string State, long? ExpiresAt, string Plan, long Deployed);
 }

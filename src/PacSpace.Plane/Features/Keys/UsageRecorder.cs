@@ -1,5 +1,4 @@
 using System.Collections.Concurrent;
-using Dapper;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -75,12 +74,7 @@ internal sealed partial class UsageRecorder(
             await using var write = await db.BeginWriteAsync(cancellationToken);
             foreach (var (publicId, at) in batch)
             {
-                await write.Connection.ExecuteAsync(new CommandDefinition(
-                    """
-                    UPDATE api_keys SET last_used_at = CASE WHEN last_used_at IS NULL OR last_used_at < @at THEN @at ELSE last_used_at END,
-                        usage_flushed_at = @flushedAt
-                    WHERE public_id = @publicId
-                    """, new { at, flushedAt, publicId }, write.Transaction, cancellationToken: cancellationToken));
+                await KeyStore.RecordUsageAsync(write.Connection, write.Transaction, publicId, at, flushedAt, cancellationToken);
             }
 
             await write.CommitAsync(cancellationToken);

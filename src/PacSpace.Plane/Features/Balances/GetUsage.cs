@@ -1,0 +1,62 @@
+using System.Globalization;
+using Microsoft.Extensions.Options;
+using PacSpace.Contracts.Plans;
+using PacSpace.Hosting.Data;
+using PacSpace.Ledger;
+using PacSpace.Plane.Features.Deltas;
+using PacSpace.Plane.Features.Keys;
+using PacSpace.Plane.Log;
+
+namespace PacSpace.Plane.Features.Balances;
+
+/// <summary>
+/// What the plan allows and what is used. Free tenants: the lifetime Sandbox cap (every accepted delta counts, as the
+/// writer counts them). Paid plans: Sandbox is unmetered (the month's count is shown); Production counts VERIFIED
+/// deltas of the current UTC month against the plan's allotment, and what goes beyond is overage.
+/// </summary>
+internal sealed class GetUsage(Database db, IOptions<PlaneOptions> options, TimeProvider time)
+{
+    /// <param name="Allowed">The cap or allotment; null when nothing is counted against one (Sandbox on a paid plan, enterprise).</param>
+    /// <param name="Remaining">What is left before the cap (free) or the allotment (Production); null when unlimited.</param>
+    /// <param name="Overage">Production deltas beyond the month's allotment (counted, never refused).</param>
+    public sealed record UsageView(
+        string Plan,
+        string Environment,
+        string Period,
+        bool Metered,
+        long? Allowed,
+        long Used,
+        long? Remaining,
+        long Overage,
+        long Pending,
+        bool WritesAllowed);
+
+    public async Task<UsageView> HandleAsync(ApiCaller caller, CancellationToken ct)
+    {
+        var plan = PlanCatalog.Get(caller.Plan);
+        var production = options.Value.Environment == PacSpaceEnvironment.Production;
+        var environment = options.Value.EnvironmentName;
+        var now = time.GetUtcNow();
+        var monthStart = new DateTimeOffset(now.Year, now.Month, 1, 0, 0, 0, TimeSpan.Zero);
+        await using var connection = await db.OpenAsync(ct);
+        var pending = await DeltaStore.CountQueuedAsync(connection, caller.TenantId, ct);
+
+        if (plan.Tier == PlanCatalog.Free)
+        {
+            // Appended deltas from the customers' chain heads, plus the queued ones: no scan of the deltas table.
+            var used = pending + await LogCustomerStore.AppendedCountAsync(connection, caller.TenantId, ct);
+            var allowed = PlanCatalog.FreeLifetimeDeltas;
+            return new UsageView(plan.Tier, environment, "lifetime", true, allowed, used, Math.Max(0, allowed - used), 0, pending, used < allowed);
+        }
+
+        var verified = await DeltaStore.CountRecordedAsync(connection, caller.TenantId, monthStart.ToUnixTimeMilliseconds(),
+            monthStart.AddMonths(1).ToUnixTimeMilliseconds(), ct);
+        var period = monthStart.ToString("yyyy-MM", CultureInfo.InvariantCulture);
+        if (!production || plan.MonthlyAllotment is not long allotment)
+        {
+            return new UsageView(plan.Tier, environment, period, false, null, verified, null, 0, pending, true);
+        }
+
+        return new UsageView(plan.Tier, environment, period, true, allotment, verified, Math.Max(0, allotment - verified), Math.Max(0, verified - allotment), pending, true);
+    }
+}

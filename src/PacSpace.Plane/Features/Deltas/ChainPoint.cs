@@ -1,0 +1,15 @@
+namespace PacSpace.Plane.Features.Deltas;
+
+/// <summary>A point of a customer's chain: the entry's sequence, log index and running balance.</summary>
+internal sealed class ChainPoint
+{
+    public const string Columns = "customer_seq, log_index, balance_after, receipt_id";
+
+    public long CustomerSeq { get; set; }
+
+    public long LogIndex { get; set; }
+
+    public long BalanceAfter { get; set; }
+
+    public string ReceiptId { get; set; } = "";
+}

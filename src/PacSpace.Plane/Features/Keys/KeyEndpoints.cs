@@ -1,0 +1,53 @@
+using System.Text.Json;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
+using PacSpace.Contracts.Keys;
+using PacSpace.Hosting.Errors;
+using PacSpace.Hosting.Json;
+using PacSpace.Hosting.Web;
+
+namespace PacSpace.Plane.Features.Keys;
+
+/// <summary>
+/// The control plane's side door into this plane's key store (<c>PUT /internal/v1/keys/{publicId}</c>,
+/// <c>GET /internal/v1/keys/usage</c>), and <c>GET /api/v1/whoami</c> for a key's holder.
+/// </summary>
+internal static class KeyEndpoints
+{
+    public static IServiceCollection AddKeys(this IServiceCollection services)
+    {
+        services.AddSingleton<KeyStore>();
+        services.AddSingleton<UsageRecorder>();
+        services.AddHostedService(sp => sp.GetRequiredService<UsageRecorder>());
+        services.AddSingleton<KeyCatchUp>();
+        services.AddHostedService(sp => sp.GetRequiredService<KeyCatchUp>());
+        services.AddHttpClient(nameof(KeyCatchUp));
+        services.AddSingleton<KeyRateLimiter>();
+        return services.AddSingleton<ApplyKeyState>().AddSingleton<ListKeyUsage>();
+    }
+
+    public static void MapKeyDelivery(this RouteGroupBuilder internalApi)
+    {
+        internalApi.MapPut("/keys/{publicId}", async (string publicId, HttpRequest request, ApplyKeyState handler, CancellationToken ct) =>
+        {
+            KeyStateMessage? state;
+            try
+            {
+                state = await JsonSerializer.DeserializeAsync<KeyStateMessage>(request.Body, JsonDefaults.Options, ct);
+            }
+            catch (JsonException ex)
+            {
+                return Envelope.Fail(Error.Validation("body", ex.Message));
+            }
+
+            return Envelope.From(await handler.HandleAsync(new ApplyKeyState.Input(publicId, state), ct), output => Envelope.Ok(output));
+        });
+        internalApi.MapGet("/keys/usage", async (long? after, string? afterId, int? limit, ListKeyUsage handler, CancellationToken ct) =>
+            Envelope.Ok(await handler.HandleAsync(new ListKeyUsage.Input(after, afterId, limit), ct)));
+    }
+
+    public static void MapWhoAmI(this RouteGroupBuilder api) =>
+        api.MapGet("/whoami", (HttpContext http) => Envelope.Ok(ApiCaller.Of(http).WhoAmI)).WithTags("Keys").Produces<WhoAmIView>();
+}

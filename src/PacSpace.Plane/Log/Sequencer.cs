@@ -1,0 +1,177 @@
+using System.Collections.Concurrent;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using PacSpace.Plane.Features.Deltas;
+using PacSpace.Hosting.Data;
+using PacSpace.Ledger;
+
+namespace PacSpace.Plane.Log;
+
+/// <summary>
+/// Appends committed deltas to their tenant's log. Each round, for each log with queued deltas whose lease it
+/// holds: gives every delta its index, customer sequence, previous index and running balance, extends the
+/// tiles, signs the new head, and marks the deltas VERIFIED — in one transaction, so a signed head and the
+/// tiles it commits to can never disagree. The head update is conditional on the lease and the previous size:
+/// a replica that lost its lease cannot write a second, inconsistent head.
+/// </summary>
+internal sealed partial class Sequencer(Database db, IOptions<PlaneOptions> options, TimeProvider time, ILogger<Sequencer> logger) : BackgroundService
+{
+    private readonly string _owner = "seq_" + Guid.NewGuid().ToString("N")[..12];
+
+    // Each log's right edge after this replica's last committed round: no restore from the tiles while it stays valid.
+    private readonly ConcurrentDictionary<string, CompactRange> _edges = new(StringComparer.Ordinal);
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        var o = options.Value;
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            try
+            {
+                await RoundAsync(stoppingToken);
+            }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
+                break;
+            }
+            catch (Exception ex)
+            {
+                LogRoundFailed(ex);
+            }
+
+            try
+            {
+                await Task.Delay(o.SequencerInterval, time, stoppingToken);
+            }
+            catch (OperationCanceledException)
+            {
+                break;
+            }
+        }
+    }
+
+    /// <summary>One pass over every log with queued deltas whose lease this replica holds or can take.</summary>
+    public async Task RoundAsync(CancellationToken ct)
+    {
+        List<string> tenants;
+        await using (var connection = await db.OpenAsync(ct))
+        {
+            tenants = await DeltaStore.QueuedTenantsAsync(connection, ct);
+        }
+
+        foreach (var tenant in tenants)
+        {
+            if (await AcquireLeaseAsync(tenant, ct))
+            {
+                while (await SequenceAsync(tenant, ct) == options.Value.SequencerBatch)
+                {
+                    // A full batch: more are waiting.
+                }
+            }
+        }
+    }
+
+    private async Task<bool> AcquireLeaseAsync(string tenantId, CancellationToken ct)
+    {
+        var now = time.GetUtcNow().ToUnixTimeMilliseconds();
+        await using var write = await db.BeginWriteAsync(ct);
+        var taken = await TenantLedgerStore.TryLeaseAsync(write.Connection, write.Transaction, tenantId, _owner,
+            now + (long)options.Value.SequencerLease.TotalMilliseconds, now, ct);
+        await write.CommitAsync(ct);
+        return taken;
+    }
+
+    private async Task<int> SequenceAsync(string tenantId, CancellationToken ct)
+    {
+        // Reads and hashing first, outside the write transaction: on SQLite the write transaction holds the one
+        // writer's place and the group commit waits for it. Only this log's sequencer (the lease holder) changes
+        // what is read here, and the head update below is conditional on the size read, so a stale read can only
+        // roll the round back, never write an inconsistent head.
+        TenantLedgerStore.SequencingState ledger;
+        List<DeltaStore.QueuedDelta> queued;
+        CompactRange range;
+        Dictionary<string, LogCustomerStore.ChainHead> customers;
+        TileStore tiles;
+        long recordedAt;
+        await using (var connection = await db.OpenAsync(ct))
+        {
+            ledger = await TenantLedgerStore.SequencingStateAsync(connection, tenantId, ct);
+            queued = await DeltaStore.QueuedAsync(connection, tenantId, options.Value.SequencerBatch, ct);
+            if (queued.Count == 0)
+            {
+                return 0;
+            }
+
+            tiles = new TileStore(connection, null, tenantId);
+            // The right edge kept from this replica's last round is the tree's as long as the size has not moved since.
+            range = _edges.TryGetValue(tenantId, out var kept) && kept.Size == ledger.TreeSize
+                ? kept.Copy()
+                : CompactRange.Restore(ledger.TreeSize, Tiles.Reader(tiles));
+            customers = await LogCustomerStore.LoadAsync(connection, db.Provider, tenantId, queued.Select(q => q.CustomerId).Distinct().ToList(), ct);
+
+            // Entries are appended in time order: never earlier than the last signed head.
+            recordedAt = Math.Max(time.GetUtcNow().ToUnixTimeMilliseconds(), ledger.SignedAt ?? 0);
+            foreach (var delta in queued)
+            {
+                var index = range.Size;
+                var chain = customers.TryGetValue(delta.CustomerId, out var c) ? c : new LogCustomerStore.ChainHead { CustomerId = delta.CustomerId, FirstAt = recordedAt };
+                var balance = checked(chain.Balance + delta.Amount);
+                var entry = new LeafEntry(recordedAt, chain.LastSeq + 1, chain.LastSeq == 0 ? null : chain.LastIndex, balance, Convert.FromHexString(delta.ContentHash));
+                // Reads the right-edge tiles it extends, while this connection is open.
+                tiles.Add(range.Append(entry.LeafHash()));
+                delta.Index = index;
+                delta.Seq = entry.CustomerSeq;
+                delta.Prev = entry.PrevCustomerIndex;
+                delta.Balance = balance;
+                chain.LastSeq = entry.CustomerSeq;
+                chain.LastIndex = index;
+                chain.Balance = balance;
+                chain.LastAt = recordedAt;
+                customers[delta.CustomerId] = chain;
+            }
+        }
+
+        var size = ledger.TreeSize + queued.Count;
+        var root = range.Root();
+        string checkpoint;
+        using (var key = LogSigningKey.Import(Convert.FromBase64String(ledger.PrivateKey)))
+        {
+            checkpoint = SignedNote.Sign(new Checkpoint(ledger.Origin, size, root).ToNoteBody(), ledger.KeyName, key);
+        }
+
+        await using var write = await db.BeginWriteAsync(ct);
+        var (writer, tx) = (write.Connection, write.Transaction);
+        await DeltaStore.MarkVerifiedAsync(writer, tx, queued, recordedAt, size, ct);
+        await LogCustomerStore.UpsertAsync(writer, tx, tenantId, customers.Values, ct);
+        await tiles.FlushAsync(writer, tx, ct);
+        var headWritten = await TenantLedgerStore.AdvanceHeadAsync(writer, tx, tenantId, _owner, ledger.TreeSize, size, Hex.Encode(root), checkpoint, recordedAt, ct);
+        if (headWritten != 1)
+        {
+            // Lease lost or another sequencer moved the log: nothing of this round is kept.
+            await write.RollbackAsync(ct);
+            _edges.TryRemove(tenantId, out _);
+            LogLeaseLost(tenantId);
+            return 0;
+        }
+
+        try
+        {
+            await write.CommitAsync(ct);
+        }
+        catch
+        {
+            _edges.TryRemove(tenantId, out _);
+            throw;
+        }
+
+        _edges[tenantId] = range;
+        return queued.Count;
+    }
+
+    [LoggerMessage(EventId = 500, Level = LogLevel.Error, Message = "Sequencer round failed; it is retried on the next round")]
+    private partial void LogRoundFailed(Exception ex);
+
+    [LoggerMessage(EventId = 501, Level = LogLevel.Warning, Message = "Sequencer lost the lease of {TenantId}'s log; its round was rolled back")]
+    private partial void LogLeaseLost(string tenantId);
+}

@@ -1,0 +1,117 @@
+using System.Data.Common;
+using Dapper;
+using PacSpace.Contracts.Planes;
+using PacSpace.Ledger;
+
+namespace PacSpace.Plane.Log;
+
+/// <summary>
+/// Owner of <c>tenant_ledgers</c>: each tenant's log on this plane — its origin, Ed25519 signing key, latest signed
+/// head, and the lease that lets one sequencer at a time append to it.
+/// </summary>
+internal static class TenantLedgerStore
+{
+    /// <summary>What the sequencer needs to extend and sign a log.</summary>
+    public sealed class SequencingState
+    {
+        public string Origin { get; set; } = "";
+
+        public string KeyName { get; set; } = "";
+
+        public string PrivateKey { get; set; } = "";
+
+        public long TreeSize { get; set; }
+
+        public long? SignedAt { get; set; }
+    }
+
+    /// <summary>What checkpoints sign with.</summary>
+    public sealed class SigningKey
+    {
+        public string Origin { get; set; } = "";
+
+        public string KeyName { get; set; } = "";
+
+        public string PrivateKey { get; set; } = "";
+    }
+
+    /// <summary>The public side of a log: what a verifier pins, and the latest signed head.</summary>
+    public sealed class PublicLog
+    {
+        public string Origin { get; set; } = "";
+
+        public string KeyName { get; set; } = "";
+
+        public string PublicKey { get; set; } = "";
+
+        public long TreeSize { get; set; }
+
+        public string Checkpoint { get; set; } = "";
+    }
+
+    private const string PublicColumns = "origin, key_name, public_key, tree_size, checkpoint";
+
+    /// <summary>Inserts a new ledger unless the tenant has one. Returns whether it was created.</summary>
+    public static async Task<bool> CreateAsync(DbConnection connection, string tenantId, string environment, string origin, string publicKey, string privateKey,
+        string root, string checkpoint, long now, CancellationToken ct) =>
+        await connection.ExecuteAsync(new CommandDefinition(
+            """
+            INSERT INTO tenant_ledgers (tenant_id, environment, origin, key_name, public_key, private_key, tree_size, root_hash, checkpoint, created_at)
+            VALUES (@tenantId, @env, @origin, @origin, @publicKey, @privateKey, 0, @root, @checkpoint, @now)
+            ON CONFLICT (tenant_id) DO NOTHING
+            """,
+            new { tenantId, env = environment, origin, publicKey, privateKey, root, checkpoint, now }, cancellationToken: ct)) == 1;
+
+    /// <summary>The ledger as the control plane reads it; null when the tenant has none here.</summary>
+    public static async Task<TenantLedgerInfo?> FindInfoAsync(DbConnection connection, string tenantId, CancellationToken ct)
+    {
+        var row = await connection.QuerySingleOrDefaultAsync<InfoRow>(new CommandDefinition(
+            "SELECT tenant_id, environment, origin, key_name, public_key, tree_size, root_hash, checkpoint, created_at FROM tenant_ledgers WHERE tenant_id = @tenantId",
+            new { tenantId }, cancellationToken: ct));
+        return row is null
+            ? null
+            : new TenantLedgerInfo(row.TenantId, row.Environment, row.Origin, row.PublicKey,
+                SignedNote.VerifierKey(row.KeyName, Convert.FromBase64String(row.PublicKey)),
+                row.TreeSize, row.RootHash, row.Checkpoint, DateTimeOffset.FromUnixTimeMilliseconds(row.CreatedAt));
+    }
+
+    /// <summary>Takes or renews the log's sequencing lease; false while another replica holds it.</summary>
+    public static async Task<bool> TryLeaseAsync(DbConnection connection, DbTransaction tx, string tenantId, string owner, long until, long now, CancellationToken ct) =>
+        await connection.ExecuteAsync(new CommandDefinition(
+            """
+            UPDATE tenant_ledgers SET lease_owner = @owner, lease_until = @until
+            WHERE tenant_id = @tenantId AND (lease_owner IS NULL OR lease_owner = @owner OR lease_until < @now)
+            """, new { owner, until, tenantId, now }, tx, cancellationToken: ct)) == 1;
+
+    public static Task<SequencingState> SequencingStateAsync(DbConnection connection, string tenantId, CancellationToken ct) =>
+        connection.QuerySingleAsync<SequencingState>(new CommandDefinition(
+            "SELECT origin, key_name, private_key, tree_size, signed_at FROM tenant_ledgers WHERE tenant_id = @tenantId",
+            new { tenantId }, cancellationToken: ct));
+
+    /// <summary>
+    /// Moves the signed head from <paramref name="previous"/> to <paramref name="size"/>, only while <paramref name="owner"/>
+    /// holds the lease and nobody moved the log meanwhile. Returns the rows changed (1, or 0 when the round must roll back).
+    /// </summary>
+    public static Task<int> AdvanceHeadAsync(DbConnection connection, DbTransaction tx, string tenantId, string owner, long previous, long size, string root,
+        string checkpoint, long recordedAt, CancellationToken ct) =>
+        connection.ExecuteAsync(new CommandDefinition(
+            """
+            UPDATE tenant_ledgers SET tree_size = @size, root_hash = @root, checkpoint = @checkpoint, signed_at = @recordedAt
+            WHERE tenant_id = @tenantId AND lease_owner = @owner AND tree_size = @previous
+            """, new { size, root, checkpoint, recordedAt, tenantId, owner, previous }, tx, cancellationToken: ct));
+
+    public static Task<SigningKey> SigningKeyAsync(DbConnection connection, string tenantId, CancellationToken ct) =>
+        connection.QuerySingleAsync<SigningKey>(new CommandDefinition(
+            "SELECT origin, key_name, private_key FROM tenant_ledgers WHERE tenant_id = @tenantId", new { tenantId }, cancellationToken: ct));
+
+    public static Task<PublicLog?> PublicLogAsync(DbConnection connection, string tenantId, CancellationToken ct) =>
+        connection.QuerySingleOrDefaultAsync<PublicLog>(new CommandDefinition(
+            $"SELECT {PublicColumns} FROM tenant_ledgers WHERE tenant_id = @tenantId", new { tenantId }, cancellationToken: ct));
+
+    public static Task<PublicLog?> PublicLogByOriginAsync(DbConnection connection, string origin, CancellationToken ct) =>
+        connection.QueryFirstOrDefaultAsync<PublicLog>(new CommandDefinition(
+            $"SELECT {PublicColumns} FROM tenant_ledgers WHERE origin = @origin", new { origin }, cancellationToken: ct));
+
+    private sealed record InfoRow(string TenantId, string Environment, string Origin, string KeyName, string PublicKey, long TreeSize,
+        string RootHash, string Checkpoint, long CreatedAt);
+}
