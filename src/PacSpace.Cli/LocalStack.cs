@@ -112,8 +112,6 @@ public sealed class LocalStack : IAsyncDisposable
             ["Logging:LogLevel:Default"] = "Information",
             ["Logging:LogLevel:Microsoft"] = "Warning",
             ["Logging:LogLevel:System.Net.Http"] = "Warning",
-            // A refused API key is the caller's mistake, answered in the response; not worth a log line each.
-            ["Logging:LogLevel:PacSpace.Plane.Features.Keys.ApiKeyAuthenticationHandler"] = "Warning",
             // The key ring lives in the control database (antiforgery, page messages); its "not encrypted at rest" warning is documented, not news.
             ["Logging:LogLevel:Microsoft.AspNetCore.DataProtection"] = "Error",
         };

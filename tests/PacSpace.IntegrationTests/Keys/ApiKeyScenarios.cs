@@ -626,7 +626,6 @@ public abstract partial class ApiKeyScenarios(Store store, PostgresServer? postg
             o.Overrides["Logging:LogLevel:Default"] = "Trace";
             o.Overrides["Logging:LogLevel:Microsoft"] = "Trace";
             o.Overrides["Logging:LogLevel:System.Net.Http"] = "Trace";
-            o.Overrides["Logging:LogLevel:PacSpace.Plane.Features.Keys.ApiKeyAuthenticationHandler"] = "Trace";
             o.ConfigureServices = (_, services) => services.AddSingleton<Microsoft.Extensions.Logging.ILoggerProvider>(logs);
         });
         var api = stack.Dashboard;

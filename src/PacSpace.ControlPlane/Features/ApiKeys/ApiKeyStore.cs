@@ -28,7 +28,7 @@ internal sealed partial class ApiKeyStore(Database db, TimeProvider time)
     public Task QueueTenantRedeliveryAsync(DbConnection connection, DbTransaction tx, string tenantId, CancellationToken cancellationToken) =>
         connection.ExecuteAsync(new CommandDefinition(
             $"""
-            UPDATE api_keys SET {ApiKeyRows.QueueDelivery}
+            UPDATE api_keys SET {QueueDelivery}
             WHERE tenant_id = @tenantId AND revoked_at IS NULL
             """, new { tenantId, now = time.GetUtcNow().ToUnixTimeMilliseconds() }, tx, cancellationToken: cancellationToken));
 
@@ -98,7 +98,7 @@ internal sealed partial class ApiKeyStore(Database db, TimeProvider time)
         connection.ExecuteAsync(new CommandDefinition(
             $"""
             UPDATE api_keys SET name = @name, enabled = @enabled
-                {(queueDelivery ? ", " + ApiKeyRows.QueueDelivery : "")}
+                {(queueDelivery ? ", " + QueueDelivery : "")}
             WHERE id = @id
             """, new { name, enabled = enabled ? 1L : 0L, now, id }, tx, cancellationToken: cancellationToken));
 
@@ -106,7 +106,7 @@ internal sealed partial class ApiKeyStore(Database db, TimeProvider time)
     public Task MarkRotatedAsync(DbConnection connection, DbTransaction tx, string id, string newId, DateTimeOffset expiresAt, long now, CancellationToken cancellationToken) =>
         connection.ExecuteAsync(new CommandDefinition(
             $"""
-            UPDATE api_keys SET expires_at = @expires, rotated_to = @newId, {ApiKeyRows.QueueDelivery}
+            UPDATE api_keys SET expires_at = @expires, rotated_to = @newId, {QueueDelivery}
             WHERE id = @id
             """, new { expires = expiresAt.ToUnixTimeMilliseconds(), newId, now, id }, tx, cancellationToken: cancellationToken));
 
@@ -114,7 +114,7 @@ internal sealed partial class ApiKeyStore(Database db, TimeProvider time)
     public async Task<bool> RevokeAsync(DbConnection connection, DbTransaction tx, string id, long now, CancellationToken cancellationToken) =>
         await connection.ExecuteAsync(new CommandDefinition(
             $"""
-            UPDATE api_keys SET revoked_at = @now, {ApiKeyRows.QueueDelivery}
+            UPDATE api_keys SET revoked_at = @now, {QueueDelivery}
             WHERE id = @id AND revoked_at IS NULL
             """, new { now, id }, tx, cancellationToken: cancellationToken)) == 1;
 }
