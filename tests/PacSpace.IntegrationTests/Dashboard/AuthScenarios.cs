@@ -107,7 +107,7 @@ public abstract class AuthScenarios(Store store, PostgresServer? postgres) : Sto
         var before = await CountsAsync();
         var huge = "{\"name\":\"" + new string('a', 1_100_000) + "\"}";
 
-        var answer = await Api.SendAsync(HttpMethod.Post, "/dashboard/auth/register", rawBody: huge);
+        var answer = await Api.SendAsync(HttpMethod.Post, "/dashboard/auth/register", rawBody: huge, expectContinue: true);
 
         Assert.Equal(HttpStatusCode.RequestEntityTooLarge, answer.Status);
         Assert.Equal("PAYLOAD_TOO_LARGE", answer.Code);

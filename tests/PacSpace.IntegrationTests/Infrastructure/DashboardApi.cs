@@ -39,9 +39,15 @@ public sealed partial class DashboardApi(HttpClient http, string outbox)
 
     public static string NewEmail(string prefix = "dev") => $"{prefix}-{Guid.NewGuid().ToString("N")[..10]}@example.com";
 
-    public async Task<Answer> SendAsync(HttpMethod method, string path, object? body = null, Session? session = null, Auth auth = Auth.Bearer, bool csrf = true, string? rawBody = null, string contentType = "application/json")
+    /// <param name="expectContinue">
+    /// Asks before sending the body (<c>Expect: 100-continue</c>). For bodies over the server's limit: the server answers
+    /// 413 without reading them, and a client still writing would otherwise race the closed connection.
+    /// </param>
+    public async Task<Answer> SendAsync(HttpMethod method, string path, object? body = null, Session? session = null, Auth auth = Auth.Bearer, bool csrf = true, string? rawBody = null,
+        string contentType = "application/json", bool expectContinue = false)
     {
         using var request = new HttpRequestMessage(method, path);
+        request.Headers.ExpectContinue = expectContinue;
         if (rawBody is not null || body is not null)
         {
             request.Content = new StringContent(rawBody ?? JsonSerializer.Serialize(body), Encoding.UTF8);

@@ -219,7 +219,8 @@ public abstract partial class ApiKeyScenarios(Store store, PostgresServer? postg
         var before = await SnapshotAsync(session.TenantId);
 
         var text = await Api.SendAsync(HttpMethod.Post, "/dashboard/api-keys", rawBody: "name=x", session: session, contentType: "text/plain");
-        var huge = await Api.SendAsync(HttpMethod.Post, "/dashboard/api-keys", rawBody: $"{{\"name\":\"{new string('x', 1_100_000)}\"}}", session: session);
+        var huge = await Api.SendAsync(HttpMethod.Post, "/dashboard/api-keys", rawBody: $"{{\"name\":\"{new string('x', 1_100_000)}\"}}", session: session,
+            expectContinue: true);
 
         Assert.Equal(HttpStatusCode.UnsupportedMediaType, text.Status);
         Assert.Equal("UNSUPPORTED_MEDIA_TYPE", text.Code);
