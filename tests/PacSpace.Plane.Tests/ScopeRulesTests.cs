@@ -178,6 +178,9 @@ public class ScopeRulesTests
     [InlineData("2026-13", null, null, null, "period")]
     [InlineData("2026-1", null, null, null, "period")]
     [InlineData("1999-12", null, null, null, "period")]
+    [InlineData("9999-12", null, null, null, "period")]
+    [InlineData("9999-01", null, null, null, "period")]
+    [InlineData(null, null, "2026-01-01", "9999-12-31", "endDate")]
     [InlineData(null, "yesterday", null, null, "timePreset")]
     [InlineData(null, null, "soon", "2026-01-01", "startDate")]
     [InlineData(null, null, "1999-12-31", "2026-01-01", "startDate")]
@@ -186,6 +189,14 @@ public class ScopeRulesTests
     [InlineData(null, null, "2026-02-01", "2026-02-01", "endDate")]
     public void Resolve_BadValue_ValidationErrorNamingTheField(string? period, string? preset, string? start, string? end, string field) =>
         Assert.Equal([field], FieldsOf(Failure(Resolve(Fields(period, preset, start, end)), ErrorCodes.ValidationError)));
+
+    [Fact]
+    public void Resolve_LatestPeriod_EndsOnTheFirstOfTheNextYear()
+    {
+        var window = WindowOf(Resolve(Fields("9998-12")));
+
+        Assert.Equal(Utc(9999, 1, 1), window.End);
+    }
 
     [Fact]
     public void Resolve_UnknownPreset_ListsTheAcceptedOnes()

@@ -30,15 +30,29 @@ public static class JsonBody
         JsonDocument document;
         try
         {
-            document = await JsonDocument.ParseAsync(request.Body, new JsonDocumentOptions { MaxDepth = 32 }, cancellationToken);
+            // A field sent twice would leave it to us which copy counts; refuse it instead of picking one.
+            document = await JsonDocument.ParseAsync(request.Body, new JsonDocumentOptions { MaxDepth = 32, AllowDuplicateProperties = false }, cancellationToken);
+        }
+        catch (JsonException ex) when (DuplicateName(ex.Message) is { } name)
+        {
+            return Error.Validation(name, "appears more than once; send each field once");
         }
         catch (JsonException ex)
         {
             return Error.Validation("body", $"is not valid JSON ({FirstSentence(ex.Message)})");
         }
+        catch (InvalidOperationException)
+        {
+            // Comparing property names for duplicates decodes them; a name that is not UTF-8 fails there.
+            return NotText("body");
+        }
         catch (BadHttpRequestException ex) when (ex.StatusCode == StatusCodes.Status413PayloadTooLarge)
         {
             return TooLarge();
+        }
+        catch (IOException ex) when (IsMalformedFraming(ex))
+        {
+            return Unreadable();
         }
 
         using (document)
@@ -48,8 +62,32 @@ public static class JsonBody
                 return Error.Validation("body", "must be a JSON object");
             }
 
-            return new FieldReader(document.RootElement.Clone());
+            // The parser checks structure, not the text inside strings: bytes that are not UTF-8 or an escaped lone
+            // surrogate would only fail later, when a field is read, so they are refused here, naming the field.
+            var unreadable = JsonText.FirstUnreadable(document.RootElement);
+            return unreadable is null ? new FieldReader(document.RootElement.Clone()) : NotText(unreadable);
         }
+    }
+
+    /// <summary>
+    /// An I/O error raised by the server's own request-body reader: the client framed the body wrongly (a chunk size
+    /// that overflows, say). The client's mistake, answered 400, not a fault of ours.
+    /// </summary>
+    public static bool IsMalformedFraming(Exception ex) =>
+        ex is IOException && ex.TargetSite?.DeclaringType?.FullName?.StartsWith("Microsoft.AspNetCore.Server.Kestrel.", StringComparison.Ordinal) == true;
+
+    /// <summary>What a body that cannot be read at all is answered with.</summary>
+    public static Error Unreadable() => Error.Validation("body", "could not be read: the request's framing (Content-Length or chunk sizes) is malformed");
+
+    private static Error NotText(string field) =>
+        Error.Validation(field, "must be valid UTF-8 text (no stray bytes, no lone surrogate escapes such as \\ud800)");
+
+    private static string? DuplicateName(string message)
+    {
+        const string Marker = "Duplicate property '";
+        var start = message.IndexOf(Marker, StringComparison.Ordinal);
+        var end = start < 0 ? -1 : message.IndexOf('\'', start + Marker.Length);
+        return end > start ? message[(start + Marker.Length)..end] : null;
     }
 
     /// <summary>Like <see cref="ReadAsync"/>, but a request without a body reads as an empty object.</summary>

@@ -77,6 +77,11 @@ public static class PacSpaceWeb
                     : Error.Validation("body", "could not be read: " + ex.Message);
                 await Envelope.WriteErrorAsync(context, error);
             }
+            catch (IOException ex) when (!context.Response.HasStarted && JsonBody.IsMalformedFraming(ex))
+            {
+                // Bodies read outside JsonBody (forms on the pages) meet the same broken framing.
+                await Envelope.WriteErrorAsync(context, JsonBody.Unreadable());
+            }
             catch (OperationCanceledException) when (context.RequestAborted.IsCancellationRequested)
             {
                 // The client went away; nothing to answer.

@@ -150,6 +150,9 @@ internal static partial class ScopeRules
         return hex.Length == 64 && hex.All(char.IsAsciiHexDigit) ? hex.ToLowerInvariant() : null;
     }
 
+    /// <summary>Latest year a window may start in; its end must still be a valid date.</summary>
+    private const int MaxYear = 9998;
+
     private static Window? ParsePeriod(string text, List<ErrorDetail> errors)
     {
         var m = PeriodPattern().Match(text);
@@ -159,13 +162,21 @@ internal static partial class ScopeRules
             return null;
         }
 
-        var start = new DateTimeOffset(int.Parse(m.Groups[1].Value, CultureInfo.InvariantCulture), int.Parse(m.Groups[2].Value, CultureInfo.InvariantCulture), 1, 0, 0, 0, TimeSpan.Zero);
+        var year = int.Parse(m.Groups[1].Value, CultureInfo.InvariantCulture);
+        if (year > MaxYear)
+        {
+            // The window ends a month later, and the date types end with year 9999.
+            errors.Add(new ErrorDetail("period", $"must be a month from 2000-01 to {MaxYear}-12"));
+            return null;
+        }
+
+        var start = new DateTimeOffset(year, int.Parse(m.Groups[2].Value, CultureInfo.InvariantCulture), 1, 0, 0, 0, TimeSpan.Zero);
         return new Window(start, start.AddMonths(1), null);
     }
 
     private static DateTimeOffset? ParseDate(string field, string text, List<ErrorDetail> errors)
     {
-        if (DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var value) && value.Year is >= 2000 and <= 9998)
+        if (DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var value) && value.Year is >= 2000 and <= MaxYear)
         {
             return value.ToUniversalTime();
         }
