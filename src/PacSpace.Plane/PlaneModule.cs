@@ -53,6 +53,12 @@ public static class PlaneModule
 
     public static WebApplication MapPlane(this WebApplication app)
     {
+        // Every answer is JSON: a browser must never guess another type from its bytes.
+        app.Use((context, next) =>
+        {
+            context.Response.Headers.XContentTypeOptions = "nosniff";
+            return next(context);
+        });
         app.UsePacSpaceErrors();
         // Inside the error handler, so a key store that cannot be read answers in the envelope (500/503).
         app.UseMiddleware<ApiKeyMiddleware>();

@@ -34,6 +34,12 @@ internal static class PageHosting
         headers.XContentTypeOptions = "nosniff";
         headers.XFrameOptions = "DENY";
         headers["Referrer-Policy"] = "same-origin";
+        if (context.Request.Path.StartsWithSegments("/dashboard"))
+        {
+            // Dashboard API answers are about one account (the user, its keys, its audit log): no cache may keep them.
+            headers.CacheControl = "no-store";
+        }
+
         return next(context);
     });
 

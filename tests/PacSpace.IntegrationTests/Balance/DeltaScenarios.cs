@@ -19,6 +19,7 @@ public abstract class DeltaScenarios(Store store, PostgresServer? postgres) : St
 
         var first = await Stack.EmitAsync(Role.Sandbox, key, """{"customerId": "cust/1", "delta": -42.0, "reason": "API calls", "referenceId": "inv-1", "metadata": {"region": "eu"}}""");
         Assert.Equal(HttpStatusCode.Created, first.Status);
+        Assert.Equal(["nosniff"], first.Headers.GetValues("X-Content-Type-Options"));
         Assert.True(first.Body.GetProperty("success").GetBoolean());
         var data = first.Data;
         Assert.Equal("QUEUED", data.GetProperty("status").GetString());

@@ -102,6 +102,28 @@ public abstract class AuthScenarios(Store store, PostgresServer? postgres) : Sto
     }
 
     [Fact]
+    public async Task Login_HashFromAnOlderWorkFactor_UpgradedAtLogin()
+    {
+        var session = await Api.SignUpAsync();
+        var older = new Microsoft.AspNetCore.Identity.PasswordHasher<object>(Microsoft.Extensions.Options.Options.Create(
+            new Microsoft.AspNetCore.Identity.PasswordHasherOptions { IterationCount = 100_000 })).HashPassword(new object(), DashboardApi.Password);
+        await using var c = await Stack.ControlDb.OpenAsync(default);
+        await c.ExecuteAsync("UPDATE users SET password_hash = @older WHERE email = @email", new { older, email = session.Email });
+
+        var first = await Api.PostAsync("/dashboard/auth/login", new { email = session.Email, password = DashboardApi.Password });
+        var stored = await c.ExecuteScalarAsync<string>("SELECT password_hash FROM users WHERE email = @email", new { email = session.Email });
+        var second = await Api.PostAsync("/dashboard/auth/login", new { email = session.Email, password = DashboardApi.Password });
+
+        Assert.Equal(HttpStatusCode.OK, first.Status);
+        Assert.NotEqual(older, stored);
+        Assert.Equal(210_000, Iterations(stored!));
+        Assert.Equal(HttpStatusCode.OK, second.Status);
+    }
+
+    // Identity's v3 format: marker byte 0x01, then PRF, iteration count and salt length as big-endian uint32.
+    private static int Iterations(string hash) => (int)System.Buffers.Binary.BinaryPrimitives.ReadUInt32BigEndian(Convert.FromBase64String(hash).AsSpan(5, 4));
+
+    [Fact]
     public async Task Register_BodyOver1MiB_Returns413AndCreatesNothing()
     {
         var before = await CountsAsync();

@@ -249,12 +249,17 @@ public abstract class EnvironmentScenarios(Store store, PostgresServer? postgres
         var free = await Api.GetAsync("/dashboard/billing/plan", session);
         var bad = await Api.PostAsync("/dashboard/billing/plan", new { tier = "platinum" }, session);
         var wrongType = await Api.PostAsync("/dashboard/billing/plan", new { tier = 3 }, session);
+        var padded = await Api.PostAsync("/dashboard/billing/plan", new { tier = " pilot" }, session);
+        var stillFree = await Api.GetAsync("/dashboard/billing/plan", session);
         var pilot = await Api.PostAsync("/dashboard/billing/plan", new { tier = "pilot" }, session);
 
         Assert.Equal("""{"tier":"free","monthlyAllotment":100,"planPriceUsd":0,"overagePriceUsd":null,"productionAllowed":false,"mode":"self-serve"}""", free.Data.GetRawText());
         Assert.Equal("VALIDATION_ERROR", bad.Code);
         Assert.Contains("free, pilot, starter, growth, scale, enterprise", bad.Raw);
         Assert.Equal("VALIDATION_ERROR", wrongType.Code);
+        Assert.Equal("VALIDATION_ERROR", padded.Code);
+        Assert.Equal("free", stillFree.Data.GetProperty("tier").GetString());
+        Assert.Equal("no-store", free.Headers.CacheControl?.ToString());
         Assert.Equal(HttpStatusCode.OK, pilot.Status);
         Assert.Equal(10000, pilot.Data.GetProperty("monthlyAllotment").GetInt64());
         Assert.Equal(1000m, pilot.Data.GetProperty("planPriceUsd").GetDecimal());

@@ -37,7 +37,7 @@ internal sealed class LogIn(Database db, Passwords passwords, UserStore users, S
             return TooManyAttempts(until - nowMs);
         }
 
-        if (!passwords.Verify(user?.PasswordHash, input.Password) || user is null)
+        if (!passwords.Verify(user?.PasswordHash, input.Password, out var rehash) || user is null)
         {
             if (user is not null
                 && await users.CountFailedLoginAsync(connection, user.Id, o.LockoutThreshold, now.Add(o.LockoutDuration).ToUnixTimeMilliseconds(), ct) is long lockedUntil
@@ -47,6 +47,12 @@ internal sealed class LogIn(Database db, Passwords passwords, UserStore users, S
             }
 
             return new Error(401, ErrorCodes.InvalidCredentials, "The e-mail or password is not correct.");
+        }
+
+        if (rehash)
+        {
+            // The password is at hand only now: a hash made with an older work factor is replaced by today's.
+            await users.SetPasswordHashAsync(connection, user.Id, passwords.Hash(input.Password), ct);
         }
 
         if (user.IsVerified == 0)

@@ -63,6 +63,10 @@ internal sealed class UserStore
             RETURNING locked_until
             """, new { threshold, lockUntil, userId }, cancellationToken: cancellationToken));
 
+    public Task SetPasswordHashAsync(DbConnection connection, string userId, string hash, CancellationToken cancellationToken) =>
+        connection.ExecuteAsync(new CommandDefinition(
+            "UPDATE users SET password_hash = @hash WHERE id = @userId", new { hash, userId }, cancellationToken: cancellationToken));
+
     public Task ClearFailedLoginsAsync(DbConnection connection, string userId, CancellationToken cancellationToken) =>
         connection.ExecuteAsync(new CommandDefinition(
             "UPDATE users SET failed_logins = 0, locked_until = NULL WHERE id = @userId", new { userId }, cancellationToken: cancellationToken));

@@ -27,7 +27,8 @@ internal static class BillingEndpoints
 
     private static Result<ChangePlan.Input> ReadTier(FieldReader f)
     {
-        var tier = f.String("tier", required: true, 1, 32);
+        // Not trimmed: " pilot" is not a tier, and accepting it would hide a client bug.
+        var tier = f.String("tier", required: true, 1, 32, trim: false);
         return f.HasErrors ? f.ToError() : new ChangePlan.Input(tier!);
     }
 }
