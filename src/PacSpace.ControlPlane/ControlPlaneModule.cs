@@ -102,6 +102,7 @@ public static class ControlPlaneModule
 
     public static WebApplication MapDashboard(this WebApplication app)
     {
+        app.UsePacSpaceForwardedHeaders();
         app.UseSecurityHeaders();
         app.UsePacSpaceErrors();
         app.UseAuthentication();

@@ -53,6 +53,7 @@ public static class PlaneModule
 
     public static WebApplication MapPlane(this WebApplication app)
     {
+        app.UsePacSpaceForwardedHeaders();
         // Every answer is JSON: a browser must never guess another type from its bytes.
         app.Use((context, next) =>
         {

@@ -47,6 +47,7 @@ public static class PacSpaceWeb
         builder.Services.AddSingleton<IHostLifetime, CommandLineLifetime>();
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddOpenApi();
+        builder.Services.AddPacSpaceForwardedHeaders(configuration);
         var connectionString = configuration["Database:ConnectionString"];
         if (string.IsNullOrWhiteSpace(connectionString))
         {

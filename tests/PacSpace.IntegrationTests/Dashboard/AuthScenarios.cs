@@ -1,4 +1,5 @@
 using System.Net;
+using System.Net.Http.Json;
 using Dapper;
 using PacSpace.Cli;
 using PacSpace.IntegrationTests.Infrastructure;
@@ -225,6 +226,33 @@ public abstract class AuthScenarios(Store store, PostgresServer? postgres) : Sto
         Assert.Contains("httponly", cookie);
         Assert.Contains("samesite=lax", cookie);
         Assert.Contains("path=/", cookie);
+    }
+
+    [Theory]
+    [InlineData(null, false, "127.0.0.1")]
+    [InlineData("127.0.0.1", true, "203.0.113.7")]
+    public async Task Login_BehindProxy_ForwardedHeadersBelievedOnlyFromConfiguredProxies(string? proxy, bool secure, string address)
+    {
+        var stack = proxy is null ? Stack : await StartStackAsync(o => o.Overrides["ForwardedHeaders:KnownProxies:0"] = proxy);
+        var email = DashboardApi.NewEmail();
+        await stack.Dashboard.SignUpAsync(email);
+        using var client = new HttpClient { BaseAddress = stack.Local.Url(Role.Dashboard) };
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/dashboard/auth/login")
+        {
+            Content = JsonContent.Create(new { email, password = DashboardApi.Password }),
+        };
+        request.Headers.Add("X-Forwarded-For", "203.0.113.7");
+        request.Headers.Add("X-Forwarded-Proto", "https");
+
+        using var answer = await client.SendAsync(request);
+
+        Assert.Equal(HttpStatusCode.OK, answer.StatusCode);
+        var cookie = answer.Headers.GetValues("Set-Cookie").Single(c => c.StartsWith("pacspace_session=", StringComparison.Ordinal)).ToLowerInvariant();
+        Assert.Equal(secure, cookie.Contains("; secure", StringComparison.Ordinal));
+        await using var c = await stack.ControlDb.OpenAsync(default);
+        var ip = await c.ExecuteScalarAsync<string>(
+            "SELECT s.ip FROM sessions s JOIN users u ON u.id = s.user_id WHERE u.email = @email ORDER BY s.created_at DESC LIMIT 1", new { email });
+        Assert.Equal(address, ip);
     }
 
     [Fact]
