@@ -112,7 +112,8 @@ public sealed class LocalStack : IAsyncDisposable
             ["Logging:LogLevel:Default"] = "Information",
             ["Logging:LogLevel:Microsoft"] = "Warning",
             ["Logging:LogLevel:System.Net.Http"] = "Warning",
-            // The key ring lives in the control database (antiforgery, page messages); its "not encrypted at rest" warning is documented, not news.
+            // The key ring lives in the control database (antiforgery, page messages), sealed by DatabaseKeyRing itself, which
+            // Data Protection cannot see: its "not encrypted at rest" warning is not news.
             ["Logging:LogLevel:Microsoft.AspNetCore.DataProtection"] = "Error",
         };
         if (options.LocalInstall)
@@ -121,6 +122,7 @@ public sealed class LocalStack : IAsyncDisposable
             defaults["Planes:ServiceSecret"] = secrets.ServiceSecret;
             defaults["Plane:ServiceSecret"] = secrets.ServiceSecret;
             defaults["Auth:JwtSigningKey"] = secrets.JwtSigningKey;
+            defaults["Secrets:KeyEncryptionKey"] = secrets.KeyEncryptionKey;
             defaults["Billing:Mode"] = nameof(BillingMode.SelfServe);
         }
 
@@ -284,22 +286,33 @@ public sealed class LocalStack : IAsyncDisposable
 
 /// <summary>
 /// Secrets for a local installation, generated once and kept in <c>&lt;data&gt;/secrets.json</c> (mode 600).
-/// Deployments set <c>Auth:JwtSigningKey</c> and the service secret in configuration instead.
+/// Deployments set <c>Auth:JwtSigningKey</c>, the service secret and <c>Secrets:KeyEncryptionKey</c> in configuration instead.
 /// </summary>
-public sealed record LocalSecrets(string JwtSigningKey, string ServiceSecret)
+public sealed record LocalSecrets(string JwtSigningKey, string ServiceSecret, string? KeyEncryptionKey = null)
 {
     public static LocalSecrets Ensure(string dataDirectory)
     {
         var path = Path.Combine(dataDirectory, "secrets.json");
         if (File.Exists(path))
         {
-            return JsonSerializer.Deserialize<LocalSecrets>(File.ReadAllText(path))!;
+            var existing = JsonSerializer.Deserialize<LocalSecrets>(File.ReadAllText(path))!;
+            if (existing.KeyEncryptionKey is not null)
+            {
+                return existing;
+            }
+
+            // A data folder from before stored secrets were sealed: it gets its key-encryption key now, once.
+            return Write(path, existing with { KeyEncryptionKey = NewKey() }, replace: true);
         }
 
-        var secrets = new LocalSecrets(
-            Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)),
-            Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(32)));
-        var temp = path + ".tmp";
+        return Write(path, new LocalSecrets(NewKey(), Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(32)), NewKey()), replace: false);
+    }
+
+    private static string NewKey() => Convert.ToBase64String(RandomNumberGenerator.GetBytes(32));
+
+    private static LocalSecrets Write(string path, LocalSecrets secrets, bool replace)
+    {
+        var temp = path + "." + Guid.NewGuid().ToString("N")[..8] + ".tmp";
         File.WriteAllText(temp, JsonSerializer.Serialize(secrets));
         if (!OperatingSystem.IsWindows())
         {
@@ -308,7 +321,7 @@ public sealed record LocalSecrets(string JwtSigningKey, string ServiceSecret)
 
         try
         {
-            File.Move(temp, path, overwrite: false);
+            File.Move(temp, path, overwrite: replace);
             return secrets;
         }
         catch (IOException) when (File.Exists(path))

@@ -45,6 +45,8 @@ public static class PlaneModule
             return Task.CompletedTask;
         }));
 
+        // Before everything that reads a signing key: keys from before sealing, or under a retired KEK, are sealed anew.
+        services.AddHostedService<SigningKeySealing>();
         services.AddKeys().AddTenants().AddDeltas().AddBalances().AddCheckpoints().AddVerify();
         services.AddSingleton<Sequencer>();
         services.AddHostedService(sp => sp.GetRequiredService<Sequencer>());

@@ -10,6 +10,7 @@ using Microsoft.Extensions.Logging;
 using Npgsql;
 using PacSpace.Hosting.Data;
 using PacSpace.Hosting.Errors;
+using PacSpace.Hosting.Secrets;
 
 namespace PacSpace.Hosting.Web;
 
@@ -48,6 +49,7 @@ public static class PacSpaceWeb
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddOpenApi();
         builder.Services.AddPacSpaceForwardedHeaders(configuration);
+        builder.Services.AddAtRestEncryption(configuration);
         var connectionString = configuration["Database:ConnectionString"];
         if (string.IsNullOrWhiteSpace(connectionString))
         {

@@ -4,6 +4,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using PacSpace.Plane.Features.Deltas;
 using PacSpace.Hosting.Data;
+using PacSpace.Hosting.Secrets;
 using PacSpace.Ledger;
 
 namespace PacSpace.Plane.Log;
@@ -15,7 +16,7 @@ namespace PacSpace.Plane.Log;
 /// tiles it commits to can never disagree. The head update is conditional on the lease and the previous size:
 /// a replica that lost its lease cannot write a second, inconsistent head.
 /// </summary>
-internal sealed partial class Sequencer(Database db, IOptions<PlaneOptions> options, TimeProvider time, ILogger<Sequencer> logger) : BackgroundService
+internal sealed partial class Sequencer(Database db, AtRestEncryption secrets, IOptions<PlaneOptions> options, TimeProvider time, ILogger<Sequencer> logger) : BackgroundService
 {
     private readonly string _owner = "seq_" + Guid.NewGuid().ToString("N")[..12];
 
@@ -96,7 +97,7 @@ internal sealed partial class Sequencer(Database db, IOptions<PlaneOptions> opti
         long recordedAt;
         await using (var connection = await db.OpenAsync(ct))
         {
-            ledger = await TenantLedgerStore.SequencingStateAsync(connection, tenantId, ct);
+            ledger = await TenantLedgerStore.SequencingStateAsync(connection, secrets, tenantId, ct);
             queued = await DeltaStore.QueuedAsync(connection, tenantId, options.Value.SequencerBatch, ct);
             if (queued.Count == 0)
             {

@@ -1,13 +1,14 @@
 using System.Data.Common;
 using Dapper;
 using PacSpace.Contracts.Planes;
+using PacSpace.Hosting.Secrets;
 using PacSpace.Ledger;
 
 namespace PacSpace.Plane.Log;
 
 /// <summary>
-/// Owner of <c>tenant_ledgers</c>: each tenant's log on this plane — its origin, Ed25519 signing key, latest signed
-/// head, and the lease that lets one sequencer at a time append to it.
+/// Owner of <c>tenant_ledgers</c>: each tenant's log on this plane — its origin, Ed25519 signing key (sealed under the
+/// key-encryption key, bound to its tenant), latest signed head, and the lease that lets one sequencer at a time append to it.
 /// </summary>
 internal static class TenantLedgerStore
 {
@@ -51,16 +52,17 @@ internal static class TenantLedgerStore
 
     private const string PublicColumns = "origin, key_name, public_key, tree_size, checkpoint";
 
-    /// <summary>Inserts a new ledger unless the tenant has one. Returns whether it was created.</summary>
-    public static async Task<bool> CreateAsync(DbConnection connection, string tenantId, string environment, string origin, string publicKey, string privateKey,
-        string root, string checkpoint, long now, CancellationToken ct) =>
+    /// <summary>Inserts a new ledger unless the tenant has one, its private key sealed. Returns whether it was created.</summary>
+    public static async Task<bool> CreateAsync(DbConnection connection, AtRestEncryption secrets, string tenantId, string environment, string origin, string publicKey,
+        string privateKey, string root, string checkpoint, long now, CancellationToken ct) =>
         await connection.ExecuteAsync(new CommandDefinition(
             """
             INSERT INTO tenant_ledgers (tenant_id, environment, origin, key_name, public_key, private_key, tree_size, root_hash, checkpoint, created_at)
             VALUES (@tenantId, @env, @origin, @origin, @publicKey, @privateKey, 0, @root, @checkpoint, @now)
             ON CONFLICT (tenant_id) DO NOTHING
             """,
-            new { tenantId, env = environment, origin, publicKey, privateKey, root, checkpoint, now }, cancellationToken: ct)) == 1;
+            new { tenantId, env = environment, origin, publicKey, privateKey = secrets.Seal(privateKey, Purpose(tenantId)), root, checkpoint, now },
+            cancellationToken: ct)) == 1;
 
     /// <summary>The ledger as the control plane reads it; null when the tenant has none here.</summary>
     public static async Task<TenantLedgerInfo?> FindInfoAsync(DbConnection connection, string tenantId, CancellationToken ct)
@@ -83,10 +85,14 @@ internal static class TenantLedgerStore
             WHERE tenant_id = @tenantId AND (lease_owner IS NULL OR lease_owner = @owner OR lease_until < @now)
             """, new { owner, until, tenantId, now }, tx, cancellationToken: ct)) == 1;
 
-    public static Task<SequencingState> SequencingStateAsync(DbConnection connection, string tenantId, CancellationToken ct) =>
-        connection.QuerySingleAsync<SequencingState>(new CommandDefinition(
+    public static async Task<SequencingState> SequencingStateAsync(DbConnection connection, AtRestEncryption secrets, string tenantId, CancellationToken ct)
+    {
+        var state = await connection.QuerySingleAsync<SequencingState>(new CommandDefinition(
             "SELECT origin, key_name, private_key, tree_size, signed_at FROM tenant_ledgers WHERE tenant_id = @tenantId",
             new { tenantId }, cancellationToken: ct));
+        state.PrivateKey = secrets.Open(state.PrivateKey, Purpose(tenantId));
+        return state;
+    }
 
     /// <summary>
     /// Moves the signed head from <paramref name="previous"/> to <paramref name="size"/>, only while <paramref name="owner"/>
@@ -100,9 +106,37 @@ internal static class TenantLedgerStore
             WHERE tenant_id = @tenantId AND lease_owner = @owner AND tree_size = @previous
             """, new { size, root, checkpoint, recordedAt, tenantId, owner, previous }, tx, cancellationToken: ct));
 
-    public static Task<SigningKey> SigningKeyAsync(DbConnection connection, string tenantId, CancellationToken ct) =>
-        connection.QuerySingleAsync<SigningKey>(new CommandDefinition(
+    public static async Task<SigningKey> SigningKeyAsync(DbConnection connection, AtRestEncryption secrets, string tenantId, CancellationToken ct)
+    {
+        var key = await connection.QuerySingleAsync<SigningKey>(new CommandDefinition(
             "SELECT origin, key_name, private_key FROM tenant_ledgers WHERE tenant_id = @tenantId", new { tenantId }, cancellationToken: ct));
+        key.PrivateKey = secrets.Open(key.PrivateKey, Purpose(tenantId));
+        return key;
+    }
+
+    /// <summary>
+    /// Seals every private key stored in the clear (written before sealing existed) or under an earlier KEK with the
+    /// current one. Returns how many were re-sealed. Each update is conditional on the value read, so replicas doing
+    /// this at the same time do not overwrite each other.
+    /// </summary>
+    public static async Task<int> ResealAsync(DbConnection connection, AtRestEncryption secrets, CancellationToken ct)
+    {
+        var count = 0;
+        var rows = await connection.QueryAsync<(string TenantId, string PrivateKey)>(new CommandDefinition(
+            "SELECT tenant_id, private_key FROM tenant_ledgers", cancellationToken: ct));
+        foreach (var (tenantId, stored) in rows.Where(r => secrets.NeedsSealing(r.PrivateKey)).ToList())
+        {
+            var resealed = secrets.Seal(secrets.Open(stored, Purpose(tenantId)), Purpose(tenantId));
+            count += await connection.ExecuteAsync(new CommandDefinition(
+                "UPDATE tenant_ledgers SET private_key = @resealed WHERE tenant_id = @tenantId AND private_key = @stored",
+                new { resealed, tenantId, stored }, cancellationToken: ct));
+        }
+
+        return count;
+    }
+
+    /// <summary>Binds a sealed key to its row: copied to another tenant's row it does not open.</summary>
+    private static string Purpose(string tenantId) => "tenant_ledgers.private_key/" + tenantId;
 
     public static Task<PublicLog?> PublicLogAsync(DbConnection connection, string tenantId, CancellationToken ct) =>
         connection.QuerySingleOrDefaultAsync<PublicLog>(new CommandDefinition(

@@ -2,6 +2,7 @@ using System.Data.Common;
 using System.Text.Json;
 using Microsoft.Extensions.Logging;
 using PacSpace.Hosting.Data;
+using PacSpace.Hosting.Secrets;
 using PacSpace.Hosting.Errors;
 using PacSpace.Ledger;
 using PacSpace.Plane.Features.Deltas;
@@ -18,7 +19,7 @@ namespace PacSpace.Plane.Features.Checkpoints;
 /// log's size at the window's start. Asking again for the same window answers the stored checkpoint while the
 /// log has nothing new in the window; the unique index settles concurrent requests.
 /// </summary>
-internal sealed partial class PeriodCheckpoints(Database db, TimeProvider time, ILogger<PeriodCheckpoints> logger)
+internal sealed partial class PeriodCheckpoints(Database db, AtRestEncryption secrets, TimeProvider time, ILogger<PeriodCheckpoints> logger)
 {
     public const string CheckpointEmpty = "CHECKPOINT_EMPTY";
 
@@ -52,7 +53,7 @@ internal sealed partial class PeriodCheckpoints(Database db, TimeProvider time, 
         }
 
         var fromSize = Math.Min(await DeltaStore.SizeBeforeAsync(connection, tenantId, window.StartMs, ct), toSize);
-        var ledger = await TenantLedgerStore.SigningKeyAsync(connection, tenantId, ct);
+        var ledger = await TenantLedgerStore.SigningKeyAsync(connection, secrets, tenantId, ct);
 
         // Complete subtrees below the committed head never change, so the tiles can be read outside the sequencer's transaction.
         var hashes = TileStore.Reader(connection, tenantId);

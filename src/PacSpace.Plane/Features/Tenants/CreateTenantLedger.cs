@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Options;
 using PacSpace.Contracts.Planes;
 using PacSpace.Hosting.Data;
+using PacSpace.Hosting.Secrets;
 using PacSpace.Hosting.Errors;
 using PacSpace.Ledger;
 using PacSpace.Plane.Log;
@@ -12,7 +13,7 @@ namespace PacSpace.Plane.Features.Tenants;
 /// empty tree. Repeating the call returns the same ledger: the insert is conditional on the tenant id, so concurrent
 /// or retried calls never make two.
 /// </summary>
-internal sealed class CreateTenantLedger(Database db, IOptions<PlaneOptions> options, TimeProvider time)
+internal sealed class CreateTenantLedger(Database db, AtRestEncryption secrets, IOptions<PlaneOptions> options, TimeProvider time)
 {
     public sealed record Input(string TenantId);
 
@@ -33,7 +34,7 @@ internal sealed class CreateTenantLedger(Database db, IOptions<PlaneOptions> opt
         var checkpoint = SignedNote.Sign(new Checkpoint(origin, 0, emptyRoot).ToNoteBody(), origin, key);
 
         await using var connection = await db.OpenAsync(ct);
-        var created = await TenantLedgerStore.CreateAsync(connection, tenantId, o.EnvironmentName, origin, Convert.ToBase64String(key.PublicKey),
+        var created = await TenantLedgerStore.CreateAsync(connection, secrets, tenantId, o.EnvironmentName, origin, Convert.ToBase64String(key.PublicKey),
             Convert.ToBase64String(key.ExportPrivateKey()), Hex.Encode(emptyRoot), checkpoint, time.GetUtcNow().ToUnixTimeMilliseconds(), ct);
         var ledger = await TenantLedgerStore.FindInfoAsync(connection, tenantId, ct);
         return new Output(ledger!, created);
