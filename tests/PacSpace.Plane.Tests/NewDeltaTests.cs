@@ -31,6 +31,27 @@ public class NewDeltaTests
         Assert.Null(delta.Adjusts);
     }
 
+    [Theory]
+    [InlineData("""{"customerId": "c\u0000", "delta": 1, "reason": "r"}""", "customerId")]
+    [InlineData("""{"customerId": "c\r\nX-Injected: 1", "delta": 1, "reason": "r"}""", "customerId")]
+    [InlineData("""{"customerId": "invoice\u202Egnp.exe", "delta": 1, "reason": "r"}""", "customerId")]
+    [InlineData("""{"customerId": "c", "delta": 1, "reason": "r", "referenceId": "ref\u2066x"}""", "referenceId")]
+    [InlineData("""{"customerId": "c", "delta": 1, "reason": "r\u0007"}""", "reason")]
+    [InlineData("""{"customerId": "c", "delta": 1, "reason": "r\r\nmore"}""", "reason")]
+    [InlineData("""{"customerId": "c", "delta": 1, "reason": "refund \u200F"}""", "reason")]
+    [InlineData("""{"customerId": "c", "delta": 1, "reason": "r\u0085"}""", "reason")]
+    public void Parse_ControlOrBidiCharacters_RefusedNamingTheField(string json, string field) =>
+        Assert.Equal([field], Fields(Parse(json)));
+
+    [Fact]
+    public void Parse_ReasonOverSeveralLinesWithTabs_Accepted()
+    {
+        var delta = Parse("""{"customerId": "cust/ü 1", "delta": 1, "reason": "line one\n\tline two"}""").Value;
+
+        Assert.Equal("line one\n\tline two", delta.Reason);
+        Assert.Equal("cust/ü 1", delta.CustomerId);
+    }
+
     [Fact]
     public void Parse_OptionalFieldsLeftOut_AreNull()
     {

@@ -127,8 +127,11 @@ public sealed class FieldReader(JsonElement root, string prefix = "")
     /// <summary>The raw value of a field that is present and not null (objects, arrays), for callers with their own rules.</summary>
     public JsonElement? Raw(string name) => root.TryGetProperty(name, out var v) && v.ValueKind != JsonValueKind.Null ? v : null;
 
-    /// <summary>Reads a string; <paramref name="trim"/> is off where the exact text matters (it is hashed).</summary>
-    public string? String(string name, bool required, int minLength = 0, int maxLength = 1000, bool trim = true)
+    /// <summary>
+    /// Reads a string; <paramref name="trim"/> is off where the exact text matters (it is hashed), and
+    /// <paramref name="rule"/> says which characters it may hold (<see cref="TextRule"/>).
+    /// </summary>
+    public string? String(string name, bool required, int minLength = 0, int maxLength = 1000, bool trim = true, TextRule rule = TextRule.Any)
     {
         if (!root.TryGetProperty(name, out var value) || value.ValueKind == JsonValueKind.Null)
         {
@@ -152,6 +155,12 @@ public sealed class FieldReader(JsonElement root, string prefix = "")
             Add(name, minLength > 0 && text.Length < minLength
                 ? minLength == 1 ? "must not be empty" : $"must be at least {minLength} characters"
                 : $"must be at most {maxLength} characters");
+            return null;
+        }
+
+        if (TextRules.Check(text, rule) is { } problem)
+        {
+            Add(name, problem);
             return null;
         }
 

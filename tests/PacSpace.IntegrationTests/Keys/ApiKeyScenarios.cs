@@ -183,6 +183,8 @@ public abstract partial class ApiKeyScenarios(Store store, PostgresServer? postg
         { "PATCH", "{}", "body" },
         { "PATCH", "{\"active\":\"yes\"}", "active" },
         { "PATCH", "{\"name\":[]}", "name" },
+        { "POST", "{\"name\":\"backend\\u202Eyek-evil\"}", "name" },
+        { "PATCH", "{\"name\":\"a\\u0000b\"}", "name" },
         { "ROTATE", "{\"overlapHours\":169}", "overlapHours" },
         { "ROTATE", "{\"overlapHours\":-1}", "overlapHours" },
         { "ROTATE", "{\"overlapHours\":\"24\"}", "overlapHours" },

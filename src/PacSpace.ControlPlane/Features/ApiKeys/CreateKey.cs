@@ -13,7 +13,7 @@ internal sealed class CreateKey(Database db, ApiKeyStore keys, AuditStore audit,
         /// <summary>The rules for a new key's fields, shared by the API (JSON) and the API keys page (form).</summary>
         public static Result<Input> Read(FieldReader fields, DateTimeOffset now)
         {
-            var name = fields.String("name", required: true, 1, KeyRules.MaxName);
+            var name = fields.String("name", required: true, 1, KeyRules.MaxName, rule: TextRule.Line);
             var env = fields.Enum("environment", required: false, KeyRules.Environments, KeyRules.AcceptedEnvironments) ?? PacSpaceEnvironment.Sandbox;
             var expiresAt = fields.Timestamp("expiresAt", required: false);
             if (expiresAt is not null && expiresAt <= now)

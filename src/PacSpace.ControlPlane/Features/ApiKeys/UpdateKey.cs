@@ -12,7 +12,7 @@ internal sealed class UpdateKey(Database db, ApiKeyStore keys, AuditStore audit,
     {
         public static Result<Input> Read(string id, FieldReader fields)
         {
-            var name = fields.String("name", required: false, 1, KeyRules.MaxName);
+            var name = fields.String("name", required: false, 1, KeyRules.MaxName, rule: TextRule.Line);
             var active = fields.Bool("active", required: false);
             if (!fields.HasErrors && name is null && active is null)
             {

@@ -19,13 +19,14 @@ internal sealed record NewDelta(string CustomerId, long Amount, string Reason, s
     /// <summary>
     /// Reads one delta object. <c>delta</c> may come as <c>-42</c> or <c>-42.0</c> (the Python client sends
     /// floats); a fraction, zero or a value beyond ±1e9 is refused. Text fields are taken exactly as sent:
-    /// they are hashed, and a client must be able to recompute the hash.
+    /// they are hashed, and a client must be able to recompute the hash. Identifiers hold no control or
+    /// bidirectional formatting characters; the reason may also hold tabs and line feeds.
     /// </summary>
     public static Result<NewDelta> Parse(FieldReader f)
     {
-        var customerId = f.String("customerId", required: true, 1, MaxCustomerId, trim: false);
-        var reason = f.String("reason", required: true, 1, MaxReason, trim: false);
-        var referenceId = f.String("referenceId", required: false, 1, MaxReferenceId, trim: false);
+        var customerId = f.String("customerId", required: true, 1, MaxCustomerId, trim: false, TextRule.Line);
+        var reason = f.String("reason", required: true, 1, MaxReason, trim: false, TextRule.Prose);
+        var referenceId = f.String("referenceId", required: false, 1, MaxReferenceId, trim: false, TextRule.Line);
         long amount = 0;
         if (f.Raw("delta") is not { } delta)
         {
