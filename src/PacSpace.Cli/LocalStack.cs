@@ -198,6 +198,12 @@ public sealed class LocalStack : IAsyncDisposable
             roleConfig["Plane:Environment"] = role.ToString();
         }
 
+        // One process runs the three roles: a configured metrics port is the dashboard's, the planes take the next two.
+        if (int.TryParse(Root["Telemetry:MetricsPort"], out var metricsPort) && metricsPort > 0)
+        {
+            roleConfig["Telemetry:MetricsPort"] = (metricsPort + (int)role).ToString(System.Globalization.CultureInfo.InvariantCulture);
+        }
+
         var config = new ConfigurationBuilder().AddConfiguration(Root).AddInMemoryCollection(roleConfig).Build();
         var application = role == Role.Dashboard ? typeof(ControlPlaneModule).Assembly : typeof(PlaneModule).Assembly;
         var builder = PacSpaceWeb.CreateBuilder(role.ToString(), application, config, Url(role).ToString().TrimEnd('/'));

@@ -128,6 +128,7 @@ public static class ControlPlaneModule
         app.MapRazorPages();
         app.MapDashboardAssets();
         app.MapPacSpaceHealth("dashboard");
+        app.MapPacSpaceMetrics();
         app.MapOpenApi("/openapi/{documentName}.json");
         // A browser that follows a stale link gets a page it can leave; API clients keep the JSON envelope.
         app.MapFallback((HttpContext http) => PageHosting.WantsHtml(http.Request) && !IsApiPath(http.Request.Path)

@@ -88,6 +88,7 @@ public static class PlaneModule
         app.MapVerify();
 
         app.MapPacSpaceHealth(options.EnvironmentName);
+        app.MapPacSpaceMetrics();
         app.MapOpenApi("/openapi/{documentName}.json");
         app.MapNotFoundFallback();
         return app;

@@ -1,3 +1,4 @@
+using System.Diagnostics.Metrics;
 using System.Collections.Concurrent;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -5,6 +6,7 @@ using Microsoft.Extensions.Options;
 using PacSpace.Plane.Features.Deltas;
 using PacSpace.Hosting.Data;
 using PacSpace.Hosting.Secrets;
+using PacSpace.Hosting.Web;
 using PacSpace.Ledger;
 
 namespace PacSpace.Plane.Log;
@@ -167,8 +169,17 @@ internal sealed partial class Sequencer(Database db, AtRestEncryption secrets, I
         }
 
         _edges[tenantId] = range;
+        var environment = new KeyValuePair<string, object?>("environment", options.Value.EnvironmentName);
+        Appended.Add(queued.Count, environment);
+        Lag.Record(Math.Max(0, recordedAt - queued[0].CreatedAt), environment);
         return queued.Count;
     }
+
+    private static readonly Counter<long> Appended = PacSpaceMetrics.Meter.CreateCounter<long>("pacspace.sequencer.appended", "{delta}",
+        "Deltas appended to a log and covered by a signed head.");
+
+    private static readonly Histogram<long> Lag = PacSpaceMetrics.Meter.CreateHistogram<long>("pacspace.sequencer.lag", "ms",
+        "Per round: how long the oldest delta it appended waited between its commit and the signed head.");
 
     [LoggerMessage(EventId = 500, Level = LogLevel.Error, Message = "Sequencer round failed; it is retried on the next round")]
     private partial void LogRoundFailed(Exception ex);

@@ -14,7 +14,8 @@ internal sealed class EnvironmentStore(Database db, TimeProvider time)
     private const string Columns = "id, tenant_id, environment, status, provisioned_at AS provisioned_at_ms, last_error, activations, attempts, requested_at, requested_by";
 
     /// <summary>A claimed activation; <see cref="Attempt"/> counts the run just claimed.</summary>
-    public sealed record Activation(string Id, string TenantId, string Environment, long Attempt) : IJobItem;
+    /// <param name="RequestedAt">When the activation was asked for (Unix ms; 0 if unknown), for its duration.</param>
+    public sealed record Activation(string Id, string TenantId, string Environment, long Attempt, long RequestedAt) : IJobItem;
 
     /// <summary>At registration: Sandbox starts activating in the same transaction, Production waits.</summary>
     public static Task InsertInitialAsync(DbConnection connection, DbTransaction tx, string tenantId, string userId, TimeProvider time, CancellationToken cancellationToken)
@@ -86,7 +87,7 @@ internal sealed class EnvironmentStore(Database db, TimeProvider time)
         return await Leases.ClaimAsync<Activation, Activation>(connection,
             new CommandDefinition(
                 """
-                SELECT id, tenant_id, environment, attempts AS attempt FROM environments
+                SELECT id, tenant_id, environment, attempts AS attempt, COALESCE(requested_at, 0) AS requested_at FROM environments
                 WHERE status = 'activating' AND next_attempt_at <= @now AND (lease_until IS NULL OR lease_until < @now)
                 ORDER BY next_attempt_at LIMIT @max
                 """, new { now, max }, cancellationToken: cancellationToken),

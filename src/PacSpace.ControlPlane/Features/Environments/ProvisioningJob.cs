@@ -1,8 +1,10 @@
+using System.Diagnostics.Metrics;
 using System.Net.Sockets;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using PacSpace.ControlPlane.Jobs;
 using PacSpace.ControlPlane.Planes;
+using PacSpace.Hosting.Web;
 
 namespace PacSpace.ControlPlane.Features.Environments;
 
@@ -16,8 +18,12 @@ internal sealed partial class ProvisioningJob(
     PlaneClient planes,
     JobSignal<ProvisioningJob> signal,
     IOptions<ProvisioningOptions> options,
+    TimeProvider time,
     ILogger<ProvisioningJob> logger) : LeasedJob<EnvironmentStore.Activation>
 {
+    private static readonly Histogram<long> Duration = PacSpaceMetrics.Meter.CreateHistogram<long>("pacspace.activation.duration", "ms",
+        "From the activation request to the environment being active, retries included.");
+
     public override string Name => "provisioning";
 
     public override JobSignal Signal => signal;
@@ -39,6 +45,11 @@ internal sealed partial class ProvisioningJob(
         var env = PacSpaceEnvironments.FromStored(item.Environment);
         var ledger = await planes.EnsureTenantAsync(env, item.TenantId, options.Value.RequestTimeout, cancellationToken);
         await environments.MarkActiveAsync(item.Id, owner, ledger.Origin, ledger.PublicKey);
+        if (item.RequestedAt > 0)
+        {
+            Duration.Record(time.GetUtcNow().ToUnixTimeMilliseconds() - item.RequestedAt, new KeyValuePair<string, object?>("environment", item.Environment));
+        }
+
         LogActivated(item.TenantId, item.Environment, item.Attempt);
     }
 

@@ -20,6 +20,9 @@ internal static partial class DeltaStore
 
         public string ContentHash { get; set; } = "";
 
+        /// <summary>When its group commit wrote it (Unix ms): how long it waited is the sequencer's lag.</summary>
+        public long CreatedAt { get; set; }
+
         // Assigned by the round.
         public long Index;
         public long Seq;
@@ -36,7 +39,7 @@ internal static partial class DeltaStore
     public static async Task<List<QueuedDelta>> QueuedAsync(DbConnection connection, string tenantId, int limit, CancellationToken ct) =>
         (await connection.QueryAsync<QueuedDelta>(new CommandDefinition(
             $"""
-            SELECT record_id, customer_id, amount, content_hash FROM deltas
+            SELECT record_id, customer_id, amount, content_hash, created_at FROM deltas
             WHERE status = 'QUEUED' AND tenant_id = @tenantId ORDER BY record_id LIMIT {limit}
             """, new { tenantId }, cancellationToken: ct))).ToList();
 

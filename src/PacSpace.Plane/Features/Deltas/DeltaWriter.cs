@@ -1,3 +1,4 @@
+using System.Diagnostics.Metrics;
 using System.Collections.Concurrent;
 using System.Text;
 using System.Threading.Channels;
@@ -7,6 +8,7 @@ using Microsoft.Extensions.Options;
 using PacSpace.Contracts.Plans;
 using PacSpace.Hosting.Data;
 using PacSpace.Hosting.Errors;
+using PacSpace.Hosting.Web;
 using PacSpace.Ledger;
 
 namespace PacSpace.Plane.Features.Deltas;
@@ -25,6 +27,16 @@ internal sealed partial class DeltaWriter(Database db, IOptions<PlaneOptions> op
 
     private readonly Channel<PendingDelta> _queue = Channel.CreateBounded<PendingDelta>(new BoundedChannelOptions(50_000) { SingleReader = true });
     private readonly ConcurrentDictionary<(string Tenant, string Key), byte> _inFlight = new();
+
+    private static readonly Histogram<int> CommitSize = PacSpaceMetrics.Meter.CreateHistogram<int>("pacspace.ingest.commit_size", "{delta}",
+        "Deltas written by one group commit (one transaction, one fsync).");
+
+    // Every writer of the process (the `up` composition runs two planes), reported per environment.
+    private static readonly ConcurrentDictionary<DeltaWriter, string> Writers = new();
+
+    private static readonly ObservableGauge<int> QueueDepth = PacSpaceMetrics.Meter.CreateObservableGauge("pacspace.ingest.queue_depth",
+        () => Writers.Select(w => new Measurement<int>(w.Key._queue.Reader.Count, new KeyValuePair<string, object?>("environment", w.Value))),
+        "{delta}", "Deltas accepted by the API and waiting for the group commit.");
 
     /// <summary>Queues a delta and completes once it is durable (or refused). A retry of a key still in flight is told so at once.</summary>
     public async Task<WriteOutcome> WriteAsync(string tenantId, string plan, NewDelta delta, string? idempotencyKey, CancellationToken ct)
@@ -56,6 +68,7 @@ internal sealed partial class DeltaWriter(Database db, IOptions<PlaneOptions> op
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
+        Writers[this] = options.Value.EnvironmentName;
         var batch = new List<PendingDelta>(MaxBatch);
         var reader = _queue.Reader;
         try
@@ -87,6 +100,8 @@ internal sealed partial class DeltaWriter(Database db, IOptions<PlaneOptions> op
 
             await CommitAsync(batch);
         }
+
+        Writers.TryRemove(this, out _);
     }
 
     private async Task CommitAsync(List<PendingDelta> batch)
@@ -169,6 +184,7 @@ internal sealed partial class DeltaWriter(Database db, IOptions<PlaneOptions> op
             }
 
             await write.CommitAsync(CancellationToken.None);
+            CommitSize.Record(batch.Count, new KeyValuePair<string, object?>("environment", options.Value.EnvironmentName));
         }
         catch (Exception ex)
         {
