@@ -45,26 +45,29 @@ public abstract class SecretsAtRestScenarios(Store store, PostgresServer? postgr
     [Fact]
     public async Task Rotation_NewKekWithOldAsPrevious_ResealsAtStartAndKeepsSigning()
     {
-        var session = await Api.ReadyTenantAsync();
-        var key = (await Api.CreateKeyAsync(session)).FullKey;
-        await EmitVerifiedAsync(Stack, key, "before");
-        var oldKek = Stack.Local.Root["Secrets:KeyEncryptionKey"]!;
+        // A short sequencer lease: the restarted plane takes the log over from the stopped one within a second.
+        var first = await StartStackAsync(o => o.Overrides["Plane:SequencerLease"] = "00:00:01");
+        var session = await first.Dashboard.ReadyTenantAsync();
+        var key = (await first.Dashboard.CreateKeyAsync(session)).FullKey;
+        await EmitVerifiedAsync(first, key, "before");
+        var oldKek = first.Local.Root["Secrets:KeyEncryptionKey"]!;
         var newKek = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32));
 
         // A value stored in the clear by an earlier version is sealed at the next start too.
-        var (sealedBefore, publicKey) = await LedgerKeyAsync(Stack, session.TenantId);
+        var (sealedBefore, publicKey) = await LedgerKeyAsync(first, session.TenantId);
         var clear = Sealer(oldKek).Open(sealedBefore, "tenant_ledgers.private_key/" + session.TenantId);
-        await using (var c = await Stack.PlaneDb(Role.Sandbox).OpenAsync(default))
+        await using (var c = await first.PlaneDb(Role.Sandbox).OpenAsync(default))
         {
             await c.ExecuteAsync("UPDATE tenant_ledgers SET private_key = @clear WHERE tenant_id = @t", new { clear, t = session.TenantId });
         }
 
-        await Stack.StopAsync(Role.Sandbox);
+        await first.StopAsync(Role.Sandbox);
         var rotated = await StartStackAsync(o =>
         {
+            o.Overrides["Plane:SequencerLease"] = "00:00:01";
             o.Overrides["Secrets:KeyEncryptionKey"] = newKek;
             o.Overrides["Secrets:PreviousKeyEncryptionKeys:0"] = oldKek;
-        }, roles: [Role.Sandbox], shareDataWith: Stack.DataDirectory, database: Stack.Local.Options.Database);
+        }, roles: [Role.Sandbox], shareDataWith: first.DataDirectory, database: first.Local.Options.Database);
         var (sealedAfter, _) = await LedgerKeyAsync(rotated, session.TenantId);
         await EmitVerifiedAsync(rotated, key, "after");
 
