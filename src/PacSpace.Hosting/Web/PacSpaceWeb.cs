@@ -30,7 +30,7 @@ public static class PacSpaceWeb
         builder.Configuration.Sources.Clear();
         builder.Configuration.AddConfiguration(configuration);
         builder.WebHost.UseUrls(url);
-        builder.AddPacSpaceTelemetry();
+        builder.AddPacSpaceTelemetry(role);
         builder.WebHost.ConfigureKestrel(k =>
         {
             k.AddServerHeader = false;

@@ -87,6 +87,8 @@ internal sealed partial class Sequencer(Database db, AtRestEncryption secrets, I
 
     private async Task<int> SequenceAsync(string tenantId, CancellationToken ct)
     {
+        using var span = PacSpaceMetrics.Tracing.StartActivity("sequencer.round");
+        span?.SetTag("pacspace.environment", options.Value.EnvironmentName).SetTag("pacspace.tenant", tenantId);
         // Reads and hashing first, outside the write transaction: on SQLite the write transaction holds the one
         // writer's place and the group commit waits for it. Only this log's sequencer (the lease holder) changes
         // what is read here, and the head update below is conditional on the size read, so a stale read can only

@@ -42,6 +42,8 @@ internal sealed partial class ProvisioningJob(
 
     public override async Task RunAsync(string owner, EnvironmentStore.Activation item, CancellationToken cancellationToken)
     {
+        using var span = PacSpaceMetrics.Tracing.StartActivity("environment.activate");
+        span?.SetTag("pacspace.environment", item.Environment).SetTag("pacspace.tenant", item.TenantId).SetTag("pacspace.attempt", item.Attempt);
         var env = PacSpaceEnvironments.FromStored(item.Environment);
         var ledger = await planes.EnsureTenantAsync(env, item.TenantId, options.Value.RequestTimeout, cancellationToken);
         await environments.MarkActiveAsync(item.Id, owner, ledger.Origin, ledger.PublicKey);

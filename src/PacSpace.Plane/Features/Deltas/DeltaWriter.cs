@@ -106,6 +106,9 @@ internal sealed partial class DeltaWriter(Database db, IOptions<PlaneOptions> op
 
     private async Task CommitAsync(List<PendingDelta> batch)
     {
+        // Null (and free) unless a collector is configured.
+        using var span = PacSpaceMetrics.Tracing.StartActivity("ingest.commit");
+        span?.SetTag("pacspace.environment", options.Value.EnvironmentName).SetTag("pacspace.batch_size", batch.Count);
         var outcomes = new WriteOutcome?[batch.Count];
         try
         {

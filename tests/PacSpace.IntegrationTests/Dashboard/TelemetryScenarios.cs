@@ -1,12 +1,17 @@
 using System.Net;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
 using System.Net.Sockets;
 using PacSpace.Cli;
 using PacSpace.IntegrationTests.Infrastructure;
 
 namespace PacSpace.IntegrationTests.Dashboard;
 
-/// <summary>Prometheus metrics on a port of their own, one per role: request figures, ingest, the sequencer, activations.</summary>
-public sealed class MetricsScenarios
+/// <summary>
+/// Prometheus metrics on a port of their own, one per role: request figures, ingest, the sequencer, activations;
+/// and traces sent to an OTLP/HTTP collector.
+/// </summary>
+public sealed class TelemetryScenarios
 {
     [Fact]
     public async Task Metrics_PortConfigured_EachRoleServesItsOwnAndTheApiPortsDoNot()
@@ -31,6 +36,42 @@ public sealed class MetricsScenarios
         Assert.Contains("pacspace_sequencer_appended", sandbox, StringComparison.Ordinal);
         Assert.Contains("environment=\"sandbox\"", sandbox, StringComparison.Ordinal);
         Assert.Equal(HttpStatusCode.NotFound, onApiPort.StatusCode);
+    }
+
+    [Fact]
+    public async Task Traces_CollectorConfigured_RequestsAndBackgroundWorkArriveOverOtlp()
+    {
+        var received = new List<byte[]>();
+        var builder = Microsoft.AspNetCore.Builder.WebApplication.CreateSlimBuilder();
+        builder.WebHost.UseUrls("http://127.0.0.1:0");
+        await using var collector = builder.Build();
+        collector.MapPost("/v1/traces", async (Microsoft.AspNetCore.Http.HttpRequest request) =>
+        {
+            using var buffer = new MemoryStream();
+            await request.Body.CopyToAsync(buffer);
+            lock (received)
+            {
+                received.Add(buffer.ToArray());
+            }
+
+            return Microsoft.AspNetCore.Http.Results.Ok();
+        });
+        await collector.StartAsync();
+        await using var stack = await TestStack.StartAsync(Store.Sqlite, null, o => o.Overrides["Telemetry:OtlpEndpoint"] = collector.Urls.First());
+        var session = await stack.Dashboard.ReadyTenantAsync();
+        var key = (await stack.Dashboard.CreateKeyAsync(session)).FullKey;
+        var emitted = await stack.EmitAsync(Role.Sandbox, key, """{"customerId":"c","delta":3,"reason":"traced"}""");
+        await stack.VerifiedAsync(Role.Sandbox, key, emitted.Data.GetProperty("recordId").GetString()!);
+
+        // OTLP is protobuf: span names and attribute values travel as plain UTF-8 strings inside it.
+        string[] expected = ["pacspace-dashboard", "pacspace-sandbox", "environment.activate", "ingest.commit", "sequencer.round", "/api/v1/balance/delta"];
+        await KeyTestKit.EventuallyAsync(() =>
+        {
+            lock (received)
+            {
+                return Task.FromResult(string.Concat(received.Select(System.Text.Encoding.UTF8.GetString)));
+            }
+        }, text => expected.All(e => text.Contains(e, StringComparison.Ordinal)), TimeSpan.FromSeconds(15), "spans of both roles at the collector");
     }
 
     private static int ThreeFreePorts()
