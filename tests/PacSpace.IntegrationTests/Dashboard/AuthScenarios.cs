@@ -256,6 +256,48 @@ public abstract class AuthScenarios(Store store, PostgresServer? postgres) : Sto
     }
 
     [Fact]
+    public async Task ChangePassword_CurrentGiven_NewWorksOldDoesNotAndOtherSessionsEnd()
+    {
+        var email = DashboardApi.NewEmail();
+        var here = await Api.SignUpAsync(email);
+        var elsewhere = await Api.LoginAsync(email);
+        const string NewPassword = "a-new-horse-battery-7";
+
+        var wrong = await Api.PostAsync("/dashboard/auth/password", new { currentPassword = "not-it-at-all", newPassword = NewPassword }, here, Auth.Cookie);
+        var same = await Api.PostAsync("/dashboard/auth/password", new { currentPassword = DashboardApi.Password, newPassword = DashboardApi.Password }, here, Auth.Cookie);
+        var changed = await Api.PostAsync("/dashboard/auth/password", new { currentPassword = DashboardApi.Password, newPassword = NewPassword }, here, Auth.Cookie);
+
+        Assert.Equal((HttpStatusCode.BadRequest, "VALIDATION_ERROR"), (wrong.Status, wrong.Code));
+        Assert.Equal(["currentPassword"], wrong.DetailFields);
+        Assert.Equal(["newPassword"], same.DetailFields);
+        Assert.Equal(HttpStatusCode.OK, changed.Status);
+        Assert.Equal(1, changed.Data.GetProperty("otherSessionsEnded").GetInt32());
+        Assert.Equal(HttpStatusCode.OK, (await Api.GetAsync("/dashboard/auth/me", here, Auth.Cookie)).Status);
+        Assert.Equal(HttpStatusCode.Unauthorized, (await Api.GetAsync("/dashboard/auth/me", elsewhere)).Status);
+        Assert.Equal(HttpStatusCode.Unauthorized, (await Api.PostAsync("/dashboard/auth/login", new { email, password = DashboardApi.Password })).Status);
+        Assert.Equal(HttpStatusCode.OK, (await Api.PostAsync("/dashboard/auth/login", new { email, password = NewPassword })).Status);
+        var audit = await Api.GetAsync("/dashboard/audit-log", here, Auth.Cookie);
+        Assert.Contains(audit.Data.GetProperty("items").EnumerateArray(), e => e.GetProperty("action").GetString() == "password.changed");
+    }
+
+    [Fact]
+    public async Task LogoutEverywhere_TwoSessions_BothCookieAndTokenStopAtOnce()
+    {
+        var email = DashboardApi.NewEmail();
+        var first = await Api.SignUpAsync(email);
+        var second = await Api.LoginAsync(email);
+
+        var answer = await Api.PostAsync("/dashboard/auth/logout-all", null, first);
+
+        Assert.Equal(HttpStatusCode.OK, answer.Status);
+        Assert.Equal(2, answer.Data.GetProperty("sessionsEnded").GetInt32());
+        Assert.Equal(HttpStatusCode.Unauthorized, (await Api.GetAsync("/dashboard/auth/me", first)).Status);
+        Assert.Equal(HttpStatusCode.Unauthorized, (await Api.GetAsync("/dashboard/auth/me", first, Auth.Cookie)).Status);
+        Assert.Equal(HttpStatusCode.Unauthorized, (await Api.GetAsync("/dashboard/auth/me", second)).Status);
+        Assert.Equal(HttpStatusCode.Unauthorized, (await Api.GetAsync("/dashboard/auth/me", second, Auth.Cookie)).Status);
+    }
+
+    [Fact]
     public async Task Me_BearerAndCookie_ReturnSameUserWithTenant()
     {
         var session = await Api.SignUpAsync();

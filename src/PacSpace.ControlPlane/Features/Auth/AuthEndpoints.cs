@@ -31,6 +31,8 @@ internal static class AuthEndpoints
 
     public sealed record PreferencesRequest(string PreferredEnvironment);
 
+    public sealed record PasswordRequest(string CurrentPassword, string NewPassword);
+
     public static IServiceCollection AddAuth(this IServiceCollection services) => services
         .AddSingleton<Passwords>()
         .AddSingleton<JwtIssuer>()
@@ -43,6 +45,8 @@ internal static class AuthEndpoints
         .AddSingleton<ResendVerification>()
         .AddSingleton<LogIn>()
         .AddSingleton<LogOut>()
+        .AddSingleton<LogOutEverywhere>()
+        .AddSingleton<ChangePassword>()
         .AddSingleton<GetMe>()
         .AddSingleton<UpdatePreferences>();
 
@@ -76,6 +80,17 @@ internal static class AuthEndpoints
             SessionCookie.Delete(http, options.Value);
             return Envelope.Ok<object?>(null, 200, "Logged out. The session no longer works anywhere.");
         });
+        account.MapPost("/logout-all", async (HttpContext http, LogOutEverywhere handler, IOptions<AuthOptions> options, CancellationToken ct) =>
+        {
+            var output = await handler.HandleAsync(Actor.Api(http), ct);
+            SessionCookie.Delete(http, options.Value);
+            return Envelope.Ok(output, 200, "Logged out everywhere. Every session and token of this account has ended.");
+        }).Produces<LogOutEverywhere.Output>();
+        account.MapPost("/password", (HttpContext http, ChangePassword handler, CancellationToken ct) =>
+            JsonInput.HandleAsync(http.Request, f => ChangePassword.Parse(f, http.User.SessionIdOf()), async input =>
+                Envelope.From(await handler.HandleAsync(Actor.Api(http), input, ct),
+                    v => Envelope.Ok(v, 200, "Password changed. Your other sessions have ended.")), ct))
+            .AcceptsJson<PasswordRequest>().Produces<ChangePassword.Output>();
         account.MapGet("/me", async (HttpContext http, GetMe handler, CancellationToken ct) =>
             Envelope.From(await handler.HandleAsync(Actor.Api(http), ct), v => Envelope.Ok(v))).Produces<MeView>();
         account.MapPatch("/preferences", (HttpContext http, UpdatePreferences handler, CancellationToken ct) =>

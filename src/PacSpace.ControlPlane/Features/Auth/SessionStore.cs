@@ -28,6 +28,12 @@ internal sealed class SessionStore(Database db)
             new { now, sessionId, userId }, cancellationToken: cancellationToken));
     }
 
+    /// <summary>Ends every open session of the user, except <paramref name="keepSessionId"/> when given. Returns how many ended.</summary>
+    public Task<int> EndAllAsync(DbConnection connection, DbTransaction tx, string userId, string? keepSessionId, long now, CancellationToken cancellationToken) =>
+        connection.ExecuteAsync(new CommandDefinition(
+            "UPDATE sessions SET ended_at = @now WHERE user_id = @userId AND ended_at IS NULL AND (@keep IS NULL OR id <> @keep)",
+            new { now, userId, keep = keepSessionId }, tx, cancellationToken: cancellationToken));
+
     public Task<OpenSession?> FindOpenByIdAsync(string sessionId, long now, CancellationToken cancellationToken) =>
         FindOpenAsync("s.id = @key", sessionId, now, cancellationToken);
 

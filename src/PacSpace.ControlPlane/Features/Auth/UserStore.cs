@@ -63,9 +63,13 @@ internal sealed class UserStore
             RETURNING locked_until
             """, new { threshold, lockUntil, userId }, cancellationToken: cancellationToken));
 
-    public Task SetPasswordHashAsync(DbConnection connection, string userId, string hash, CancellationToken cancellationToken) =>
+    public Task<string?> PasswordHashAsync(DbConnection connection, string userId, CancellationToken cancellationToken) =>
+        connection.ExecuteScalarAsync<string?>(new CommandDefinition(
+            "SELECT password_hash FROM users WHERE id = @userId", new { userId }, cancellationToken: cancellationToken));
+
+    public Task SetPasswordHashAsync(DbConnection connection, string userId, string hash, CancellationToken cancellationToken, DbTransaction? tx = null) =>
         connection.ExecuteAsync(new CommandDefinition(
-            "UPDATE users SET password_hash = @hash WHERE id = @userId", new { hash, userId }, cancellationToken: cancellationToken));
+            "UPDATE users SET password_hash = @hash WHERE id = @userId", new { hash, userId }, tx, cancellationToken: cancellationToken));
 
     public Task ClearFailedLoginsAsync(DbConnection connection, string userId, CancellationToken cancellationToken) =>
         connection.ExecuteAsync(new CommandDefinition(
