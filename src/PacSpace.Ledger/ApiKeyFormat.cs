@@ -35,11 +35,9 @@ public static class ApiKeyFormat
     /// <summary>Length of a well-formed full key.</summary>
     public const int FullKeyLength = PublicKeyLength + 1 + SecretKeyLength;
 
-    public static string Name(PacSpaceEnvironment env) => env.KeyName();
-
     public static GeneratedApiKey Generate(PacSpaceEnvironment env)
     {
-        var name = Name(env);
+        var name = env.KeyName();
         var publicId = RandomNumberGenerator.GetString(Base62, PublicIdLength);
         var publicKey = $"pk_{name}_{publicId}";
         var body = $"{publicKey}.sk_{name}_{RandomNumberGenerator.GetString(Base62, RandomLength)}";

@@ -22,14 +22,21 @@ internal sealed class DatabaseKeyRing(Database db, AtRestEncryption secrets, Tim
     {
         using var connection = db.OpenAsync(CancellationToken.None).GetAwaiter().GetResult();
         var rows = connection.Query<(string Name, string Xml)>("SELECT name, xml FROM data_protection_keys ORDER BY created_at").ToList();
-        foreach (var (name, stored) in rows.Where(r => secrets.NeedsSealing(r.Xml)))
+        var elements = new List<XElement>(rows.Count);
+        foreach (var (name, stored) in rows)
         {
-            // Conditional on the value read, so replicas re-sealing at the same time do not overwrite each other.
-            connection.Execute("UPDATE data_protection_keys SET xml = @sealed WHERE name = @name AND xml = @stored",
-                new { @sealed = secrets.Seal(secrets.Open(stored, Purpose(name)), Purpose(name)), name, stored });
+            var xml = secrets.Open(stored, Purpose(name));
+            if (secrets.NeedsSealing(stored))
+            {
+                // Conditional on the value read, so replicas re-sealing at the same time do not overwrite each other.
+                connection.Execute("UPDATE data_protection_keys SET xml = @sealed WHERE name = @name AND xml = @stored",
+                    new { @sealed = secrets.Seal(xml, Purpose(name)), name, stored });
+            }
+
+            elements.Add(XElement.Parse(xml));
         }
 
-        return rows.Select(r => XElement.Parse(secrets.Open(r.Xml, Purpose(r.Name)))).ToList();
+        return elements;
     }
 
     public void StoreElement(XElement element, string friendlyName)

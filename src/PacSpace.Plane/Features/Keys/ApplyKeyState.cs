@@ -73,8 +73,8 @@ internal sealed class ApplyKeyState(Database db, KeyStore keys, IOptions<PlaneOp
         }
 
         // The other environment's keys are never stored here.
-        return s.Environment == ApiKeyFormat.Name(plane.Environment)
+        return s.Environment == plane.Environment.KeyName()
             ? null
-            : new Error(403, ErrorCodes.ApiKeyEnvironmentHostMismatch, $"This is the {plane.EnvironmentName} plane; it holds only {ApiKeyFormat.Name(plane.Environment)} keys.");
+            : new Error(403, ErrorCodes.ApiKeyEnvironmentHostMismatch, $"This is the {plane.EnvironmentName} plane; it holds only {plane.Environment.KeyName()} keys.");
     }
 }

@@ -56,7 +56,7 @@ internal sealed partial class KeyCatchUp(
     private async Task<int> CatchUpAsync(PlaneOptions o, CancellationToken cancellationToken)
     {
         using var http = httpFactory.CreateClient(nameof(KeyCatchUp));
-        var environment = ApiKeyFormat.Name(o.Environment);
+        var environment = o.Environment.KeyName();
         var applied = 0;
         string? after = null;
         await using var connection = await db.OpenAsync(cancellationToken);
