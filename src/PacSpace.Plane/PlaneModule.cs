@@ -47,6 +47,9 @@ public static class PlaneModule
 
         // Before everything that reads a signing key: keys from before sealing, or under a retired KEK, are sealed anew.
         services.AddHostedService<SigningKeySealing>();
+        // Before the writer and every read: record and receipt ids are derived with this plane's id key.
+        services.AddSingleton<EntryIds>();
+        services.AddHostedService(sp => sp.GetRequiredService<EntryIds>());
         services.AddKeys().AddTenants().AddDeltas().AddBalances().AddCheckpoints().AddVerify();
         services.AddSingleton<Sequencer>();
         services.AddHostedService(sp => sp.GetRequiredService<Sequencer>());

@@ -12,18 +12,48 @@ public static class Ids
     {
         Span<byte> bytes = stackalloc byte[16];
         Guid.CreateVersion7(time.GetUtcNow()).TryWriteBytes(bytes, bigEndian: true, out _);
-        Span<char> chars = stackalloc char[26];
+        return Format(prefix, bytes);
+    }
+
+    /// <summary>An id of 128 bits given by the caller (16 bytes), in the same shape as <see cref="New"/>.</summary>
+    public static string Format(string prefix, ReadOnlySpan<byte> bytes)
+    {
+        Span<char> chars = stackalloc char[prefix.Length + 27];
+        prefix.CopyTo(chars);
+        chars[prefix.Length] = '_';
         // 128 bits → 26 base32 digits (the first carries 3 bits).
         var hi = System.Buffers.Binary.BinaryPrimitives.ReadUInt64BigEndian(bytes);
-        var lo = System.Buffers.Binary.BinaryPrimitives.ReadUInt64BigEndian(bytes[8..]);
+        var lo = System.Buffers.Binary.BinaryPrimitives.ReadUInt64BigEndian(bytes[8..16]);
+        var digits = chars[(prefix.Length + 1)..];
         for (var i = 25; i >= 0; i--)
         {
-            chars[i] = Alphabet[(int)(lo & 31)];
+            digits[i] = Alphabet[(int)(lo & 31)];
             lo = (lo >> 5) | (hi << 59);
             hi >>= 5;
         }
 
-        return prefix + "_" + new string(chars);
+        return new string(chars);
+    }
+
+    /// <summary>The 128 bits of an id in the shape <see cref="Format"/> writes; false for anything else.</summary>
+    public static bool TryDecode(string? id, string prefix, Span<byte> bytes)
+    {
+        if (!IsValid(id, prefix) || Alphabet.IndexOf(id![prefix.Length + 1], StringComparison.Ordinal) > 7)
+        {
+            return false;
+        }
+
+        ulong hi = 0, lo = 0;
+        foreach (var c in id.AsSpan(prefix.Length + 1))
+        {
+            var v = (ulong)Alphabet.IndexOf(c, StringComparison.Ordinal);
+            hi = (hi << 5) | (lo >> 59);
+            lo = (lo << 5) | v;
+        }
+
+        System.Buffers.Binary.BinaryPrimitives.WriteUInt64BigEndian(bytes, hi);
+        System.Buffers.Binary.BinaryPrimitives.WriteUInt64BigEndian(bytes[8..16], lo);
+        return true;
     }
 
     /// <summary>True for the shape <see cref="New"/> produces, so foreign input never reaches a query unchecked.</summary>

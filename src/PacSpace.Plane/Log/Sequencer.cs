@@ -12,11 +12,11 @@ using PacSpace.Ledger;
 namespace PacSpace.Plane.Log;
 
 /// <summary>
-/// Appends committed deltas to their tenant's log. Each round, for each log with queued deltas whose lease it
-/// holds: gives every delta its index, customer sequence, previous index and running balance, extends the
-/// tiles, signs the new head, and marks the deltas VERIFIED — in one transaction, so a signed head and the
-/// tiles it commits to can never disagree. The head update is conditional on the lease and the previous size:
-/// a replica that lost its lease cannot write a second, inconsistent head.
+/// Signs what the group commits appended. Each round, for each log with entries beyond its signed head whose lease it
+/// holds: hashes the new entries (their place, chain fields and running balances were fixed by the commit), extends the
+/// tiles, signs the new head, and moves the customers' signed chain heads — in one transaction, so a signed head and the
+/// tiles it commits to can never disagree. The head update is conditional on the lease and the previous size: a replica
+/// that lost its lease cannot write a second, inconsistent head.
 /// </summary>
 internal sealed partial class Sequencer(Database db, AtRestEncryption secrets, IOptions<PlaneOptions> options, TimeProvider time, ILogger<Sequencer> logger) : BackgroundService
 {
@@ -54,20 +54,20 @@ internal sealed partial class Sequencer(Database db, AtRestEncryption secrets, I
         }
     }
 
-    /// <summary>One pass over every log with queued deltas whose lease this replica holds or can take.</summary>
+    /// <summary>One pass over every log with unsigned entries whose lease this replica holds or can take.</summary>
     public async Task RoundAsync(CancellationToken ct)
     {
         List<string> tenants;
         await using (var connection = await db.OpenAsync(ct))
         {
-            tenants = await DeltaStore.QueuedTenantsAsync(connection, ct);
+            tenants = await TenantLedgerStore.UnsignedAsync(connection, ct);
         }
 
         foreach (var tenant in tenants)
         {
             if (await AcquireLeaseAsync(tenant, ct))
             {
-                while (await SequenceAsync(tenant, ct) == options.Value.SequencerBatch)
+                while (await SignAsync(tenant, ct) == options.Value.SequencerBatch)
                 {
                     // A full batch: more are waiting.
                 }
@@ -85,25 +85,26 @@ internal sealed partial class Sequencer(Database db, AtRestEncryption secrets, I
         return taken;
     }
 
-    private async Task<int> SequenceAsync(string tenantId, CancellationToken ct)
+    private async Task<int> SignAsync(string tenantId, CancellationToken ct)
     {
         using var span = PacSpaceMetrics.Tracing.StartActivity("sequencer.round");
         span?.SetTag("pacspace.environment", options.Value.EnvironmentName).SetTag("pacspace.tenant", tenantId);
         // Reads and hashing first, outside the write transaction: on SQLite the write transaction holds the one
-        // writer's place and the group commit waits for it. Only this log's sequencer (the lease holder) changes
-        // what is read here, and the head update below is conditional on the size read, so a stale read can only
-        // roll the round back, never write an inconsistent head.
+        // writer's place and the group commit waits for it. Only this log's signer (the lease holder) changes what is
+        // read here, and the head update below is conditional on the size read, so a stale read can only roll the
+        // round back, never write an inconsistent head. Committed entries never change.
         TenantLedgerStore.SequencingState ledger;
-        List<DeltaStore.QueuedDelta> queued;
+        List<DeltaStore.UnsignedEntry> entries;
         CompactRange range;
-        Dictionary<string, LogCustomerStore.ChainHead> customers;
+        var heads = new Dictionary<long, LogCustomerStore.Advance>();
         TileStore tiles;
-        long recordedAt;
         await using (var connection = await db.OpenAsync(ct))
         {
             ledger = await TenantLedgerStore.SequencingStateAsync(connection, secrets, tenantId, ct);
-            queued = await DeltaStore.QueuedAsync(connection, tenantId, options.Value.SequencerBatch, ct);
-            if (queued.Count == 0)
+            entries = ledger.NextIndex > ledger.TreeSize
+                ? await DeltaStore.EntriesFromAsync(connection, ledger.LedgerNo, ledger.TreeSize, options.Value.SequencerBatch, ct)
+                : [];
+            if (entries.Count == 0)
             {
                 return 0;
             }
@@ -113,31 +114,22 @@ internal sealed partial class Sequencer(Database db, AtRestEncryption secrets, I
             range = _edges.TryGetValue(tenantId, out var kept) && kept.Size == ledger.TreeSize
                 ? kept.Copy()
                 : CompactRange.Restore(ledger.TreeSize, Tiles.Reader(tiles));
-            customers = await LogCustomerStore.LoadAsync(connection, db.Provider, tenantId, queued.Select(q => q.CustomerId).Distinct().ToList(), ct);
-
-            // Entries are appended in time order: never earlier than the last signed head.
-            recordedAt = Math.Max(time.GetUtcNow().ToUnixTimeMilliseconds(), ledger.SignedAt ?? 0);
-            foreach (var delta in queued)
+            foreach (var e in entries)
             {
-                var index = range.Size;
-                var chain = customers.TryGetValue(delta.CustomerId, out var c) ? c : new LogCustomerStore.ChainHead { CustomerId = delta.CustomerId, FirstAt = recordedAt };
-                var balance = checked(chain.Balance + delta.Amount);
-                var entry = new LeafEntry(recordedAt, chain.LastSeq + 1, chain.LastSeq == 0 ? null : chain.LastIndex, balance, Convert.FromHexString(delta.ContentHash));
+                if (e.LogIndex != range.Size)
+                {
+                    throw new InvalidOperationException($"The log of {tenantId} has no entry {range.Size}: its entries must be contiguous.");
+                }
+
+                var leaf = new LeafEntry(e.RecordedAt, e.CustomerSeq, e.PrevIndex, e.BalanceAfter, e.ContentHash).LeafHash();
                 // Reads the right-edge tiles it extends, while this connection is open.
-                tiles.Add(range.Append(entry.LeafHash()));
-                delta.Index = index;
-                delta.Seq = entry.CustomerSeq;
-                delta.Prev = entry.PrevCustomerIndex;
-                delta.Balance = balance;
-                chain.LastSeq = entry.CustomerSeq;
-                chain.LastIndex = index;
-                chain.Balance = balance;
-                chain.LastAt = recordedAt;
-                customers[delta.CustomerId] = chain;
+                tiles.Add(range.Append(leaf));
+                var firstAt = heads.TryGetValue(e.CustomerNo, out var seen) ? seen.FirstAt : e.RecordedAt;
+                heads[e.CustomerNo] = new LogCustomerStore.Advance(e.CustomerNo, e.CustomerSeq, e.LogIndex, e.BalanceAfter, firstAt, e.RecordedAt);
             }
         }
 
-        var size = ledger.TreeSize + queued.Count;
+        var size = ledger.TreeSize + entries.Count;
         var root = range.Root();
         string checkpoint;
         using (var key = LogSigningKey.Import(Convert.FromBase64String(ledger.PrivateKey)))
@@ -145,21 +137,22 @@ internal sealed partial class Sequencer(Database db, AtRestEncryption secrets, I
             checkpoint = SignedNote.Sign(new Checkpoint(ledger.Origin, size, root).ToNoteBody(), ledger.KeyName, key);
         }
 
+        var signedAt = Math.Max(time.GetUtcNow().ToUnixTimeMilliseconds(), ledger.SignedAt ?? 0);
         await using var write = await db.BeginWriteAsync(ct);
         var (writer, tx) = (write.Connection, write.Transaction);
-        await DeltaStore.MarkVerifiedAsync(writer, tx, queued, recordedAt, size, ct);
-        await LogCustomerStore.UpsertAsync(writer, tx, tenantId, customers.Values, ct);
+        await LogCustomerStore.AdvanceAsync(writer, tx, heads.Values, ct);
         await tiles.FlushAsync(writer, tx, ct);
-        var headWritten = await TenantLedgerStore.AdvanceHeadAsync(writer, tx, tenantId, _owner, ledger.TreeSize, size, Hex.Encode(root), checkpoint, recordedAt, ct);
+        var headWritten = await TenantLedgerStore.AdvanceHeadAsync(writer, tx, tenantId, _owner, ledger.TreeSize, size, Hex.Encode(root), checkpoint, signedAt, ct);
         if (headWritten != 1)
         {
-            // Lease lost or another sequencer moved the log: nothing of this round is kept.
+            // Lease lost or another signer moved the log: nothing of this round is kept.
             await write.RollbackAsync(ct);
             _edges.TryRemove(tenantId, out _);
             LogLeaseLost(tenantId);
             return 0;
         }
 
+        await TenantLedgerStore.RecordHeadAsync(writer, tx, ledger.LedgerNo, size, signedAt, ct);
         try
         {
             await write.CommitAsync(ct);
@@ -172,16 +165,16 @@ internal sealed partial class Sequencer(Database db, AtRestEncryption secrets, I
 
         _edges[tenantId] = range;
         var environment = new KeyValuePair<string, object?>("environment", options.Value.EnvironmentName);
-        Appended.Add(queued.Count, environment);
-        Lag.Record(Math.Max(0, recordedAt - queued[0].CreatedAt), environment);
-        return queued.Count;
+        Appended.Add(entries.Count, environment);
+        Lag.Record(Math.Max(0, signedAt - entries[0].RecordedAt), environment);
+        return entries.Count;
     }
 
     private static readonly Counter<long> Appended = PacSpaceMetrics.Meter.CreateCounter<long>("pacspace.sequencer.appended", "{delta}",
-        "Deltas appended to a log and covered by a signed head.");
+        "Deltas covered by a new signed head.");
 
     private static readonly Histogram<long> Lag = PacSpaceMetrics.Meter.CreateHistogram<long>("pacspace.sequencer.lag", "ms",
-        "Per round: how long the oldest delta it appended waited between its commit and the signed head.");
+        "Per round: how long the oldest delta it signed waited between its commit and the signed head.");
 
     [LoggerMessage(EventId = 500, Level = LogLevel.Error, Message = "Sequencer round failed; it is retried on the next round")]
     private partial void LogRoundFailed(Exception ex);

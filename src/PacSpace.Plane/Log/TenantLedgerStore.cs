@@ -1,6 +1,7 @@
 using System.Data.Common;
 using Dapper;
 using PacSpace.Contracts.Planes;
+using PacSpace.Hosting.Data;
 using PacSpace.Hosting.Secrets;
 using PacSpace.Ledger;
 
@@ -12,9 +13,14 @@ namespace PacSpace.Plane.Log;
 /// </summary>
 internal static class TenantLedgerStore
 {
-    /// <summary>What the sequencer needs to extend and sign a log.</summary>
+    /// <summary>What the head signer needs to extend and sign a log.</summary>
     public sealed class SequencingState
     {
+        public long LedgerNo { get; set; }
+
+        /// <summary>The index the next delta will get: every index below it is committed.</summary>
+        public long NextIndex { get; set; }
+
         public string Origin { get; set; } = "";
 
         public string KeyName { get; set; } = "";
@@ -39,6 +45,8 @@ internal static class TenantLedgerStore
     /// <summary>The public side of a log: what a verifier pins, and the latest signed head.</summary>
     public sealed class PublicLog
     {
+        public string TenantId { get; set; } = "";
+
         public string Origin { get; set; } = "";
 
         public string KeyName { get; set; } = "";
@@ -50,15 +58,53 @@ internal static class TenantLedgerStore
         public string Checkpoint { get; set; } = "";
     }
 
-    private const string PublicColumns = "origin, key_name, public_key, tree_size, checkpoint";
+    /// <summary>Where a group commit appends a tenant's deltas, read under the lock that makes it the log's only appender.</summary>
+    public sealed class AppendPoint
+    {
+        public long LedgerNo { get; set; }
+
+        public long NextIndex { get; set; }
+
+        /// <summary>The time of the last group commit that appended: the next one is never earlier.</summary>
+        public long AppendedAt { get; set; }
+    }
+
+    private const string PublicColumns = "tenant_id, origin, key_name, public_key, tree_size, checkpoint";
+
+    /// <summary>The tenant's log as a read sees it: its number, signed size and next index (an empty log when the tenant has none here).</summary>
+    public static async Task<LogScope> ScopeAsync(DbConnection connection, EntryIds ids, string tenantId, CancellationToken ct) =>
+        await connection.QuerySingleOrDefaultAsync<LogScope.Row>(new CommandDefinition(
+            "SELECT ledger_no, tree_size, next_index FROM tenant_ledgers WHERE tenant_id = @tenantId", new { tenantId }, cancellationToken: ct))
+        is { } row ? new LogScope(tenantId, row.LedgerNo, row.TreeSize, row.NextIndex, ids) : LogScope.None(tenantId, ids);
+
+    /// <summary>
+    /// The tenant's append point, in the group commit's transaction. On PostgreSQL the row is locked until the commit, so
+    /// the replicas' writers append to one log in turn; on SQLite the write transaction already excludes every other writer.
+    /// </summary>
+    public static Task<AppendPoint?> LockForAppendAsync(DbConnection connection, DbTransaction tx, DbProvider provider, string tenantId) =>
+        connection.QuerySingleOrDefaultAsync<AppendPoint>(new CommandDefinition(
+            "SELECT ledger_no, next_index, appended_at FROM tenant_ledgers WHERE tenant_id = @tenantId" + (provider == DbProvider.Postgres ? " FOR UPDATE" : ""),
+            new { tenantId }, tx));
+
+    /// <summary>Moves the append point after a group commit appended to the log (under the lock of <see cref="LockForAppendAsync"/>).</summary>
+    public static Task AppendedAsync(DbConnection connection, DbTransaction tx, long ledgerNo, long nextIndex, long appendedAt) =>
+        connection.ExecuteAsync(new CommandDefinition(
+            "UPDATE tenant_ledgers SET next_index = @nextIndex, appended_at = @appendedAt WHERE ledger_no = @ledgerNo",
+            new { nextIndex, appendedAt, ledgerNo }, tx));
+
+    /// <summary>The tenants whose logs have committed deltas no signed head covers yet.</summary>
+    public static async Task<List<string>> UnsignedAsync(DbConnection connection, CancellationToken ct) =>
+        (await connection.QueryAsync<string>(new CommandDefinition(
+            "SELECT tenant_id FROM tenant_ledgers WHERE next_index > tree_size", cancellationToken: ct))).ToList();
 
     /// <summary>Inserts a new ledger unless the tenant has one, its private key sealed. Returns whether it was created.</summary>
-    public static async Task<bool> CreateAsync(DbConnection connection, AtRestEncryption secrets, string tenantId, string environment, string origin, string publicKey,
-        string privateKey, string root, string checkpoint, long now, CancellationToken ct) =>
+    public static async Task<bool> CreateAsync(DbConnection connection, DbProvider provider, AtRestEncryption secrets, string tenantId, string environment, string origin,
+        string publicKey, string privateKey, string root, string checkpoint, long now, CancellationToken ct) =>
         await connection.ExecuteAsync(new CommandDefinition(
-            """
-            INSERT INTO tenant_ledgers (tenant_id, environment, origin, key_name, public_key, private_key, tree_size, root_hash, checkpoint, created_at)
-            VALUES (@tenantId, @env, @origin, @origin, @publicKey, @privateKey, 0, @root, @checkpoint, @now)
+            // PostgreSQL numbers ledgers from an identity column; SQLite, with one writer at a time, takes the next number.
+            $"""
+            INSERT INTO tenant_ledgers (tenant_id, environment, origin, key_name, public_key, private_key, tree_size, root_hash, checkpoint, created_at{(provider == DbProvider.Postgres ? "" : ", ledger_no")})
+            VALUES (@tenantId, @env, @origin, @origin, @publicKey, @privateKey, 0, @root, @checkpoint, @now{(provider == DbProvider.Postgres ? "" : ", (SELECT COALESCE(MAX(ledger_no), 0) + 1 FROM tenant_ledgers)")})
             ON CONFLICT (tenant_id) DO NOTHING
             """,
             new { tenantId, env = environment, origin, publicKey, privateKey = secrets.Seal(privateKey, Purpose(tenantId)), root, checkpoint, now },
@@ -88,7 +134,7 @@ internal static class TenantLedgerStore
     public static async Task<SequencingState> SequencingStateAsync(DbConnection connection, AtRestEncryption secrets, string tenantId, CancellationToken ct)
     {
         var state = await connection.QuerySingleAsync<SequencingState>(new CommandDefinition(
-            "SELECT origin, key_name, private_key, tree_size, signed_at FROM tenant_ledgers WHERE tenant_id = @tenantId",
+            "SELECT ledger_no, origin, key_name, private_key, tree_size, next_index, signed_at FROM tenant_ledgers WHERE tenant_id = @tenantId",
             new { tenantId }, cancellationToken: ct));
         state.PrivateKey = secrets.Open(state.PrivateKey, Purpose(tenantId));
         return state;
@@ -99,12 +145,17 @@ internal static class TenantLedgerStore
     /// holds the lease and nobody moved the log meanwhile. Returns the rows changed (1, or 0 when the round must roll back).
     /// </summary>
     public static Task<int> AdvanceHeadAsync(DbConnection connection, DbTransaction tx, string tenantId, string owner, long previous, long size, string root,
-        string checkpoint, long recordedAt, CancellationToken ct) =>
+        string checkpoint, long signedAt, CancellationToken ct) =>
         connection.ExecuteAsync(new CommandDefinition(
             """
-            UPDATE tenant_ledgers SET tree_size = @size, root_hash = @root, checkpoint = @checkpoint, signed_at = @recordedAt
+            UPDATE tenant_ledgers SET tree_size = @size, root_hash = @root, checkpoint = @checkpoint, signed_at = @signedAt
             WHERE tenant_id = @tenantId AND lease_owner = @owner AND tree_size = @previous
-            """, new { size, root, checkpoint, recordedAt, tenantId, owner, previous }, tx, cancellationToken: ct));
+            """, new { size, root, checkpoint, signedAt, tenantId, owner, previous }, tx, cancellationToken: ct));
+
+    /// <summary>Keeps a signed head's size and time: a delta's verification time is that of the first head covering it.</summary>
+    public static Task RecordHeadAsync(DbConnection connection, DbTransaction tx, long ledgerNo, long size, long signedAt, CancellationToken ct) =>
+        connection.ExecuteAsync(new CommandDefinition(
+            "INSERT INTO log_heads (ledger_no, size, signed_at) VALUES (@ledgerNo, @size, @signedAt)", new { ledgerNo, size, signedAt }, tx, cancellationToken: ct));
 
     public static async Task<SigningKey> SigningKeyAsync(DbConnection connection, AtRestEncryption secrets, string tenantId, CancellationToken ct)
     {
@@ -141,6 +192,10 @@ internal static class TenantLedgerStore
     public static Task<PublicLog?> PublicLogAsync(DbConnection connection, string tenantId, CancellationToken ct) =>
         connection.QuerySingleOrDefaultAsync<PublicLog>(new CommandDefinition(
             $"SELECT {PublicColumns} FROM tenant_ledgers WHERE tenant_id = @tenantId", new { tenantId }, cancellationToken: ct));
+
+    public static Task<PublicLog?> PublicLogByNumberAsync(DbConnection connection, long ledgerNo, CancellationToken ct) =>
+        connection.QuerySingleOrDefaultAsync<PublicLog>(new CommandDefinition(
+            $"SELECT {PublicColumns} FROM tenant_ledgers WHERE ledger_no = @ledgerNo", new { ledgerNo }, cancellationToken: ct));
 
     public static Task<PublicLog?> PublicLogByOriginAsync(DbConnection connection, string origin, CancellationToken ct) =>
         connection.QueryFirstOrDefaultAsync<PublicLog>(new CommandDefinition(

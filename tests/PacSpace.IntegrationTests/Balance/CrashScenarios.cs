@@ -134,7 +134,7 @@ public abstract class CrashScenarios(Store store, PostgresServer? postgres, ITes
                 Assert.True(wrong.Count == 0, $"{wrong.Count} of {run.Accepted.Count} deltas answered 201 are not VERIFIED as answered:\n" + string.Join("\n", wrong.Take(10)));
 
                 await CaptureHeadAsync(http, host, run.Accepted.First(), run, AfterRestart);
-                await VerifyLogAsync(plane, tenantId, run, statuses);
+                await VerifyLogAsync(plane, locator.Root["Secrets:KeyEncryptionKey"]!, tenantId, run, statuses);
             }
 
             output.WriteLine($"{store}: {run.Accepted.Count} deltas, {run.Heads.Count} heads checked, {clock.Elapsed.TotalSeconds:F1} s");
@@ -179,15 +179,25 @@ public abstract class CrashScenarios(Store store, PostgresServer? postgres, ITes
     /// Checks the log from genesis with nothing but the stored rows and the ledger's public key: positions, each
     /// customer's chain and running balance, the stored content, the signed head, and every head seen on the way.
     /// </summary>
-    private static async Task VerifyLogAsync(PacSpace.Hosting.Data.Database plane, string tenantId, Run run, IReadOnlyDictionary<string, JsonElement> statuses)
+    private static async Task VerifyLogAsync(PacSpace.Hosting.Data.Database plane, string kek, string tenantId, Run run, IReadOnlyDictionary<string, JsonElement> statuses)
     {
         await using var connection = await plane.OpenAsync(default);
         var rows = (await connection.QueryAsync<LogRow>(
-            """
-            SELECT record_id, reference_id, customer_id, amount, canonical, content_hash, status, log_index, customer_seq, prev_index,
-                   balance_after, recorded_at, head_size
-            FROM deltas WHERE tenant_id = @tenantId ORDER BY log_index
+            $"""
+            SELECT ledger_no, reference_id, customer_id, amount, reason, metadata, content_hash, status, log_index, customer_seq, prev_index,
+                   balance_after, recorded_at
+            FROM {PlaneRows.Deltas} WHERE tenant_id = @tenantId ORDER BY log_index
             """, new { tenantId })).ToList();
+        // Record ids are the rows' places under the plane's id key; a delta was first VERIFIED by the first head covering it.
+        var ids = await PlaneRows.EntryIdsAsync(connection, kek);
+        var heads = (await connection.QueryAsync<long>("SELECT size FROM log_heads WHERE ledger_no = @ledger ORDER BY size",
+            new { ledger = rows.Count == 0 ? -1 : rows[0].ledger_no })).ToList();
+        foreach (var r in rows)
+        {
+            r.record_id = ids.RecordId(r.ledger_no, r.log_index!.Value);
+            r.head_size = heads.Cast<long?>().FirstOrDefault(h => h > r.log_index);
+        }
+
         var ledger = await connection.QuerySingleAsync<LedgerRow>(
             "SELECT origin, key_name, public_key, tree_size, root_hash, checkpoint FROM tenant_ledgers WHERE tenant_id = @tenantId", new { tenantId });
 
@@ -202,7 +212,7 @@ public abstract class CrashScenarios(Store store, PostgresServer? postgres, ITes
         }
 
         var (leaves, chains) = LogAudit.CheckChains(rows.Select(r => new StoredEntry(
-            r.record_id, r.customer_id, r.amount, r.log_index, r.customer_seq, r.prev_index, r.balance_after, r.recorded_at, r.content_hash)).ToList());
+            r.record_id, r.customer_id, r.amount, r.log_index, r.customer_seq, r.prev_index, r.balance_after, r.recorded_at, Hex.Encode(r.content_hash))).ToList());
         for (var i = 0; i < rows.Count; i++)
         {
             var r = rows[i];
@@ -210,15 +220,17 @@ public abstract class CrashScenarios(Store store, PostgresServer? postgres, ITes
             Assert.True(r.status == "VERIFIED", $"{what} is {r.status}");
             Assert.True(r.head_size > i && r.head_size <= rows.Count, $"{what} was first covered by a head of size {r.head_size}");
 
-            // The stored content is what was sent, and its hash is the one the entry commits to.
+            // The stored content is what was sent: the canonical delta rebuilt from the columns hashes to what the entry commits to.
             var s = sent[r.reference_id!];
-            Assert.Equal(s.ContentHash, DeltaContent.HashCanonical(Encoding.UTF8.GetBytes(r.canonical)));
-            Assert.Equal(Hex.Encode(s.ContentHash), r.content_hash);
+            var rebuilt = new DeltaContent(tenantId, PacSpaceEnvironments.SandboxName, r.customer_id, r.amount, r.reason, r.reference_id,
+                r.metadata is null ? null : JsonDocument.Parse(r.metadata).RootElement).Canonical();
+            Assert.Equal(s.ContentHash, DeltaContent.HashCanonical(rebuilt));
+            Assert.Equal(s.ContentHash, r.content_hash);
             Assert.Equal((s.Customer, s.Amount), (r.customer_id, r.amount));
         }
 
         var customers = (await connection.QueryAsync<(string customer_id, long last_seq, long last_index, long balance)>(
-            "SELECT customer_id, last_seq, last_index, balance FROM log_customers WHERE tenant_id = @tenantId", new { tenantId })).ToList();
+            $"SELECT customer_id, last_seq, last_index, balance FROM {PlaneRows.Customers} WHERE tenant_id = @tenantId", new { tenantId })).ToList();
         Assert.Equal(chains.OrderBy(c => c.Key, StringComparer.Ordinal).Select(c => (c.Key, c.Value.Seq, c.Value.Index, c.Value.Balance)),
             customers.OrderBy(c => c.customer_id, StringComparer.Ordinal).Select(c => (c.customer_id, c.last_seq, c.last_index, c.balance)));
 
@@ -399,7 +411,7 @@ public abstract class CrashScenarios(Store store, PostgresServer? postgres, ITes
     {
         await using var connection = await plane.OpenAsync(default);
         return await connection.ExecuteScalarAsync<long>(
-            "SELECT COUNT(*) FROM deltas WHERE tenant_id = @tenantId AND status <> 'VERIFIED'", new { tenantId });
+            $"SELECT COUNT(*) FROM {PlaneRows.Deltas} WHERE tenant_id = @tenantId AND status <> 'VERIFIED'", new { tenantId });
     }
 
     private static HttpClient NewClient(HostProcess host) => new() { BaseAddress = host.Url(Role.Sandbox), Timeout = TimeSpan.FromSeconds(30) };
@@ -490,7 +502,13 @@ public abstract class CrashScenarios(Store store, PostgresServer? postgres, ITes
 
     private sealed class LogRow
     {
+        public long ledger_no { get; set; }
+
         public string record_id { get; set; } = "";
+
+        public string reason { get; set; } = "";
+
+        public string? metadata { get; set; }
 
         public string? reference_id { get; set; }
 
@@ -498,9 +516,7 @@ public abstract class CrashScenarios(Store store, PostgresServer? postgres, ITes
 
         public long amount { get; set; }
 
-        public string canonical { get; set; } = "";
-
-        public string content_hash { get; set; } = "";
+        public byte[] content_hash { get; set; } = [];
 
         public string status { get; set; } = "";
 

@@ -40,7 +40,7 @@ public abstract class MalformedInputScenarios(Store store, PostgresServer? postg
         Assert.Equal("VALIDATION_ERROR", answer.Code);
         Assert.Contains(field, answer.DetailFields);
         await using var c = await Stack.PlaneDb(Role.Sandbox).OpenAsync(default);
-        Assert.Equal(0, await c.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM deltas WHERE tenant_id = @tenantId", new { tenantId = session.TenantId }));
+        Assert.Equal(0, await c.ExecuteScalarAsync<long>($"SELECT COUNT(*) FROM {PlaneRows.Deltas} WHERE tenant_id = @tenantId", new { tenantId = session.TenantId }));
     }
 
     [Fact]

@@ -44,7 +44,7 @@ public abstract class PythonClientWireScenarios(Store store, PostgresServer? pos
         var recordId = emitted.GetProperty("recordId").GetString()!;
         await using (var plane = await Stack.PlaneDb(Role.Sandbox).OpenAsync(default))
         {
-            Assert.Equal(1, await plane.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM deltas WHERE tenant_id = @t", new { t = session.TenantId }));
+            Assert.Equal(1, await plane.ExecuteScalarAsync<long>($"SELECT COUNT(*) FROM {PlaneRows.Deltas} WHERE tenant_id = @t", new { t = session.TenantId }));
         }
 
         // delta_status, polled as wait_for_verified does.

@@ -236,7 +236,10 @@ public abstract class ReadScenarios(Store store, PostgresServer? postgres) : Sto
         // Break the stored chain behind the API's back: the check must notice.
         await using (var plane = await Stack.PlaneDb(Role.Sandbox).OpenAsync(default))
         {
-            await plane.ExecuteAsync("UPDATE deltas SET balance_after = balance_after + 1 WHERE tenant_id = @t AND customer_id = 'acme_eu' AND customer_seq = 2",
+            await plane.ExecuteAsync("""
+                UPDATE deltas SET balance_after = balance_after + 1 WHERE ledger_no = (SELECT ledger_no FROM tenant_ledgers WHERE tenant_id = @t)
+                  AND customer_no = (SELECT customer_no FROM log_customers WHERE customer_id = 'acme_eu' AND ledger_no = deltas.ledger_no) AND customer_seq = 2
+                """,
                 new { t = session.TenantId });
         }
 

@@ -86,18 +86,20 @@ public sealed class ReplicaScenarios(PostgresServer postgres)
         await KeyTestKit.EventuallyAsync(async () =>
         {
             await using var c = await plane.OpenAsync(default);
-            return await c.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM deltas WHERE tenant_id = @t AND status <> 'VERIFIED'", new { t = session.TenantId });
+            return await c.ExecuteScalarAsync<long>($"SELECT COUNT(*) FROM {PlaneRows.Deltas} WHERE tenant_id = @t AND status <> 'VERIFIED'", new { t = session.TenantId });
         }, n => n == 0, TimeSpan.FromSeconds(20), "every delta VERIFIED");
         await stopWatching.CancelAsync();
         await watcher;
 
         await using var connection = await plane.OpenAsync(default);
-        var rows = (await connection.QueryAsync<StoredEntry>(
-            """
-            SELECT record_id AS RecordId, customer_id AS CustomerId, amount AS Amount, log_index AS LogIndex, customer_seq AS CustomerSeq,
-                   prev_index AS PrevIndex, balance_after AS BalanceAfter, recorded_at AS RecordedAt, content_hash AS ContentHash
-            FROM deltas WHERE tenant_id = @t ORDER BY log_index
-            """, new { t = session.TenantId })).ToList();
+        var ids = await PlaneRows.EntryIdsAsync(connection, a.Local.Root["Secrets:KeyEncryptionKey"]!);
+        var rows = (await connection.QueryAsync<(long ledger_no, string customer_id, long amount, long log_index, long customer_seq, long? prev_index, long balance_after, long recorded_at, byte[] content_hash)>(
+            $"""
+            SELECT ledger_no, customer_id, amount, log_index, customer_seq, prev_index, balance_after, recorded_at, content_hash
+            FROM {PlaneRows.Deltas} WHERE tenant_id = @t ORDER BY log_index
+            """, new { t = session.TenantId }))
+            .Select(r => new StoredEntry(ids.RecordId(r.ledger_no, r.log_index), r.customer_id, r.amount, r.log_index, r.customer_seq, r.prev_index, r.balance_after,
+                r.recorded_at, Hex.Encode(r.content_hash))).ToList();
         Assert.Equal(6 * PerReplicaAndPhase, rows.Count);
         Assert.Equal(accepted.Order(StringComparer.Ordinal), rows.Select(r => r.RecordId).Order(StringComparer.Ordinal));
 

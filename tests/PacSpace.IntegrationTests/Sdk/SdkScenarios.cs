@@ -79,7 +79,7 @@ public sealed class SdkScenarios() : StoreTests(Store.Sqlite, null)
         // The other plane's database holds none of it.
         var other = role == Role.Sandbox ? Role.Production : Role.Sandbox;
         await using var otherPlane = await Stack.PlaneDb(other).OpenAsync(default);
-        Assert.Equal(0, await otherPlane.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM deltas WHERE record_id = @id", new { id = emitted.RecordId }));
+        Assert.Equal(0, await otherPlane.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM deltas WHERE content_hash = @h", new { h = Convert.FromHexString(emitted.ContentHash) }));
     }
 
     [Fact]
@@ -133,8 +133,8 @@ public sealed class SdkScenarios() : StoreTests(Store.Sqlite, null)
         Assert.True(proxy.Attempts[2].At - proxy.Attempts[1].At >= TimeSpan.FromSeconds(0.45), "no backoff before the second retry");
         await using (var plane = await Stack.PlaneDb(Role.Sandbox).OpenAsync(default))
         {
-            Assert.Equal(1, await plane.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM deltas WHERE tenant_id = @t", new { t = session.TenantId }));
-            Assert.Equal(receipt.RecordId, await plane.ExecuteScalarAsync<string>("SELECT record_id FROM deltas WHERE tenant_id = @t", new { t = session.TenantId }));
+            Assert.Equal(1, await plane.ExecuteScalarAsync<long>($"SELECT COUNT(*) FROM {PlaneRows.Deltas} WHERE tenant_id = @t", new { t = session.TenantId }));
+            Assert.Equal(Convert.FromHexString(receipt.ContentHash), await plane.ExecuteScalarAsync<byte[]>($"SELECT content_hash FROM {PlaneRows.Deltas} WHERE tenant_id = @t", new { t = session.TenantId }));
         }
 
         // A dropped connection is retried too; two separate emits get two keys (and two deltas).

@@ -3,6 +3,7 @@ using PacSpace.Hosting.Errors;
 using PacSpace.Plane.Features.Checkpoints;
 using PacSpace.Plane.Features.Deltas;
 using PacSpace.Plane.Features.Scopes;
+using PacSpace.Plane.Log;
 
 namespace PacSpace.Plane.Features.Balances;
 
@@ -15,26 +16,27 @@ internal static class ChainReads
 {
     /// <summary>A customer's balance over a scope.</summary>
     /// <param name="FromIndex">The first log index of the scope, where its deltas are listed from.</param>
-    public sealed record Derived(long Balance, long Net, long Count, string? LatestReceiptId, long FromIndex);
+    /// <param name="ToIndex">The log index the scope ends before.</param>
+    public sealed record Derived(long Balance, long Net, long Count, string? LatestReceiptId, long FromIndex, long ToIndex);
 
     /// <summary>The change between two points of a chain (either may be "before the first entry").</summary>
     public static (long Count, long Net) Between(ChainPoint? from, ChainPoint? to) =>
         to is null ? (0, 0) : (to.CustomerSeq - (from?.CustomerSeq ?? 0), to.BalanceAfter - (from?.BalanceAfter ?? 0));
 
     /// <summary>The customer's balance over a scope: <paramref name="startingBalance"/> plus the scope's net change.</summary>
-    public static async Task<Result<Derived>> DeriveAsync(DbConnection connection, string tenantId, string customerId, Scope scope, long startingBalance,
+    public static async Task<Result<Derived>> DeriveAsync(DbConnection connection, LogScope log, string customerId, Scope scope, long startingBalance,
         CancellationToken ct)
     {
-        var points = await ResolveAsync(connection, tenantId, customerId, scope, ct);
+        var points = await ResolveAsync(connection, log, customerId, scope, ct);
         if (!points.IsSuccess)
         {
             return points.Error!;
         }
 
-        var (from, to, fromIndex, _) = points.Value;
+        var (from, to, fromIndex, toIndex) = points.Value;
         var (count, net) = Between(from, to);
         var latest = to is not null && count > 0 ? to.ReceiptId : null;
-        return new Derived(startingBalance + net, net, count, latest, fromIndex);
+        return new Derived(startingBalance + net, net, count, latest, fromIndex, toIndex);
     }
 
     /// <summary>
@@ -42,13 +44,13 @@ internal static class ChainReads
     /// tenant's log is NOT_FOUND (never another tenant's).
     /// </summary>
     public static async Task<Result<(ChainPoint? From, ChainPoint? To, long FromIndex, long ToIndex)>> ResolveAsync(
-        DbConnection c, string tenantId, string customerId, Scope scope, CancellationToken ct)
+        DbConnection c, LogScope log, string customerId, Scope scope, CancellationToken ct)
     {
         if (scope.From is { } start)
         {
             var index = start.Type == "proofRoot"
-                ? await CheckpointStore.ToSizeByProofRootAsync(c, tenantId, start.Value, ct)
-                : await DeltaStore.IndexAfterAsync(c, tenantId, start.Value, ct);
+                ? await CheckpointStore.ToSizeByProofRootAsync(c, log.TenantId, start.Value, ct)
+                : await DeltaStore.IndexAfterAsync(c, log, start.Value, ct);
             if (index is not long from)
             {
                 return new Error(404, ErrorCodes.NotFound, start.Type == "proofRoot"
@@ -56,23 +58,19 @@ internal static class ChainReads
                     : "No VERIFIED delta with this id exists for your account in this environment (a QUEUED delta cannot be a starting point yet).");
             }
 
-            return (await DeltaStore.BeforeIndexAsync(c, tenantId, customerId, from, ct), await DeltaStore.BeforeIndexAsync(c, tenantId, customerId, long.MaxValue, ct),
+            return (await DeltaStore.BeforeIndexAsync(c, log, customerId, from, ct), await DeltaStore.BeforeIndexAsync(c, log, customerId, long.MaxValue, ct),
                 from, long.MaxValue);
         }
 
+        // A window is a range of the log: entries are appended in time order.
         var w = scope.Window!;
-        var a = await DeltaStore.BeforeTimeAsync(c, tenantId, customerId, w.StartMs, ct);
-        var b = await DeltaStore.BeforeTimeAsync(c, tenantId, customerId, w.EndMs, ct);
-        return (a, b, a is null ? 0 : a.LogIndex + 1, b is null ? 0 : b.LogIndex + 1);
+        var (startIndex, endIndex) = (await DeltaStore.SizeBeforeAsync(c, log, w.StartMs, ct), await DeltaStore.SizeBeforeAsync(c, log, w.EndMs, ct));
+        return (await DeltaStore.BeforeIndexAsync(c, log, customerId, startIndex, ct), await DeltaStore.BeforeIndexAsync(c, log, customerId, endIndex, ct),
+            startIndex, endIndex);
     }
 
     /// <summary>The customer's verified deltas of a scope, in log order, one page.</summary>
-    public static async Task<IReadOnlyList<DeltaItem>> PageAsync(DbConnection c, string tenantId, string customerId, Scope scope, long fromIndex,
-        int limit, long offset, CancellationToken ct)
-    {
-        var rows = scope.From is not null
-            ? await DeltaStore.PageFromIndexAsync(c, tenantId, customerId, fromIndex, limit, offset, ct)
-            : await DeltaStore.PageInWindowAsync(c, tenantId, customerId, scope.Window!.StartMs, scope.Window.EndMs, limit, offset, ct);
-        return rows.Select(r => r.ToView()).ToList();
-    }
+    public static async Task<IReadOnlyList<DeltaItem>> PageAsync(DbConnection c, LogScope log, string customerId, long fromIndex, long toIndex,
+        int limit, long offset, CancellationToken ct) =>
+        (await DeltaStore.RangeAsync(c, log, customerId, fromIndex, toIndex, limit, offset, ct)).Select(r => r.ToView()).ToList();
 }

@@ -11,7 +11,7 @@ namespace PacSpace.Plane.Features.Balances;
 /// previous one's log index, and each running balance equal to the previous plus the delta. The sequencer
 /// writes chains without gaps; this is how a tenant (or an auditor with its rows) confirms it.
 /// </summary>
-internal sealed class CheckGaps(Database db)
+internal sealed class CheckGaps(Database db, EntryIds ids)
 {
     /// <summary>The highest sequence a caller may name: the range then ends at the customer's latest entry.</summary>
     public const long Latest = long.MaxValue / 2;
@@ -28,14 +28,15 @@ internal sealed class CheckGaps(Database db)
     {
         var (tenantId, customerId, from, limit) = (caller.TenantId, input.CustomerId, input.FromSequence, input.Limit);
         await using var connection = await db.OpenAsync(ct);
-        if (await LogCustomerStore.LastSeqAsync(connection, tenantId, customerId, ct) is not long lastSeq)
+        var log = await TenantLedgerStore.ScopeAsync(connection, ids, tenantId, ct);
+        if (await LogCustomerStore.LastSeqAsync(connection, log, customerId, ct) is not long lastSeq)
         {
             return new Error(404, CustomerIds.NotFound, "No VERIFIED delta was recorded for this customer in this environment.");
         }
 
         var to = Math.Min(input.ToSequence, lastSeq);
         // One entry before the range too, to check the first entry's link.
-        var rows = await DeltaStore.LinksAsync(connection, tenantId, customerId, Math.Max(1, from - 1), to, limit + 1, ct);
+        var rows = await DeltaStore.LinksAsync(connection, log, customerId, Math.Max(1, from - 1), to, limit + 1, ct);
 
         var gaps = new List<Gap>();
         var breaks = new List<ChainBreak>();

@@ -4,11 +4,12 @@ using PacSpace.Hosting.Web;
 using PacSpace.Plane.Features.Deltas;
 using PacSpace.Plane.Features.Keys;
 using PacSpace.Plane.Features.Scopes;
+using PacSpace.Plane.Log;
 
 namespace PacSpace.Plane.Features.Balances;
 
 /// <summary>Two parties' balances of a customer against the neutral one derived from the log over the same scope.</summary>
-internal sealed class CompareBalances(Database db, TimeProvider time)
+internal sealed class CompareBalances(Database db, EntryIds ids, TimeProvider time)
 {
     /// <param name="Problems">Problems with the other fields, reported together with the scope's.</param>
     public sealed record Input(string? CustomerId, long? YourBalance, long? TheirBalance, long StartingBalance, ScopeFields Scope, IReadOnlyList<ErrorDetail> Problems)
@@ -49,7 +50,8 @@ internal sealed class CompareBalances(Database db, TimeProvider time)
         }
 
         await using var connection = await db.OpenAsync(ct);
-        var derived = await ChainReads.DeriveAsync(connection, caller.TenantId, input.CustomerId!, scope.Value, input.StartingBalance, ct);
+        var log = await TenantLedgerStore.ScopeAsync(connection, ids, caller.TenantId, ct);
+        var derived = await ChainReads.DeriveAsync(connection, log, input.CustomerId!, scope.Value, input.StartingBalance, ct);
         if (!derived.IsSuccess)
         {
             return derived.Error!;

@@ -3,11 +3,12 @@ using PacSpace.Hosting.Errors;
 using PacSpace.Plane.Features.Deltas;
 using PacSpace.Plane.Features.Keys;
 using PacSpace.Plane.Features.Scopes;
+using PacSpace.Plane.Log;
 
 namespace PacSpace.Plane.Features.Balances;
 
 /// <summary>A customer's balance from VERIFIED deltas only, over a window (default: the current UTC month) or from a starting point, with one page of its deltas.</summary>
-internal sealed class DeriveBalance(Database db, TimeProvider time)
+internal sealed class DeriveBalance(Database db, EntryIds ids, TimeProvider time)
 {
     public const int DefaultLimit = 100;
     public const int MaxLimit = 1000;
@@ -36,14 +37,15 @@ internal sealed class DeriveBalance(Database db, TimeProvider time)
         }
 
         await using var connection = await db.OpenAsync(ct);
-        var derived = await ChainReads.DeriveAsync(connection, caller.TenantId, input.CustomerId, scope.Value, input.StartingBalance, ct);
+        var log = await TenantLedgerStore.ScopeAsync(connection, ids, caller.TenantId, ct);
+        var derived = await ChainReads.DeriveAsync(connection, log, input.CustomerId, scope.Value, input.StartingBalance, ct);
         if (!derived.IsSuccess)
         {
             return derived.Error!;
         }
 
         var d = derived.Value;
-        var page = await ChainReads.PageAsync(connection, caller.TenantId, input.CustomerId, scope.Value, d.FromIndex, input.Limit, input.Offset, ct);
+        var page = await ChainReads.PageAsync(connection, log, input.CustomerId, d.FromIndex, d.ToIndex, input.Limit, input.Offset, ct);
         return new DeriveView(input.CustomerId, d.Balance, input.StartingBalance, d.Net, d.Count, page, d.LatestReceiptId, scope.Value.Describe(),
             new PageView(input.Limit, input.Offset, d.Count));
     }

@@ -9,7 +9,7 @@ using PacSpace.Plane.Log;
 namespace PacSpace.Plane.Features.Balances;
 
 /// <summary>One customer: its verified figures, queued deltas, latest checkpoint, optionally one month's figures, and its recent activity.</summary>
-internal sealed class GetCustomer(Database db, TimeProvider time)
+internal sealed class GetCustomer(Database db, EntryIds ids, TimeProvider time)
 {
     /// <param name="Period">A month (YYYY-MM) whose figures and activity to show, or none.</param>
     /// <param name="Problems">Problems with the other fields, reported together with the period's.</param>
@@ -54,8 +54,9 @@ internal sealed class GetCustomer(Database db, TimeProvider time)
         var (tenantId, customerId) = (caller.TenantId, input.CustomerId);
         await using var connection = await db.OpenAsync(ct);
         // Verified figures from the chain head; queued deltas through the (small) queue index.
-        var chain = await LogCustomerStore.FindAsync(connection, tenantId, customerId, ct);
-        var pending = await DeltaStore.CountQueuedAsync(connection, tenantId, customerId, ct);
+        var log = await TenantLedgerStore.ScopeAsync(connection, ids, tenantId, ct);
+        var chain = await LogCustomerStore.FindAsync(connection, log, customerId, ct);
+        var pending = await DeltaStore.CountQueuedAsync(connection, log, customerId, ct);
         if (chain is null && pending == 0)
         {
             return new Error(404, CustomerIds.NotFound, "No delta was recorded for this customer in this environment.");
@@ -64,10 +65,13 @@ internal sealed class GetCustomer(Database db, TimeProvider time)
         var checkpoint = await CheckpointStore.LatestForCustomerAsync(connection, tenantId, customerId, ct);
         PeriodView? periodView = null;
         long total;
+        var (fromIndex, toIndex) = (0L, long.MaxValue);
         if (window is not null)
         {
-            var a = await DeltaStore.BeforeTimeAsync(connection, tenantId, customerId, window.StartMs, ct);
-            var b = await DeltaStore.BeforeTimeAsync(connection, tenantId, customerId, window.EndMs, ct);
+            // A window is a range of the log: entries are appended in time order.
+            (fromIndex, toIndex) = (await DeltaStore.SizeBeforeAsync(connection, log, window.StartMs, ct), await DeltaStore.SizeBeforeAsync(connection, log, window.EndMs, ct));
+            var a = await DeltaStore.BeforeIndexAsync(connection, log, customerId, fromIndex, ct);
+            var b = await DeltaStore.BeforeIndexAsync(connection, log, customerId, toIndex, ct);
             var (count, net) = ChainReads.Between(a, b);
             periodView = new PeriodView(window.Period, window.Start, window.End, a?.BalanceAfter ?? 0, b?.BalanceAfter ?? a?.BalanceAfter ?? 0, count, net);
             total = count;
@@ -78,10 +82,10 @@ internal sealed class GetCustomer(Database db, TimeProvider time)
         }
 
         // VERIFIED deltas, newest first, along the customer's chain indexes; queued ones are counted in pendingDeltas.
-        var items = await DeltaStore.NewestFirstAsync(connection, tenantId, customerId, window?.StartMs, window?.EndMs, input.Limit,
+        var items = await DeltaStore.NewestFirstAsync(connection, log, customerId, fromIndex, toIndex, input.Limit,
             (long)(input.Page - 1) * input.Limit, ct);
         var activity = items.Select(d => new ActivityItem(d.Amount, d.Reason, d.ReferenceId, d.Status,
-            DateTimeOffset.FromUnixTimeMilliseconds(d.RecordedAt ?? d.CreatedAt), d.RecordId, d.ReceiptId, d.ContentHash)).ToList();
+            DateTimeOffset.FromUnixTimeMilliseconds(d.RecordedAt), d.RecordId, d.ReceiptId, d.ContentHashHex)).ToList();
 
         return new CustomerDetail(customerId, CustomerIds.LedgerIdentifier(customerId), chain?.LastSeq ?? 0, pending, chain?.Balance ?? 0,
             checkpoint is null ? null : new LatestCheckpoint(checkpoint.CheckpointId, checkpoint.ProofRoot, checkpoint.Period, checkpoint.Balance,

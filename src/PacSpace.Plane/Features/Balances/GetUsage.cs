@@ -14,7 +14,7 @@ namespace PacSpace.Plane.Features.Balances;
 /// writer counts them). Paid plans: Sandbox is unmetered (the month's count is shown); Production counts VERIFIED
 /// deltas of the current UTC month against the plan's allotment, and what goes beyond is overage.
 /// </summary>
-internal sealed class GetUsage(Database db, IOptions<PlaneOptions> options, TimeProvider time)
+internal sealed class GetUsage(Database db, EntryIds ids, IOptions<PlaneOptions> options, TimeProvider time)
 {
     /// <param name="Allowed">The cap or allotment; null when nothing is counted against one (Sandbox on a paid plan, enterprise).</param>
     /// <param name="Remaining">What is left before the cap (free) or the allotment (Production); null when unlimited.</param>
@@ -39,18 +39,20 @@ internal sealed class GetUsage(Database db, IOptions<PlaneOptions> options, Time
         var now = time.GetUtcNow();
         var monthStart = new DateTimeOffset(now.Year, now.Month, 1, 0, 0, 0, TimeSpan.Zero);
         await using var connection = await db.OpenAsync(ct);
-        var pending = await DeltaStore.CountQueuedAsync(connection, caller.TenantId, ct);
+        var log = await TenantLedgerStore.ScopeAsync(connection, ids, caller.TenantId, ct);
+        var pending = log.Queued;
 
         if (plan.Tier == PlanCatalog.Free)
         {
-            // Appended deltas from the customers' chain heads, plus the queued ones: no scan of the deltas table.
-            var used = pending + await LogCustomerStore.AppendedCountAsync(connection, caller.TenantId, ct);
+            // Every delta the log holds, signed or not, as the writer counts them.
+            var used = log.NextIndex;
             var allowed = PlanCatalog.FreeLifetimeDeltas;
             return new UsageView(plan.Tier, environment, "lifetime", true, allowed, used, Math.Max(0, allowed - used), 0, pending, used < allowed);
         }
 
-        var verified = await DeltaStore.CountRecordedAsync(connection, caller.TenantId, monthStart.ToUnixTimeMilliseconds(),
-            monthStart.AddMonths(1).ToUnixTimeMilliseconds(), ct);
+        // The month is a range of the log: entries are appended in time order.
+        var verified = await DeltaStore.SizeBeforeAsync(connection, log, monthStart.AddMonths(1).ToUnixTimeMilliseconds(), ct)
+            - await DeltaStore.SizeBeforeAsync(connection, log, monthStart.ToUnixTimeMilliseconds(), ct);
         var period = monthStart.ToString("yyyy-MM", CultureInfo.InvariantCulture);
         if (!production || plan.MonthlyAllotment is not long allotment)
         {

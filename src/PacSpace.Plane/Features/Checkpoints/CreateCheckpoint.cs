@@ -5,11 +5,12 @@ using PacSpace.Hosting.Web;
 using PacSpace.Plane.Features.Deltas;
 using PacSpace.Plane.Features.Keys;
 using PacSpace.Plane.Features.Scopes;
+using PacSpace.Plane.Log;
 
 namespace PacSpace.Plane.Features.Checkpoints;
 
 /// <summary>Closes a window of the caller's log (default: the current UTC month so far); asking again answers the same checkpoint.</summary>
-internal sealed class CreateCheckpoint(PeriodCheckpoints checkpoints, Database db)
+internal sealed class CreateCheckpoint(PeriodCheckpoints checkpoints, Database db, EntryIds ids)
 {
     /// <param name="CustomerId">Whose figures to add, if anyone's.</param>
     /// <param name="Problems">Problems with the other fields, reported together with the scope's.</param>
@@ -50,7 +51,7 @@ internal sealed class CreateCheckpoint(PeriodCheckpoints checkpoints, Database d
         if (input.CustomerId is not null)
         {
             await using var connection = await db.OpenAsync(ct);
-            var c = await CustomerView.ReadAsync(connection, row, input.CustomerId, ct);
+            var c = await CustomerView.ReadAsync(connection, await TenantLedgerStore.ScopeAsync(connection, ids, caller.TenantId, ct), row, input.CustomerId, ct);
             if (!c.IsSuccess)
             {
                 return c.Error!;

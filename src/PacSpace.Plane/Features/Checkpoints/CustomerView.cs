@@ -2,6 +2,7 @@ using System.Data.Common;
 using PacSpace.Hosting.Errors;
 using PacSpace.Plane.Features.Balances;
 using PacSpace.Plane.Features.Deltas;
+using PacSpace.Plane.Log;
 
 namespace PacSpace.Plane.Features.Checkpoints;
 
@@ -15,7 +16,7 @@ internal sealed record CustomerView(
     BalanceProof BalanceProof)
 {
     /// <summary>The customer's figures in <paramref name="row"/>; CUSTOMER_NOT_FOUND when the checkpoint holds no balance for it.</summary>
-    public static async Task<Result<CustomerView>> ReadAsync(DbConnection connection, CheckpointRow row, string customerId, CancellationToken ct)
+    public static async Task<Result<CustomerView>> ReadAsync(DbConnection connection, LogScope log, CheckpointRow row, string customerId, CancellationToken ct)
     {
         var proof = await PeriodCheckpoints.BalanceProofAsync(connection, row, customerId, ct);
         if (proof is null)
@@ -24,7 +25,7 @@ internal sealed record CustomerView(
                 $"The customer has no VERIFIED delta in this environment's log before {row.Period} closed, so the checkpoint holds no balance for it.");
         }
 
-        var opening = await DeltaStore.BeforeIndexAsync(connection, row.TenantId, customerId, row.FromSize, ct);
+        var opening = await DeltaStore.BeforeIndexAsync(connection, log, customerId, row.FromSize, ct);
         var closing = new ChainPoint { CustomerSeq = proof.LastCustomerSeq, BalanceAfter = proof.ClosingBalance, LogIndex = proof.LastIndex };
         var (count, net) = ChainReads.Between(opening, closing);
         return new CustomerView(customerId, opening?.BalanceAfter ?? 0, proof.ClosingBalance, count, net, proof);

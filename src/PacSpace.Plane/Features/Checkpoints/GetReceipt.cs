@@ -3,6 +3,7 @@ using PacSpace.Hosting.Errors;
 using PacSpace.Plane.Features.Deltas;
 using PacSpace.Plane.Features.Keys;
 using PacSpace.Plane.Features.Scopes;
+using PacSpace.Plane.Log;
 
 namespace PacSpace.Plane.Features.Checkpoints;
 
@@ -12,7 +13,7 @@ namespace PacSpace.Plane.Features.Checkpoints;
 /// the customer's opening and closing balance with the proof of the closing balance in <c>balancesRoot</c>, and the
 /// customer's deltas of the window.
 /// </summary>
-internal sealed class GetReceipt(PeriodCheckpoints checkpoints, Database db)
+internal sealed class GetReceipt(PeriodCheckpoints checkpoints, Database db, EntryIds ids)
 {
     public const int MaxReceiptDeltas = 100;
 
@@ -50,15 +51,16 @@ internal sealed class GetReceipt(PeriodCheckpoints checkpoints, Database db)
         var row = made.Value.Row;
         var customerId = input.CustomerId;
         await using var connection = await db.OpenAsync(ct);
-        var c = await CustomerView.ReadAsync(connection, row, customerId, ct);
+        var log = await TenantLedgerStore.ScopeAsync(connection, ids, caller.TenantId, ct);
+        var c = await CustomerView.ReadAsync(connection, log, row, customerId, ct);
         if (!c.IsSuccess)
         {
             return c.Error!;
         }
 
         var customer = c.Value;
-        var deltas = (await DeltaStore.RangeAsync(connection, caller.TenantId, customerId, row.FromSize, row.ToSize, MaxReceiptDeltas, ct)).Select(d => d.ToView()).ToList();
-        var latest = customer.DeltaCount == 0 ? null : await DeltaStore.ReceiptIdAtAsync(connection, caller.TenantId, customer.BalanceProof.LastIndex, ct);
+        var deltas = (await DeltaStore.RangeAsync(connection, log, customerId, row.FromSize, row.ToSize, MaxReceiptDeltas, 0, ct)).Select(d => d.ToView()).ToList();
+        var latest = customer.DeltaCount == 0 ? null : await DeltaStore.ReceiptIdAtAsync(connection, log, customer.BalanceProof.LastIndex, ct);
         var url = CheckpointView.UrlOf(input.BaseUrl, row.ProofRoot);
         return new ReceiptView(customerId, row.Period, DateTimeOffset.FromUnixTimeMilliseconds(row.WindowStart), DateTimeOffset.FromUnixTimeMilliseconds(row.WindowEnd),
             row.CheckpointId, row.ProofRoot, url, url,

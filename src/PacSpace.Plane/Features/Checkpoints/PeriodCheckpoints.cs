@@ -19,7 +19,7 @@ namespace PacSpace.Plane.Features.Checkpoints;
 /// log's size at the window's start. Asking again for the same window answers the stored checkpoint while the
 /// log has nothing new in the window; the unique index settles concurrent requests.
 /// </summary>
-internal sealed partial class PeriodCheckpoints(Database db, AtRestEncryption secrets, TimeProvider time, ILogger<PeriodCheckpoints> logger)
+internal sealed partial class PeriodCheckpoints(Database db, EntryIds ids, AtRestEncryption secrets, TimeProvider time, ILogger<PeriodCheckpoints> logger)
 {
     public const string CheckpointEmpty = "CHECKPOINT_EMPTY";
 
@@ -39,7 +39,8 @@ internal sealed partial class PeriodCheckpoints(Database db, AtRestEncryption se
         var now = time.GetUtcNow().ToUnixTimeMilliseconds();
         var closedAt = Math.Min(window.EndMs, now);
         await using var connection = await db.OpenAsync(ct);
-        var toSize = await DeltaStore.SizeBeforeAsync(connection, tenantId, closedAt, ct);
+        var log = await TenantLedgerStore.ScopeAsync(connection, ids, tenantId, ct);
+        var toSize = await DeltaStore.SizeBeforeAsync(connection, log, closedAt, ct);
         if (toSize == 0)
         {
             return new Error(409, CheckpointEmpty,
@@ -52,7 +53,7 @@ internal sealed partial class PeriodCheckpoints(Database db, AtRestEncryption se
             return (existing, false);
         }
 
-        var fromSize = Math.Min(await DeltaStore.SizeBeforeAsync(connection, tenantId, window.StartMs, ct), toSize);
+        var fromSize = Math.Min(await DeltaStore.SizeBeforeAsync(connection, log, window.StartMs, ct), toSize);
         var ledger = await TenantLedgerStore.SigningKeyAsync(connection, secrets, tenantId, ct);
 
         // Complete subtrees below the committed head never change, so the tiles can be read outside the sequencer's transaction.
@@ -61,8 +62,8 @@ internal sealed partial class PeriodCheckpoints(Database db, AtRestEncryption se
         var prevRoot = fromSize == 0 ? MerkleTree.EmptyRoot() : MerkleTree.Root(fromSize, hashes);
         var consistency = fromSize is 0 || fromSize == toSize ? [] : MerkleTree.ConsistencyProof(fromSize, toSize, hashes);
 
-        var leaves = BalanceLeaf.Order(await DeltaStore.ClosingBalancesAsync(connection, tenantId, toSize, ct));
-        var netChange = await DeltaStore.NetChangeAsync(connection, tenantId, fromSize, toSize, ct);
+        var leaves = BalanceLeaf.Order(await DeltaStore.ClosingBalancesAsync(connection, log, toSize, ct));
+        var netChange = await DeltaStore.NetChangeAsync(connection, log, fromSize, toSize, ct);
 
         var statement = new PeriodStatement(ledger.Origin, window.Period, window.Start, window.End, fromSize, toSize, root, prevRoot,
             BalanceLeaf.Root(leaves), leaves.Count, toSize - fromSize, netChange, DateTimeOffset.FromUnixTimeMilliseconds(closedAt));

@@ -3,8 +3,6 @@ namespace PacSpace.Plane.Features.Deltas;
 /// <summary>A point of a customer's chain: the entry's sequence, log index and running balance.</summary>
 internal sealed class ChainPoint
 {
-    public const string Columns = "customer_seq, log_index, balance_after, receipt_id";
-
     public long CustomerSeq { get; set; }
 
     public long LogIndex { get; set; }

@@ -1,17 +1,24 @@
+using PacSpace.Ledger;
+using PacSpace.Plane.Log;
+
 namespace PacSpace.Plane.Features.Deltas;
 
-/// <summary>A stored delta, as the routes read it.</summary>
+/// <summary>A stored delta with its customer's id, as reads and the duplicate check see it; its ids and status are filled in by <see cref="Finish"/>.</summary>
 internal sealed class DeltaRow
 {
-    public const string Columns =
-        "record_id, receipt_id, tenant_id, customer_id, amount, reason, reference_id, idempotency_key, request_hash, content_hash, status, created_at, " +
-        "log_index, customer_seq, prev_index, balance_after, recorded_at, verified_at, head_size";
+    /// <summary>Every column a read selects: the delta, its customer's id and the ids it had before ids were derived from the place.</summary>
+    public const string Select =
+        """
+        SELECT d.ledger_no, d.log_index, c.customer_id, d.amount, d.reason, d.reference_id, d.idempotency_key, d.content_hash, d.metadata, d.adjusts,
+               d.customer_seq, d.prev_index, d.balance_after, d.recorded_at, d.created_at, x.record_id AS legacy_record_id, x.receipt_id AS legacy_receipt_id
+        FROM deltas d
+        JOIN log_customers c ON c.customer_no = d.customer_no
+        LEFT JOIN legacy_ids x ON x.ledger_no = d.ledger_no AND x.log_index = d.log_index
+        """;
 
-    public string RecordId { get; set; } = "";
+    public long LedgerNo { get; set; }
 
-    public string ReceiptId { get; set; } = "";
-
-    public string TenantId { get; set; } = "";
+    public long LogIndex { get; set; }
 
     public string CustomerId { get; set; } = "";
 
@@ -23,28 +30,51 @@ internal sealed class DeltaRow
 
     public string? IdempotencyKey { get; set; }
 
-    public string RequestHash { get; set; } = "";
+    public byte[] ContentHash { get; set; } = [];
 
-    public string ContentHash { get; set; } = "";
+    /// <summary>The metadata as canonical JSON, when the delta has any.</summary>
+    public string? Metadata { get; set; }
 
-    public string Status { get; set; } = "";
+    public string? Adjusts { get; set; }
 
-    public long CreatedAt { get; set; }
-
-    public long? LogIndex { get; set; }
-
-    public long? CustomerSeq { get; set; }
+    public long CustomerSeq { get; set; }
 
     public long? PrevIndex { get; set; }
 
-    public long? BalanceAfter { get; set; }
+    public long BalanceAfter { get; set; }
 
-    public long? RecordedAt { get; set; }
+    public long RecordedAt { get; set; }
 
-    public long? VerifiedAt { get; set; }
+    /// <summary>Only where it differs from <see cref="RecordedAt"/>: deltas written before sequencing moved into the commit.</summary>
+    public long? CreatedAt { get; set; }
 
-    public long? HeadSize { get; set; }
+    public string? LegacyRecordId { get; set; }
 
-    /// <summary>The canonical delta (RFC 8785 text); read only where it is shown.</summary>
-    public string? Canonical { get; set; }
+    public string? LegacyReceiptId { get; set; }
+
+    public string RecordId { get; private set; } = "";
+
+    public string ReceiptId { get; private set; } = "";
+
+    public string Status { get; private set; } = DeltaStatus.Queued;
+
+    public string ContentHashHex => Hex.Encode(ContentHash);
+
+    /// <summary>What makes two requests "the same body" for idempotency.</summary>
+    public string RequestHash => NewDelta.RequestHash(ContentHash, Adjusts);
+
+    /// <summary>Gives the row its ids (derived from its place, or the ones it was given before) and its status under <paramref name="treeSize"/>.</summary>
+    public DeltaRow Finish(EntryIds ids, long treeSize)
+    {
+        RecordId = LegacyRecordId ?? ids.RecordId(LedgerNo, LogIndex);
+        ReceiptId = LegacyReceiptId ?? ids.ReceiptId(LedgerNo, LogIndex);
+        Status = LogIndex < treeSize ? DeltaStatus.Verified : DeltaStatus.Queued;
+        return this;
+    }
+
+    /// <summary>The entry this delta is in its log (its leaf).</summary>
+    public LeafEntry Entry() => new(RecordedAt, CustomerSeq, PrevIndex, BalanceAfter, ContentHash);
+
+    public DeltaItem ToView() => new(RecordId, ReceiptId, Amount, Reason, ReferenceId, Status, ContentHashHex, CustomerSeq, LogIndex, BalanceAfter,
+        DateTimeOffset.FromUnixTimeMilliseconds(RecordedAt), DateTimeOffset.FromUnixTimeMilliseconds(CreatedAt ?? RecordedAt));
 }

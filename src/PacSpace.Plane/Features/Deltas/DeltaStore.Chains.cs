@@ -1,14 +1,18 @@
 using System.Data.Common;
 using Dapper;
+using PacSpace.Plane.Log;
 
 namespace PacSpace.Plane.Features.Deltas;
 
 /// <summary>
-/// Reads along one customer's chain in <c>deltas</c>: every appended entry carries the customer's sequence and running
-/// balance, so a point of the chain is one index seek and a range is read in log order.
+/// Reads along one customer's chain in <c>deltas</c>: every entry carries the customer's sequence and running balance,
+/// so a point of the chain is one index seek and a range is read in log order. Reads stop at the scope's signed size.
 /// </summary>
 internal static partial class DeltaStore
 {
+    /// <summary>The customer's number in the log, as a subquery: customers are interned, chains are indexed by number.</summary>
+    private const string CustomerNo = "(SELECT customer_no FROM log_customers WHERE ledger_no = @LedgerNo AND customer_id = @customerId)";
+
     /// <summary>One link of a customer's chain, as the gap check reads it.</summary>
     public sealed class ChainLink
     {
@@ -23,69 +27,74 @@ internal static partial class DeltaStore
         public long BalanceAfter { get; set; }
     }
 
-    /// <summary>The customer's last entry recorded before <paramref name="timeMs"/>.</summary>
-    public static Task<ChainPoint?> BeforeTimeAsync(DbConnection c, string tenantId, string customerId, long timeMs, CancellationToken ct) =>
-        c.QueryFirstOrDefaultAsync<ChainPoint>(new CommandDefinition(
-            $"""
-            SELECT {ChainPoint.Columns} FROM deltas
-            WHERE tenant_id = @tenantId AND customer_id = @customerId AND recorded_at < @timeMs
-            ORDER BY recorded_at DESC, log_index DESC LIMIT 1
-            """, new { tenantId, customerId, timeMs }, cancellationToken: ct));
+    /// <summary>The customer's last VERIFIED entry recorded before <paramref name="timeMs"/>.</summary>
+    public static async Task<ChainPoint?> BeforeTimeAsync(DbConnection c, LogScope scope, string customerId, long timeMs, CancellationToken ct) =>
+        await BeforeIndexAsync(c, scope, customerId, await SizeBeforeAsync(c, scope, timeMs, ct), ct);
 
-    /// <summary>The customer's last entry at a log index below <paramref name="index"/>.</summary>
-    public static Task<ChainPoint?> BeforeIndexAsync(DbConnection c, string tenantId, string customerId, long index, CancellationToken ct) =>
-        c.QueryFirstOrDefaultAsync<ChainPoint>(new CommandDefinition(
-            $"""
-            SELECT {ChainPoint.Columns} FROM deltas
-            WHERE tenant_id = @tenantId AND customer_id = @customerId AND log_index < @index
-            ORDER BY log_index DESC LIMIT 1
-            """, new { tenantId, customerId, index }, cancellationToken: ct));
-
-    /// <summary>The log index just after an appended delta (by record or receipt id); null when the tenant has no such VERIFIED delta.</summary>
-    public static Task<long?> IndexAfterAsync(DbConnection c, string tenantId, string id, CancellationToken ct) =>
-        c.QueryFirstOrDefaultAsync<long?>(new CommandDefinition(
-            "SELECT log_index + 1 FROM deltas WHERE tenant_id = @tenantId AND (record_id = @id OR receipt_id = @id) AND log_index IS NOT NULL",
-            new { tenantId, id }, cancellationToken: ct));
-
-    /// <summary>The customer's appended deltas from a log index on, in log order, one page.</summary>
-    public static Task<IEnumerable<LoggedDelta>> PageFromIndexAsync(DbConnection c, string tenantId, string customerId, long fromIndex, int limit, long offset,
-        CancellationToken ct) =>
-        c.QueryAsync<LoggedDelta>(new CommandDefinition(
-            $"""
-            SELECT {LoggedDelta.Columns} FROM deltas WHERE tenant_id = @tenantId AND customer_id = @customerId AND log_index >= @fromIndex
-            ORDER BY log_index LIMIT @limit OFFSET @offset
-            """, new { tenantId, customerId, fromIndex, limit, offset }, cancellationToken: ct));
-
-    /// <summary>The customer's deltas recorded in <c>[start, end)</c>, in log order, one page.</summary>
-    public static Task<IEnumerable<LoggedDelta>> PageInWindowAsync(DbConnection c, string tenantId, string customerId, long start, long end, int limit, long offset,
-        CancellationToken ct) =>
-        c.QueryAsync<LoggedDelta>(new CommandDefinition(
-            $"""
-            SELECT {LoggedDelta.Columns} FROM deltas WHERE tenant_id = @tenantId AND customer_id = @customerId
-              AND recorded_at >= @start AND recorded_at < @end
-            ORDER BY recorded_at, log_index LIMIT @limit OFFSET @offset
-            """, new { tenantId, customerId, start, end, limit, offset }, cancellationToken: ct));
-
-    /// <summary>The customer's appended deltas, newest first, of a window (<c>[start, end)</c>) or of the whole chain (no window).</summary>
-    public static Task<IEnumerable<LoggedDelta>> NewestFirstAsync(DbConnection c, string tenantId, string customerId, long? start, long? end, int limit, long offset,
-        CancellationToken ct)
+    /// <summary>The customer's last VERIFIED entry at a log index below <paramref name="index"/>.</summary>
+    public static async Task<ChainPoint?> BeforeIndexAsync(DbConnection c, LogScope scope, string customerId, long index, CancellationToken ct)
     {
-        var where = start is not null
-            ? "AND recorded_at >= @start AND recorded_at < @end ORDER BY recorded_at DESC, log_index DESC"
-            : "AND log_index IS NOT NULL ORDER BY log_index DESC";
-        return c.QueryAsync<LoggedDelta>(new CommandDefinition(
+        var point = await c.QueryFirstOrDefaultAsync<PointRow>(new CommandDefinition(
             $"""
-            SELECT {LoggedDelta.Columns} FROM deltas WHERE tenant_id = @tenantId AND customer_id = @customerId {where}
-            LIMIT @limit OFFSET @offset
-            """, new { tenantId, customerId, start, end, limit, offset }, cancellationToken: ct));
+            SELECT d.customer_seq, d.log_index, d.balance_after, x.receipt_id AS legacy_receipt_id FROM deltas d
+            LEFT JOIN legacy_ids x ON x.ledger_no = d.ledger_no AND x.log_index = d.log_index
+            WHERE d.ledger_no = @LedgerNo AND d.customer_no = {CustomerNo} AND d.log_index < @index
+            ORDER BY d.log_index DESC LIMIT 1
+            """, new { scope.LedgerNo, customerId, index = Math.Min(index, scope.TreeSize) }, cancellationToken: ct));
+        return point is null
+            ? null
+            : new ChainPoint
+            {
+                CustomerSeq = point.CustomerSeq, LogIndex = point.LogIndex, BalanceAfter = point.BalanceAfter,
+                ReceiptId = point.LegacyReceiptId ?? scope.Ids.ReceiptId(scope.LedgerNo, point.LogIndex),
+            };
     }
 
-    /// <summary>The chain's links with a sequence in <c>[lo, to]</c>, in log order, at most <paramref name="take"/>.</summary>
-    public static async Task<List<ChainLink>> LinksAsync(DbConnection c, string tenantId, string customerId, long lo, long to, int take, CancellationToken ct) =>
+    /// <summary>The customer's VERIFIED deltas at log indexes <c>[from, to)</c>, in log order, one page.</summary>
+    public static async Task<List<DeltaRow>> RangeAsync(DbConnection c, LogScope scope, string customerId, long from, long to, int limit, long offset,
+        CancellationToken ct) =>
+        Finish(await c.QueryAsync<DeltaRow>(new CommandDefinition(
+            $"""
+            {DeltaRow.Select}
+            WHERE d.ledger_no = @LedgerNo AND d.customer_no = {CustomerNo} AND d.log_index >= @from AND d.log_index < @to
+            ORDER BY d.log_index LIMIT @limit OFFSET @offset
+            """, new { scope.LedgerNo, customerId, from, to = Math.Min(to, scope.TreeSize), limit, offset }, cancellationToken: ct)), scope);
+
+    /// <summary>The customer's VERIFIED deltas at log indexes <c>[from, to)</c>, newest first, one page.</summary>
+    public static async Task<List<DeltaRow>> NewestFirstAsync(DbConnection c, LogScope scope, string customerId, long from, long to, int limit, long offset,
+        CancellationToken ct) =>
+        Finish(await c.QueryAsync<DeltaRow>(new CommandDefinition(
+            $"""
+            {DeltaRow.Select}
+            WHERE d.ledger_no = @LedgerNo AND d.customer_no = {CustomerNo} AND d.log_index >= @from AND d.log_index < @to
+            ORDER BY d.log_index DESC LIMIT @limit OFFSET @offset
+            """, new { scope.LedgerNo, customerId, from, to = Math.Min(to, scope.TreeSize), limit, offset }, cancellationToken: ct)), scope);
+
+    /// <summary>The chain's VERIFIED links with a sequence in <c>[lo, to]</c>, in log order, at most <paramref name="take"/>.</summary>
+    public static async Task<List<ChainLink>> LinksAsync(DbConnection c, LogScope scope, string customerId, long lo, long to, int take, CancellationToken ct) =>
         (await c.QueryAsync<ChainLink>(new CommandDefinition(
-            """
+            $"""
             SELECT customer_seq, log_index, prev_index, amount, balance_after FROM deltas
-            WHERE tenant_id = @tenantId AND customer_id = @customerId AND log_index IS NOT NULL AND customer_seq >= @lo AND customer_seq <= @to
+            WHERE ledger_no = @LedgerNo AND customer_no = {CustomerNo} AND log_index < @TreeSize AND customer_seq >= @lo AND customer_seq <= @to
             ORDER BY log_index LIMIT @take
-            """, new { tenantId, customerId, lo, to, take }, cancellationToken: ct))).ToList();
+            """, new { scope.LedgerNo, scope.TreeSize, customerId, lo, to, take }, cancellationToken: ct))).ToList();
+
+    /// <summary>The customer's deltas not yet covered by a signed head.</summary>
+    public static Task<long> CountQueuedAsync(DbConnection c, LogScope scope, string customerId, CancellationToken ct) =>
+        c.ExecuteScalarAsync<long>(new CommandDefinition(
+            $"SELECT COUNT(*) FROM deltas WHERE ledger_no = @LedgerNo AND customer_no = {CustomerNo} AND log_index >= @TreeSize",
+            new { scope.LedgerNo, scope.TreeSize, customerId }, cancellationToken: ct));
+
+    private static List<DeltaRow> Finish(IEnumerable<DeltaRow> rows, LogScope scope) => rows.Select(r => r.Finish(scope.Ids, scope.TreeSize)).ToList();
+
+    private sealed class PointRow
+    {
+        public long CustomerSeq { get; set; }
+
+        public long LogIndex { get; set; }
+
+        public long BalanceAfter { get; set; }
+
+        public string? LegacyReceiptId { get; set; }
+    }
 }

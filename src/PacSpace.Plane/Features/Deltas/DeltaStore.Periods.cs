@@ -1,47 +1,47 @@
 using System.Data.Common;
 using Dapper;
 using PacSpace.Ledger;
+using PacSpace.Plane.Log;
 
 namespace PacSpace.Plane.Features.Deltas;
 
-/// <summary>Reads of a log prefix or window in <c>deltas</c>, for period checkpoints and the receipts built on them.</summary>
+/// <summary>Reads of a log prefix or window in <c>deltas</c>, for period checkpoints, usage and the receipts built on them.</summary>
 internal static partial class DeltaStore
 {
-    /// <summary>Number of log entries recorded before <paramref name="timeMs"/> (entries are appended in time order).</summary>
-    public static async Task<long> SizeBeforeAsync(DbConnection c, string tenantId, long timeMs, CancellationToken ct) =>
-        (await c.ExecuteScalarAsync<long?>(new CommandDefinition(
-            // The last entry before the time, by one index seek (MAX would scan every earlier entry).
-            "SELECT log_index FROM deltas WHERE tenant_id = @tenantId AND recorded_at < @timeMs ORDER BY recorded_at DESC, log_index DESC LIMIT 1",
-            new { tenantId, timeMs }, cancellationToken: ct)) ?? -1) + 1;
+    /// <summary>
+    /// Number of VERIFIED entries recorded before <paramref name="timeMs"/>. Entries are appended in time order and every
+    /// group commit notes in <c>log_marks</c> its time and first index, so this is one seek there.
+    /// </summary>
+    public static async Task<long> SizeBeforeAsync(DbConnection c, LogScope scope, long timeMs, CancellationToken ct)
+    {
+        var first = await c.ExecuteScalarAsync<long?>(new CommandDefinition(
+            "SELECT first_index FROM log_marks WHERE ledger_no = @LedgerNo AND recorded_at >= @timeMs ORDER BY recorded_at LIMIT 1",
+            new { scope.LedgerNo, timeMs }, cancellationToken: ct));
+        return Math.Min(first ?? scope.NextIndex, scope.TreeSize);
+    }
 
-    /// <summary>Each customer's last entry below <paramref name="toSize"/>, as a closing-balance leaf.</summary>
-    public static async Task<List<BalanceLeaf>> ClosingBalancesAsync(DbConnection c, string tenantId, long toSize, CancellationToken ct) =>
+    /// <summary>Each customer's last entry below <paramref name="toSize"/>, as a closing-balance leaf (one chain seek per customer).</summary>
+    public static async Task<List<BalanceLeaf>> ClosingBalancesAsync(DbConnection c, LogScope scope, long toSize, CancellationToken ct) =>
         (await c.QueryAsync<ChainEnd>(new CommandDefinition(
             """
-            SELECT d.customer_id, d.customer_seq, d.log_index, d.balance_after FROM deltas d
-            WHERE d.tenant_id = @tenantId AND d.log_index IN (
-                SELECT MAX(log_index) FROM deltas WHERE tenant_id = @tenantId AND log_index < @toSize GROUP BY customer_id)
-            """, new { tenantId, toSize }, cancellationToken: ct)))
+            SELECT c.customer_id, d.customer_seq, d.log_index, d.balance_after FROM log_customers c
+            JOIN deltas d ON d.ledger_no = c.ledger_no AND d.customer_no = c.customer_no AND d.log_index = (
+                SELECT MAX(x.log_index) FROM deltas x WHERE x.ledger_no = c.ledger_no AND x.customer_no = c.customer_no AND x.log_index < @toSize)
+            WHERE c.ledger_no = @LedgerNo
+            """, new { scope.LedgerNo, toSize = Math.Min(toSize, scope.TreeSize) }, cancellationToken: ct)))
         .Select(r => new BalanceLeaf(r.CustomerId, r.CustomerSeq, r.LogIndex, r.BalanceAfter)).ToList();
 
     /// <summary>Sum of the deltas at log indexes <c>[fromSize, toSize)</c>.</summary>
-    public static async Task<long> NetChangeAsync(DbConnection c, string tenantId, long fromSize, long toSize, CancellationToken ct) =>
+    public static async Task<long> NetChangeAsync(DbConnection c, LogScope scope, long fromSize, long toSize, CancellationToken ct) =>
         await c.ExecuteScalarAsync<long?>(new CommandDefinition(
-            "SELECT SUM(amount) FROM deltas WHERE tenant_id = @tenantId AND log_index >= @fromSize AND log_index < @toSize",
-            new { tenantId, fromSize, toSize }, cancellationToken: ct)) ?? 0;
-
-    /// <summary>The customer's deltas at log indexes <c>[from, to)</c>, in log order, at most <paramref name="limit"/>.</summary>
-    public static async Task<List<LoggedDelta>> RangeAsync(DbConnection c, string tenantId, string customerId, long from, long to, int limit, CancellationToken ct) =>
-        (await c.QueryAsync<LoggedDelta>(new CommandDefinition(
-            $"""
-            SELECT {LoggedDelta.Columns} FROM deltas WHERE tenant_id = @tenantId AND customer_id = @customerId AND log_index >= @from AND log_index < @to
-            ORDER BY log_index LIMIT {limit}
-            """, new { tenantId, customerId, from, to }, cancellationToken: ct))).ToList();
+            "SELECT SUM(amount) FROM deltas WHERE ledger_no = @LedgerNo AND log_index >= @fromSize AND log_index < @toSize",
+            new { scope.LedgerNo, fromSize, toSize }, cancellationToken: ct)) ?? 0;
 
     /// <summary>The receipt id of the entry at a log index.</summary>
-    public static Task<string?> ReceiptIdAtAsync(DbConnection c, string tenantId, long index, CancellationToken ct) =>
-        c.ExecuteScalarAsync<string>(new CommandDefinition(
-            "SELECT receipt_id FROM deltas WHERE tenant_id = @tenantId AND log_index = @index", new { tenantId, index }, cancellationToken: ct));
+    public static async Task<string> ReceiptIdAtAsync(DbConnection c, LogScope scope, long index, CancellationToken ct) =>
+        await c.ExecuteScalarAsync<string?>(new CommandDefinition(
+            "SELECT receipt_id FROM legacy_ids WHERE ledger_no = @LedgerNo AND log_index = @index", new { scope.LedgerNo, index }, cancellationToken: ct))
+        ?? scope.Ids.ReceiptId(scope.LedgerNo, index);
 
     private sealed class ChainEnd
     {

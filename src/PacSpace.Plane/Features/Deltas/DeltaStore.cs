@@ -1,93 +1,74 @@
 using System.Data.Common;
 using Dapper;
 using PacSpace.Hosting.Data;
+using PacSpace.Plane.Log;
 
 namespace PacSpace.Plane.Features.Deltas;
 
 /// <summary>
-/// Owner of <c>deltas</c>. This part: the group commit's inserts and duplicate checks, single-delta reads and counts.
-/// The sequencer's queue (<c>DeltaStore.Log.cs</c>), reads along customers' chains (<c>DeltaStore.Chains.cs</c>) and
-/// reads of a log's windows for checkpoints (<c>DeltaStore.Periods.cs</c>) are in the other parts.
+/// Owner of <c>deltas</c>: one append-only row per delta, keyed by its place in its tenant's log. This part: single-delta
+/// reads by id. The group commit's appends are in <c>DeltaStore.Append.cs</c>, the head signer's reads in
+/// <c>DeltaStore.Log.cs</c>, reads along customers' chains in <c>DeltaStore.Chains.cs</c> and reads of a log's windows in
+/// <c>DeltaStore.Periods.cs</c>.
 /// </summary>
 internal static partial class DeltaStore
 {
-    private const string InsertSql =
-        """
-        INSERT INTO deltas (record_id, receipt_id, tenant_id, customer_id, amount, reason, reference_id, idempotency_key, request_hash,
-                            canonical, content_hash, adjusts, status, created_at)
-        VALUES (@record_id, @receipt_id, @tenant_id, @customer_id, @amount, @reason, @reference_id, @idempotency_key, @request_hash,
-                @canonical, @content_hash, @adjusts, @status, @created_at)
-        ON CONFLICT DO NOTHING
-        """;
-
-    /// <summary>The parameter order of every row given to <see cref="InsertAsync"/>.</summary>
-    private static readonly string[] InsertColumns =
-        ["record_id", "receipt_id", "tenant_id", "customer_id", "amount", "reason", "reference_id", "idempotency_key", "request_hash", "canonical", "content_hash", "adjusts", "status", "created_at"];
-
-    /// <summary>
-    /// Inserts new rows in one batch (values in the order record_id, receipt_id, tenant_id, customer_id, amount, reason,
-    /// reference_id, idempotency_key, request_hash, canonical, content_hash, adjusts, status, created_at). Returns each
-    /// row's count: 0 where a unique index refused it (a retry or a reuse).
-    /// </summary>
-    public static Task<int[]> InsertAsync(DbConnection connection, DbTransaction tx, IReadOnlyList<object?[]> values, CancellationToken ct) =>
-        Database.ExecuteEachAsync(connection, tx, InsertSql, InsertColumns, values, ct);
-
-    /// <summary>The stored delta with this Idempotency-Key, else with this referenceId; null when neither exists.</summary>
-    public static async Task<DeltaRow?> FindDuplicateAsync(DbConnection connection, DbTransaction tx, string tenantId, string? key, string? referenceId)
+    /// <summary>One of the scope's deltas by record id; null when the tenant has no such record.</summary>
+    public static async Task<DeltaRow?> FindAsync(DbConnection connection, LogScope scope, string recordId, CancellationToken ct)
     {
-        if (key is null && referenceId is null)
-        {
-            return null;
-        }
-
-        if (key is not null)
-        {
-            var byKey = await connection.QuerySingleOrDefaultAsync<DeltaRow>(new CommandDefinition(
-                $"SELECT {DeltaRow.Columns} FROM deltas WHERE tenant_id = @tenantId AND idempotency_key = @key", new { tenantId, key }, tx));
-            if (byKey is not null)
-            {
-                return byKey;
-            }
-        }
-
-        return referenceId is null
-            ? null
-            : await connection.QuerySingleOrDefaultAsync<DeltaRow>(new CommandDefinition(
-                $"SELECT {DeltaRow.Columns} FROM deltas WHERE tenant_id = @tenantId AND reference_id = @referenceId", new { tenantId, referenceId }, tx));
+        var place = scope.Ids.PlaceOfRecord(recordId) ?? await LegacyPlaceAsync(connection, "record_id", recordId, ct);
+        return place is { } p && p.LedgerNo == scope.LedgerNo ? await AtAsync(connection, scope, p.LogIndex, ct) : null;
     }
 
-    /// <summary>Every delta the tenant has, queued or appended (the free plan's lifetime count).</summary>
-    public static Task<long> CountAsync(DbConnection connection, DbTransaction tx, string tenantId) =>
-        connection.ExecuteScalarAsync<long>(new CommandDefinition("SELECT COUNT(*) FROM deltas WHERE tenant_id = @tenantId", new { tenantId }, tx));
+    /// <summary>A delta by receipt id, whichever tenant's (public verification); null when there is none.</summary>
+    public static async Task<DeltaRow?> FindByReceiptAsync(DbConnection connection, EntryIds ids, string receiptId, CancellationToken ct)
+    {
+        var place = ids.PlaceOfReceipt(receiptId) ?? await LegacyPlaceAsync(connection, "receipt_id", receiptId, ct);
+        return place is { } p
+            ? await connection.QuerySingleOrDefaultAsync<DeltaRow>(new CommandDefinition(
+                $"{DeltaRow.Select} WHERE d.ledger_no = @LedgerNo AND d.log_index = @LogIndex", new { p.LedgerNo, p.LogIndex }, cancellationToken: ct))
+            : null;
+    }
 
-    /// <summary>One of the tenant's deltas with its canonical content; null when the tenant has no such record.</summary>
-    public static Task<DeltaRow?> FindAsync(DbConnection connection, string tenantId, string recordId, CancellationToken ct) =>
-        connection.QuerySingleOrDefaultAsync<DeltaRow>(new CommandDefinition(
-            $"SELECT {DeltaRow.Columns}, canonical FROM deltas WHERE record_id = @recordId AND tenant_id = @tenantId",
-            new { recordId, tenantId }, cancellationToken: ct));
+    /// <summary>The log index just after a VERIFIED delta of the scope (by record or receipt id); null when the tenant has none such.</summary>
+    public static async Task<long?> IndexAfterAsync(DbConnection connection, LogScope scope, string id, CancellationToken ct)
+    {
+        var place = scope.Ids.PlaceOfRecord(id) ?? scope.Ids.PlaceOfReceipt(id)
+            ?? await LegacyPlaceAsync(connection, "record_id", id, ct) ?? await LegacyPlaceAsync(connection, "receipt_id", id, ct);
+        return place is { } p && p.LedgerNo == scope.LedgerNo && p.LogIndex < scope.TreeSize ? p.LogIndex + 1 : null;
+    }
 
-    /// <summary>A delta by receipt id, whichever tenant's (public verification: only hashes and chain fields are read).</summary>
-    public static Task<DeltaRow?> FindByReceiptAsync(DbConnection connection, string receiptId, CancellationToken ct) =>
-        connection.QuerySingleOrDefaultAsync<DeltaRow>(new CommandDefinition(
-            """
-            SELECT tenant_id, status, content_hash, log_index, customer_seq, prev_index, balance_after, recorded_at
-            FROM deltas WHERE receipt_id = @receiptId
-            """, new { receiptId }, cancellationToken: ct));
+    /// <summary>The first signed head that covers a log index: its size and when it was signed.</summary>
+    public static Task<SignedHead?> HeadCoveringAsync(DbConnection connection, long ledgerNo, long logIndex, CancellationToken ct) =>
+        connection.QueryFirstOrDefaultAsync<SignedHead>(new CommandDefinition(
+            "SELECT size, signed_at FROM log_heads WHERE ledger_no = @ledgerNo AND size > @logIndex ORDER BY size LIMIT 1",
+            new { ledgerNo, logIndex }, cancellationToken: ct));
 
-    /// <summary>The tenant's queued deltas (through the small queue index).</summary>
-    public static Task<long> CountQueuedAsync(DbConnection connection, string tenantId, CancellationToken ct) =>
-        connection.ExecuteScalarAsync<long>(new CommandDefinition(
-            "SELECT COUNT(*) FROM deltas WHERE tenant_id = @tenantId AND status = 'QUEUED'", new { tenantId }, cancellationToken: ct));
+    private static async Task<DeltaRow?> AtAsync(DbConnection connection, LogScope scope, long logIndex, CancellationToken ct) =>
+        (await connection.QuerySingleOrDefaultAsync<DeltaRow>(new CommandDefinition(
+            $"{DeltaRow.Select} WHERE d.ledger_no = @LedgerNo AND d.log_index = @logIndex", new { scope.LedgerNo, logIndex }, cancellationToken: ct)))
+        ?.Finish(scope.Ids, scope.TreeSize);
 
-    /// <summary>One customer's queued deltas (through the small queue index).</summary>
-    public static Task<long> CountQueuedAsync(DbConnection connection, string tenantId, string customerId, CancellationToken ct) =>
-        connection.ExecuteScalarAsync<long>(new CommandDefinition(
-            "SELECT COUNT(*) FROM deltas WHERE tenant_id = @tenantId AND status = 'QUEUED' AND customer_id = @customerId",
-            new { tenantId, customerId }, cancellationToken: ct));
+    // Ids handed out before they were derived from the place; only ids of that shape can be there.
+    private static async Task<(long LedgerNo, long LogIndex)?> LegacyPlaceAsync(DbConnection connection, string column, string id, CancellationToken ct) =>
+        Ids.IsValid(id, column == "record_id" ? "rec" : "rcp")
+            && await connection.QuerySingleOrDefaultAsync<Place>(new CommandDefinition(
+                $"SELECT ledger_no, log_index FROM legacy_ids WHERE {column} = @id", new { id }, cancellationToken: ct)) is { } place
+                ? (place.LedgerNo, place.LogIndex)
+                : null;
 
-    /// <summary>The tenant's deltas recorded in <c>[start, end)</c>.</summary>
-    public static Task<long> CountRecordedAsync(DbConnection connection, string tenantId, long start, long end, CancellationToken ct) =>
-        connection.ExecuteScalarAsync<long>(new CommandDefinition(
-            "SELECT COUNT(*) FROM deltas WHERE tenant_id = @tenantId AND recorded_at >= @start AND recorded_at < @end",
-            new { tenantId, start, end }, cancellationToken: ct));
+    /// <summary>A signed head's size and signing time (Unix ms).</summary>
+    public sealed class SignedHead
+    {
+        public long Size { get; set; }
+
+        public long SignedAt { get; set; }
+    }
+
+    private sealed class Place
+    {
+        public long LedgerNo { get; set; }
+
+        public long LogIndex { get; set; }
+    }
 }

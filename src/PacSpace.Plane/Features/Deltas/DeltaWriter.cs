@@ -10,20 +10,29 @@ using PacSpace.Hosting.Data;
 using PacSpace.Hosting.Errors;
 using PacSpace.Hosting.Web;
 using PacSpace.Ledger;
+using PacSpace.Plane.Log;
 
 namespace PacSpace.Plane.Features.Deltas;
 
 /// <summary>
-/// The single writer of this replica's plane database (group commit): requests queue in a channel, and each
-/// round writes everything waiting (up to <see cref="MaxBatch"/>) in one transaction, one fsync, before any of
-/// them is answered. Duplicates are settled by the database's unique indexes, so several replicas can write at once.
+/// The single writer of this replica's plane database (group commit): requests queue in a channel, and each round writes
+/// everything waiting (up to <see cref="MaxBatch"/>) in one transaction, one fsync, before any of them is answered. The
+/// round also sequences them: each delta gets its log index, customer sequence, previous index and running balance in
+/// the same transaction, so a delta is written once, fully. The signed head and tiles follow (<see cref="Log.Sequencer"/>).
+/// A tenant's log has one appender at a time: the write transaction on SQLite, the lock on its ledger row on
+/// PostgreSQL, so several replicas can write at once.
 /// </summary>
-internal sealed partial class DeltaWriter(Database db, IOptions<PlaneOptions> options, TimeProvider time, ILogger<DeltaWriter> logger) : BackgroundService
+internal sealed partial class DeltaWriter(Database db, EntryIds ids, IOptions<PlaneOptions> options, TimeProvider time, ILogger<DeltaWriter> logger) : BackgroundService
 {
     public const int MaxBatch = 512;
 
     /// <summary>Lifetime cap of the free plan, in deltas.</summary>
     public const long FreePlanLimit = PlanCatalog.FreeLifetimeDeltas;
+
+    // Per log, what this writer knows between rounds; customer numbers never change, chain heads hold while no other
+    // replica appended (the log's next index is still where this writer left it).
+    private const int MaxCachedCustomers = 200_000;
+    private readonly Dictionary<long, LogCache> _logs = [];
 
     private readonly Channel<PendingDelta> _queue = Channel.CreateBounded<PendingDelta>(new BoundedChannelOptions(50_000) { SingleReader = true });
     private readonly ConcurrentDictionary<(string Tenant, string Key), byte> _inFlight = new();
@@ -49,10 +58,9 @@ internal sealed partial class DeltaWriter(Database db, IOptions<PlaneOptions> op
         try
         {
             // Canonical form and hashes are computed here, on the request's thread, not by the single writer.
-            var canonical = delta.Content(tenantId, options.Value.EnvironmentName).Canonical();
-            var contentHash = DeltaContent.HashCanonical(canonical);
-            var pending = new PendingDelta(tenantId, plan, delta, idempotencyKey, Encoding.UTF8.GetString(canonical), Hex.Encode(contentHash),
-                NewDelta.RequestHash(contentHash, delta.Adjusts));
+            var contentHash = DeltaContent.HashCanonical(delta.Content(tenantId, options.Value.EnvironmentName).Canonical());
+            var metadata = delta.Metadata is { } m ? Encoding.UTF8.GetString(Jcs.Canonicalize(m)) : null;
+            var pending = new PendingDelta(tenantId, plan, delta, idempotencyKey, contentHash, metadata);
             await _queue.Writer.WriteAsync(pending, ct);
             // Not cancelled with the request: once queued the write happens, and the answer must match it.
             return await pending.Done.Task;
@@ -113,77 +121,11 @@ internal sealed partial class DeltaWriter(Database db, IOptions<PlaneOptions> op
         try
         {
             await using var write = await db.BeginWriteAsync(CancellationToken.None);
-            var (connection, tx) = (write.Connection, write.Transaction);
-            var freeCounts = new Dictionary<string, long>(StringComparer.Ordinal);
             var now = time.GetUtcNow().ToUnixTimeMilliseconds();
-            var rows = new DeltaRow?[batch.Count];
-            var values = new List<object?[]>(batch.Count);
-            for (var i = 0; i < batch.Count; i++)
+            // Each tenant's deltas in the order they came, one log at a time.
+            foreach (var group in Enumerable.Range(0, batch.Count).GroupBy(i => batch[i].TenantId, StringComparer.Ordinal))
             {
-                var p = batch[i];
-                if (p.Plan == PlanCatalog.Free)
-                {
-                    // A duplicate is answered from the stored row before any limit applies: a retry must never become a 402.
-                    if (await DeltaStore.FindDuplicateAsync(connection, tx, p.TenantId, p.IdempotencyKey, p.Delta.ReferenceId) is { } existing)
-                    {
-                        outcomes[i] = Settle(existing, p);
-                        continue;
-                    }
-
-                    if (!freeCounts.TryGetValue(p.TenantId, out var count))
-                    {
-                        count = await DeltaStore.CountAsync(connection, tx, p.TenantId);
-                    }
-
-                    if (count >= FreePlanLimit)
-                    {
-                        outcomes[i] = WriteOutcome.Failed(new Error(402, "PLAN_LIMIT_REACHED",
-                            $"The free plan includes {FreePlanLimit} deltas. Upgrade to a paid plan to record more; reads and verification stay available."));
-                        continue;
-                    }
-
-                    freeCounts[p.TenantId] = count + 1;
-                }
-
-                var row = rows[i] = new DeltaRow
-                {
-                    RecordId = Ids.New("rec", time),
-                    ReceiptId = Ids.New("rcp", time),
-                    TenantId = p.TenantId,
-                    CustomerId = p.Delta.CustomerId,
-                    Amount = p.Delta.Amount,
-                    Reason = p.Delta.Reason,
-                    ReferenceId = p.Delta.ReferenceId,
-                    IdempotencyKey = p.IdempotencyKey,
-                    RequestHash = p.RequestHash,
-                    ContentHash = p.ContentHash,
-                    Status = DeltaStatus.Queued,
-                    CreatedAt = now,
-                };
-                values.Add([row.RecordId, row.ReceiptId, row.TenantId, row.CustomerId, row.Amount, row.Reason, row.ReferenceId, row.IdempotencyKey,
-                    row.RequestHash, p.Canonical, row.ContentHash, p.Delta.Adjusts, row.Status, row.CreatedAt]);
-            }
-
-            // Every new row in one go; a row the unique indexes refused is a retry or a reuse, settled against the stored one.
-            var inserted = await DeltaStore.InsertAsync(connection, tx, values, CancellationToken.None);
-            var v = 0;
-            for (var i = 0; i < batch.Count; i++)
-            {
-                if (rows[i] is not { } row)
-                {
-                    continue;
-                }
-
-                if (inserted[v++] == 1)
-                {
-                    outcomes[i] = WriteOutcome.Created(row);
-                    continue;
-                }
-
-                var p = batch[i];
-                var existing = await DeltaStore.FindDuplicateAsync(connection, tx, p.TenantId, p.IdempotencyKey, p.Delta.ReferenceId)
-                    ?? throw new InvalidOperationException("Insert skipped but no duplicate found.");
-                outcomes[i] = Settle(existing, p);
+                await AppendAsync(write, group.Key, group.ToList(), batch, outcomes, now);
             }
 
             await write.CommitAsync(CancellationToken.None);
@@ -191,6 +133,8 @@ internal sealed partial class DeltaWriter(Database db, IOptions<PlaneOptions> op
         }
         catch (Exception ex)
         {
+            // Nothing of the round is stored: what this writer remembered of it is forgotten too.
+            _logs.Clear();
             LogCommitFailed(ex, batch.Count);
             foreach (var item in batch)
             {
@@ -206,9 +150,144 @@ internal sealed partial class DeltaWriter(Database db, IOptions<PlaneOptions> op
         }
     }
 
+    /// <summary>Appends one tenant's deltas of the round to its log, in the round's transaction.</summary>
+    private async Task AppendAsync(WriteTransaction write, string tenantId, List<int> items, List<PendingDelta> batch, WriteOutcome?[] outcomes, long now)
+    {
+        var (c, tx, provider) = (write.Connection, write.Transaction, db.Provider);
+        if (await TenantLedgerStore.LockForAppendAsync(c, tx, provider, tenantId) is not { } point)
+        {
+            foreach (var i in items)
+            {
+                outcomes[i] = WriteOutcome.Failed(new Error(503, ErrorCodes.ServiceUnavailable,
+                    "This environment's log for your account is not set up yet. Retry shortly.") { RetryAfterSeconds = 5 });
+            }
+
+            return;
+        }
+
+        var ledgerNo = point.LedgerNo;
+        if (!_logs.TryGetValue(ledgerNo, out var log) || log.Customers.Count > MaxCachedCustomers)
+        {
+            _logs[ledgerNo] = log = new LogCache();
+        }
+
+        if (log.NextIndex != point.NextIndex)
+        {
+            log.Heads.Clear();
+        }
+
+        // Retries and reuses: the stored deltas with the round's keys and referenceIds (the row lock or the write
+        // transaction keeps anyone else from adding one meanwhile).
+        var keys = items.Select(i => batch[i].IdempotencyKey).OfType<string>().Distinct(StringComparer.Ordinal).ToList();
+        var refs = items.Select(i => batch[i].Delta.ReferenceId).OfType<string>().Distinct(StringComparer.Ordinal).ToList();
+        var byKey = new Dictionary<string, DeltaRow>(StringComparer.Ordinal);
+        var byRef = new Dictionary<string, DeltaRow>(StringComparer.Ordinal);
+        foreach (var row in await DeltaStore.DuplicatesAsync(c, tx, provider, ledgerNo, keys, refs))
+        {
+            row.Finish(ids, 0);
+            if (row.IdempotencyKey is { } k)
+            {
+                byKey.TryAdd(k, row);
+            }
+
+            if (row.ReferenceId is { } r)
+            {
+                byRef.TryAdd(r, row);
+            }
+        }
+
+        var unknown = items.Select(i => batch[i].Delta.CustomerId).Where(id => !log.Customers.ContainsKey(id)).Distinct(StringComparer.Ordinal).ToList();
+        if (unknown.Count > 0)
+        {
+            foreach (var (id, no) in await DeltaStore.CustomerNumbersAsync(c, tx, provider, ledgerNo, unknown))
+            {
+                log.Customers[id] = no;
+            }
+        }
+
+        var headless = items.Select(i => log.Customers[batch[i].Delta.CustomerId]).Where(no => !log.Heads.ContainsKey(no)).Distinct().ToList();
+        if (headless.Count > 0)
+        {
+            var heads = await DeltaStore.ChainHeadsAsync(c, tx, provider, ledgerNo, headless);
+            foreach (var no in headless)
+            {
+                log.Heads[no] = heads.TryGetValue(no, out var head) ? head : new DeltaStore.Head(0, -1, 0);
+            }
+        }
+
+        var first = point.NextIndex;
+        var next = first;
+        // Entries are appended in time order: never earlier than the log's last commit.
+        var recordedAt = Math.Max(now, point.AppendedAt);
+        var rows = new List<DeltaStore.NewEntry>(items.Count);
+        foreach (var i in items)
+        {
+            var p = batch[i];
+            var d = p.Delta;
+            if ((p.IdempotencyKey is { } key && byKey.TryGetValue(key, out var existing)) || (d.ReferenceId is { } reference && byRef.TryGetValue(reference, out existing)))
+            {
+                // A duplicate is answered from the stored row before any limit applies: a retry must never become a 402.
+                outcomes[i] = Settle(existing, p);
+                continue;
+            }
+
+            if (p.Plan == PlanCatalog.Free && next >= FreePlanLimit)
+            {
+                outcomes[i] = WriteOutcome.Failed(new Error(402, "PLAN_LIMIT_REACHED",
+                    $"The free plan includes {FreePlanLimit} deltas. Upgrade to a paid plan to record more; reads and verification stay available."));
+                continue;
+            }
+
+            var customerNo = log.Customers[d.CustomerId];
+            var chain = log.Heads[customerNo];
+            var sum = (Int128)chain.Balance + d.Amount;
+            if (sum > long.MaxValue || sum < long.MinValue)
+            {
+                outcomes[i] = WriteOutcome.Failed(new Error(422, ErrorCodes.ValidationError, "This delta would take the customer's balance beyond the 64-bit range.")
+                {
+                    Details = [new ErrorDetail("delta", "would take the customer's balance beyond ±9223372036854775807")],
+                });
+                continue;
+            }
+
+            var balance = (long)sum;
+            var entry = new DeltaStore.NewEntry(ledgerNo, next, customerNo, d.Amount, chain.Seq + 1, chain.Seq == 0 ? null : chain.Index, balance, recordedAt,
+                p.ContentHash, d.Reason, d.ReferenceId, p.IdempotencyKey, p.Metadata, d.Adjusts);
+            rows.Add(entry);
+            log.Heads[customerNo] = new DeltaStore.Head(entry.CustomerSeq, next, balance);
+            next++;
+            var created = new DeltaRow
+            {
+                LedgerNo = ledgerNo, LogIndex = entry.LogIndex, CustomerId = d.CustomerId, Amount = d.Amount, Reason = d.Reason, ReferenceId = d.ReferenceId,
+                IdempotencyKey = p.IdempotencyKey, ContentHash = p.ContentHash, Metadata = p.Metadata, Adjusts = d.Adjusts, CustomerSeq = entry.CustomerSeq,
+                PrevIndex = entry.PrevIndex, BalanceAfter = balance, RecordedAt = recordedAt,
+            }.Finish(ids, 0);
+            outcomes[i] = WriteOutcome.Created(created);
+            // A later delta of the same round with this key or referenceId is a retry of this one.
+            if (p.IdempotencyKey is { } k)
+            {
+                byKey[k] = created;
+            }
+
+            if (d.ReferenceId is { } r)
+            {
+                byRef.TryAdd(r, created);
+            }
+        }
+
+        if (rows.Count > 0)
+        {
+            await DeltaStore.InsertAsync(c, tx, provider, rows);
+            await DeltaStore.MarkAsync(c, tx, ledgerNo, recordedAt, first);
+            await TenantLedgerStore.AppendedAsync(c, tx, ledgerNo, next, recordedAt);
+        }
+
+        log.NextIndex = next;
+    }
+
     private static WriteOutcome Settle(DeltaRow existing, PendingDelta p)
     {
-        if (existing.RequestHash == p.RequestHash)
+        if (existing.RequestHash == NewDelta.RequestHash(p.ContentHash, p.Delta.Adjusts))
         {
             return WriteOutcome.Replay(existing);
         }
@@ -225,9 +304,20 @@ internal sealed partial class DeltaWriter(Database db, IOptions<PlaneOptions> op
     [LoggerMessage(EventId = 400, Level = LogLevel.Error, Message = "Writing a batch of {Count} deltas failed; every request in it gets an error")]
     private partial void LogCommitFailed(Exception ex, int count);
 
-    /// <summary>A delta waiting for the group commit, with its content already canonicalized and hashed by the request.</summary>
-    private sealed record PendingDelta(string TenantId, string Plan, NewDelta Delta, string? IdempotencyKey, string Canonical, string ContentHash, string RequestHash)
+    /// <summary>A delta waiting for the group commit, with its content already hashed (and its metadata canonicalized) by the request.</summary>
+    private sealed record PendingDelta(string TenantId, string Plan, NewDelta Delta, string? IdempotencyKey, byte[] ContentHash, string? Metadata)
     {
         public TaskCompletionSource<WriteOutcome> Done { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    }
+
+    /// <summary>What the writer remembers of one log between rounds.</summary>
+    private sealed class LogCache
+    {
+        /// <summary>Where this writer left the log: its heads are current only while the log's next index is still this.</summary>
+        public long NextIndex = -1;
+
+        public Dictionary<string, long> Customers { get; } = new(StringComparer.Ordinal);
+
+        public Dictionary<long, DeltaStore.Head> Heads { get; } = [];
     }
 }

@@ -1,6 +1,7 @@
 using PacSpace.Hosting.Errors;
 using PacSpace.Hosting.Web;
 using PacSpace.Plane.Features.Keys;
+using PacSpace.Plane.Log;
 
 namespace PacSpace.Plane.Features.Deltas;
 
@@ -28,6 +29,6 @@ internal sealed class EmitDelta(DeltaWriter writer)
         }
 
         var row = outcome.Row!;
-        return new EmitView(row.RecordId, row.ReceiptId, row.CustomerId, row.Amount, DeltaStatus.Queued, row.ContentHash);
+        return new EmitView(row.RecordId, row.ReceiptId, row.CustomerId, row.Amount, DeltaStatus.Queued, row.ContentHashHex);
     }
 }

@@ -1,12 +1,15 @@
 using System.Text.Json;
+using Microsoft.Extensions.Options;
 using PacSpace.Hosting.Data;
 using PacSpace.Hosting.Errors;
+using PacSpace.Ledger;
 using PacSpace.Plane.Features.Keys;
+using PacSpace.Plane.Log;
 
 namespace PacSpace.Plane.Features.Deltas;
 
 /// <summary>One of the caller's deltas: its status, its content as committed, and once appended, where it sits in the log.</summary>
-internal sealed class GetDelta(Database db)
+internal sealed class GetDelta(Database db, EntryIds ids, IOptions<PlaneOptions> options)
 {
     public sealed record Input(string RecordId);
 
@@ -27,17 +30,23 @@ internal sealed class GetDelta(Database db)
     public async Task<Result<StatusView>> HandleAsync(ApiCaller caller, Input input, CancellationToken ct)
     {
         await using var connection = await db.OpenAsync(ct);
-        var row = Ids.IsValid(input.RecordId, "rec") ? await DeltaStore.FindAsync(connection, caller.TenantId, input.RecordId, ct) : null;
+        var log = await TenantLedgerStore.ScopeAsync(connection, ids, caller.TenantId, ct);
+        var row = Ids.IsValid(input.RecordId, "rec") ? await DeltaStore.FindAsync(connection, log, input.RecordId, ct) : null;
         if (row is null)
         {
             return Error.NotFound("delta");
         }
 
-        var proof = row.LogIndex is long index
-            ? new ProofView(index, row.HeadSize!.Value, row.CustomerSeq!.Value, row.PrevIndex, row.BalanceAfter!.Value,
-                DateTimeOffset.FromUnixTimeMilliseconds(row.RecordedAt!.Value), $"/api/v1/verify/receipt/{row.ReceiptId}")
-            : null;
-        return new StatusView(row.RecordId, row.Status, row.CustomerId, row.Amount, row.ContentHash, row.CustomerSeq, row.ReceiptId,
-            row.VerifiedAt is long v ? DateTimeOffset.FromUnixTimeMilliseconds(v) : null, proof, JsonDocument.Parse(row.Canonical!).RootElement.Clone());
+        // Until a signed head covers it, a delta is QUEUED and shows no place in the log: nothing could prove it yet.
+        var head = row.Status == DeltaStatus.Verified ? await DeltaStore.HeadCoveringAsync(connection, row.LedgerNo, row.LogIndex, ct) : null;
+        var proof = head is null
+            ? null
+            : new ProofView(row.LogIndex, head.Size, row.CustomerSeq, row.PrevIndex, row.BalanceAfter, DateTimeOffset.FromUnixTimeMilliseconds(row.RecordedAt),
+                $"/api/v1/verify/receipt/{row.ReceiptId}");
+        var content = new DeltaContent(caller.TenantId, options.Value.EnvironmentName, row.CustomerId, row.Amount, row.Reason, row.ReferenceId,
+            row.Metadata is null ? null : JsonDocument.Parse(row.Metadata).RootElement.Clone());
+        return new StatusView(row.RecordId, head is null ? DeltaStatus.Queued : DeltaStatus.Verified, row.CustomerId, row.Amount, row.ContentHashHex,
+            head is null ? null : row.CustomerSeq, row.ReceiptId, head is null ? null : DateTimeOffset.FromUnixTimeMilliseconds(head.SignedAt), proof,
+            JsonDocument.Parse(content.Canonical()).RootElement.Clone());
     }
 }

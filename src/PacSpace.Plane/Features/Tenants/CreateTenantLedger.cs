@@ -34,7 +34,7 @@ internal sealed class CreateTenantLedger(Database db, AtRestEncryption secrets, 
         var checkpoint = SignedNote.Sign(new Checkpoint(origin, 0, emptyRoot).ToNoteBody(), origin, key);
 
         await using var connection = await db.OpenAsync(ct);
-        var created = await TenantLedgerStore.CreateAsync(connection, secrets, tenantId, o.EnvironmentName, origin, Convert.ToBase64String(key.PublicKey),
+        var created = await TenantLedgerStore.CreateAsync(connection, db.Provider, secrets, tenantId, o.EnvironmentName, origin, Convert.ToBase64String(key.PublicKey),
             Convert.ToBase64String(key.ExportPrivateKey()), Hex.Encode(emptyRoot), checkpoint, time.GetUtcNow().ToUnixTimeMilliseconds(), ct);
         var ledger = await TenantLedgerStore.FindInfoAsync(connection, tenantId, ct);
         return new Output(ledger!, created);

@@ -7,7 +7,7 @@ using PacSpace.Plane.Log;
 namespace PacSpace.Plane.Features.Verify;
 
 /// <summary>A delta's receipt checked against its log: the entry, its inclusion proof at the latest signed head, and the log's key.</summary>
-internal sealed class VerifyReceipt(Database db)
+internal sealed class VerifyReceipt(Database db, EntryIds ids)
 {
     public sealed record Input(string ReceiptId);
 
@@ -35,25 +35,27 @@ internal sealed class VerifyReceipt(Database db)
         }
 
         await using var connection = await db.OpenAsync(ct);
-        // The delta first, then its log's head: the head read is at least as new as the delta's entry.
-        var row = await DeltaStore.FindByReceiptAsync(connection, receiptId, ct);
-        var ledger = row is null ? null : await TenantLedgerStore.PublicLogAsync(connection, row.TenantId, ct);
+        var row = await DeltaStore.FindByReceiptAsync(connection, ids, receiptId, ct);
+        var ledger = row is null ? null : await TenantLedgerStore.PublicLogByNumberAsync(connection, row.LedgerNo, ct);
         if (row is null || ledger is null)
         {
             return Error.NotFound("receipt");
         }
 
-        if (row.LogIndex is not long index)
+        row.Finish(ids, ledger.TreeSize);
+        if (row.Status != DeltaStatus.Verified)
         {
-            return new ReceiptView(false, receiptId, row.Status, null, null, null, null, null, row.ContentHash, null, null, null, null);
+            // Committed, but no signed head covers it yet: nothing to prove it against.
+            return new ReceiptView(false, receiptId, row.Status, null, null, null, null, null, row.ContentHashHex, null, null, null, null);
         }
 
-        var entry = new LeafEntry(row.RecordedAt!.Value, row.CustomerSeq!.Value, row.PrevIndex, row.BalanceAfter!.Value, Convert.FromHexString(row.ContentHash)).Encode();
+        var index = row.LogIndex;
+        var entry = row.Entry().Encode();
         // Proved against the latest signed head; complete tiles never change, so reading them after the head is safe.
-        var proof = MerkleTree.InclusionProof(ledger.TreeSize, index, TileStore.Reader(connection, row.TenantId));
+        var proof = MerkleTree.InclusionProof(ledger.TreeSize, index, TileStore.Reader(connection, ledger.TenantId));
         var publicKey = Convert.FromBase64String(ledger.PublicKey);
         return new ReceiptView(true, receiptId, row.Status, ledger.Origin, index, ledger.TreeSize, Convert.ToBase64String(entry),
-            Hex.Encode(MerkleTree.HashLeaf(entry)), row.ContentHash, proof.Select(h => Hex.Encode(h)).ToList(), ledger.Checkpoint,
+            Hex.Encode(MerkleTree.HashLeaf(entry)), row.ContentHashHex, proof.Select(h => Hex.Encode(h)).ToList(), ledger.Checkpoint,
             ledger.PublicKey, SignedNote.VerifierKey(ledger.KeyName, publicKey));
     }
 }

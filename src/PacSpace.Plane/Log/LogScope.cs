@@ -1,0 +1,27 @@
+namespace PacSpace.Plane.Log;
+
+/// <summary>
+/// A tenant's log as one read sees it, read once at its start: the log's number, the size of its latest signed head
+/// (the deltas below it are VERIFIED, the rest are QUEUED) and the index the next delta will get. Reads show VERIFIED
+/// deltas only, so whatever a read answers is covered by a signed head.
+/// </summary>
+internal sealed record LogScope(string TenantId, long LedgerNo, long TreeSize, long NextIndex, EntryIds Ids)
+{
+    /// <summary>The scope of a tenant without a log here: nothing is found in it.</summary>
+    public static LogScope None(string tenantId, EntryIds ids) => new(tenantId, -1, 0, 0, ids);
+
+    /// <summary>Deltas committed but not yet covered by a signed head.</summary>
+    public long Queued => NextIndex - TreeSize;
+
+    public string Status(long logIndex) => logIndex < TreeSize ? Features.Deltas.DeltaStatus.Verified : Features.Deltas.DeltaStatus.Queued;
+
+    /// <summary>How the row is read (Dapper).</summary>
+    public sealed class Row
+    {
+        public long LedgerNo { get; set; }
+
+        public long TreeSize { get; set; }
+
+        public long NextIndex { get; set; }
+    }
+}

@@ -1,0 +1,33 @@
+using System.Data.Common;
+using Dapper;
+using Microsoft.Extensions.Options;
+using PacSpace.Hosting.Secrets;
+using PacSpace.Plane.Log;
+
+namespace PacSpace.IntegrationTests.Infrastructure;
+
+/// <summary>
+/// The plane's stored deltas and chain heads with tenant, customer and status spelled out (the tables hold numbers and
+/// derive the status from the signed head), as FROM sources for tests that look behind the API.
+/// </summary>
+internal static class PlaneRows
+{
+    /// <summary>The plane's record and receipt ids, from its id key (kept sealed under the key-encryption key <paramref name="kek"/>).</summary>
+    public static async Task<EntryIds> EntryIdsAsync(DbConnection connection, string kek)
+    {
+        var stored = await connection.ExecuteScalarAsync<string>("SELECT value FROM plane_secrets WHERE name = 'entry_ids'");
+        var secrets = new AtRestEncryption(Options.Create(new AtRestOptions { KeyEncryptionKey = kek }));
+        return EntryIds.ForKey(Convert.FromBase64String(secrets.Open(stored!, "plane_secrets/entry_ids")));
+    }
+
+    public const string Deltas =
+        """
+        (SELECT l.tenant_id, c.customer_id, d.ledger_no, d.log_index, d.amount, d.reason, d.reference_id, d.idempotency_key, d.content_hash, d.metadata,
+                d.customer_seq, d.prev_index, d.balance_after, d.recorded_at, CASE WHEN d.log_index < l.tree_size THEN 'VERIFIED' ELSE 'QUEUED' END AS status
+         FROM deltas d JOIN tenant_ledgers l ON l.ledger_no = d.ledger_no JOIN log_customers c ON c.customer_no = d.customer_no) AS deltas
+        """;
+
+    /// <summary>Customers with a signed chain head.</summary>
+    public const string Customers =
+        "(SELECT l.tenant_id, c.customer_id, c.last_seq, c.last_index, c.balance FROM log_customers c JOIN tenant_ledgers l ON l.ledger_no = c.ledger_no WHERE c.last_seq > 0) AS log_customers";
+}
