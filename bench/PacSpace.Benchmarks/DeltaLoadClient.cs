@@ -9,7 +9,8 @@ namespace PacSpace.Benchmarks;
 /// <summary>
 /// The delta load generator, run as a child process (see <see cref="LoadClient"/>). Posts
 /// <c>{"customerId":"cust_N","delta":-5,"reason":"api_call","referenceId":"…"}</c> with a unique referenceId
-/// per request, in one of two modes:
+/// per request, or with <c>--batch N</c> (N &gt; 1) <c>{"deltas":[…N such items…]}</c> to the batch route given as
+/// <c>--url</c>, each item with its own unique referenceId and the same spread over customers; in one of two modes:
 /// <list type="bullet">
 /// <item>closed loop (<c>--rate 0</c>): <c>--connections</c> requests always in flight, for throughput;</item>
 /// <item>open loop (<c>--rate R</c>): requests start on a fixed schedule of R per second whatever the answers do, and
@@ -20,7 +21,9 @@ namespace PacSpace.Benchmarks;
 /// <c>END &lt;ok&gt; &lt;errors&gt; &lt;seconds&gt; &lt;p50 ms&gt; &lt;p99 ms&gt; &lt;p99.9 ms&gt; &lt;max ms&gt; &lt;saturated&gt;</c> once every
 /// request sent has been answered. In the open loop, a server that falls more than one second of requests behind
 /// cannot keep up with the rate: the generator stops sending and reports how many seconds into the window that
-/// happened (else -1), instead of queueing an ever longer backlog.
+/// happened (else -1), instead of queueing an ever longer backlog. With <c>--batch</c>, <c>ok</c> counts deltas (each 201
+/// adds its <c>totalQueued</c>) and <c>errors</c> counts the deltas that were not queued (a batch answered otherwise
+/// than 201 counts all of its items); the latencies are per request.
 /// </summary>
 internal static class DeltaLoadClient
 {
@@ -33,6 +36,7 @@ internal static class DeltaLoadClient
         var connections = Cli.Arg(args, "--connections", 64);
         var rate = Cli.Arg(args, "--rate", 0);
         var customers = Cli.Arg(args, "--customers", 1000);
+        var batch = Math.Max(1, Cli.Arg(args, "--batch", 1));
         var prefix = Cli.Text(args, "--prefix") ?? Guid.NewGuid().ToString("N")[..8];
         if (Cli.Text(args, "--parent") is { } parent)
         {
@@ -61,6 +65,11 @@ internal static class DeltaLoadClient
 
         async Task<bool> SendAsync(bool record)
         {
+            if (batch > 1)
+            {
+                return await SendBatchAsync(record);
+            }
+
             var n = Interlocked.Increment(ref counter);
             var body = Encoding.UTF8.GetBytes(string.Create(CultureInfo.InvariantCulture,
                 $$"""{"customerId":"cust_{{n % customers}}","delta":-5,"reason":"api_call","referenceId":"ref-{{prefix}}-{{n}}"}"""));
@@ -103,6 +112,61 @@ internal static class DeltaLoadClient
 
                 return false;
             }
+        }
+
+        // One request of `batch` deltas numbered like the single ones (n, n+1, …), so referenceIds stay unique and the
+        // customers are spread the same way. Success means 201 with every item queued.
+        async Task<bool> SendBatchAsync(bool record)
+        {
+            var first = Interlocked.Add(ref counter, batch) - batch + 1;
+            var text = new StringBuilder("""{"deltas":[""", batch * 96);
+            for (var n = first; n < first + batch; n++)
+            {
+                text.Append(CultureInfo.InvariantCulture,
+                    $$"""{{(n == first ? "" : ",")}}{"customerId":"cust_{{n % customers}}","delta":-5,"reason":"api_call","referenceId":"ref-{{prefix}}-{{n}}"}""");
+            }
+
+            text.Append("]}");
+            using var request = new HttpRequestMessage(HttpMethod.Post, url) { Content = new ByteArrayContent(Encoding.UTF8.GetBytes(text.ToString())) };
+            request.Content.Headers.ContentType = json;
+            if (key is not null)
+            {
+                request.Headers.TryAddWithoutValidation("X-Api-Key", key);
+            }
+
+            long queued = 0;
+            string? problem = null;
+            try
+            {
+                using var response = await http.SendAsync(request, HttpCompletionOption.ResponseContentRead, CancellationToken.None);
+                var answer = await response.Content.ReadAsByteArrayAsync();
+                if (response.StatusCode == HttpStatusCode.Created)
+                {
+                    using var document = System.Text.Json.JsonDocument.Parse(answer);
+                    queued = document.RootElement.GetProperty("data").GetProperty("totalQueued").GetInt64();
+                }
+
+                if (queued != batch)
+                {
+                    var said = Encoding.UTF8.GetString(answer);
+                    problem = $"{(int)response.StatusCode}, {queued} of {batch} queued: {said[..Math.Min(said.Length, 500)]}";
+                }
+            }
+            catch (HttpRequestException ex)
+            {
+                problem = ex.Message;
+            }
+
+            if (record)
+            {
+                Interlocked.Add(ref ok, queued);
+                if (problem is not null && Interlocked.Add(ref errors, batch - queued) <= 3L * batch)
+                {
+                    Console.Error.WriteLine(problem);
+                }
+            }
+
+            return problem is null;
         }
 
         double elapsed;

@@ -16,22 +16,33 @@ namespace PacSpace.Benchmarks;
 // with System.Text.Json and answers a small JSON. A third server, the durable floor (FloorDeltaEndpoint), is the bare
 // endpoint plus the least a durable deduplicated write costs on the same store: a bound for the plane on this machine.
 // Per run: closed-loop throughput of the three (same connections, order reversed every other run), then latency at a fixed offered
-// rate (open loop) of the plane, the floor and the bare endpoint. After the runs, bytes stored per delta once the
-// sequencer has caught up. SQLite and PostgreSQL (a throw-away durable server started here, or --database).
+// rate (open loop) of the plane, the floor and the bare endpoint. Then, on the plane only: the batch route
+// (POST /api/v1/balance/delta/batch, 100 deltas per request) as a closed loop on --batch-connections, counted in deltas;
+// latency in an open loop at half of the deltas/s the plane answered in this run's single-delta closed loop; and
+// 201 → VERIFIED (VerifiedLatency) while single deltas are posted at that same half rate. After the runs, bytes stored
+// per delta once the sequencer has caught up. SQLite and PostgreSQL (a throw-away durable server started here, or --database).
 //
-//   dotnet run -c Release --project bench/PacSpace.Benchmarks -- ingest [--runs 5] [--seconds 4] [--connections 64] [--rate 15000] [--light-rate 1000] [--store both|sqlite|postgres] [--database "Host=…"]
+//   dotnet run -c Release --project bench/PacSpace.Benchmarks -- ingest [--runs 5] [--seconds 4] [--connections 64] [--batch-connections 16] [--rate 15000] [--light-rate 1000] [--store both|sqlite|postgres] [--database "Host=…"]
 internal static class IngestBenchmark
 {
+    /// <summary>Deltas per request of the batch loop: the most the batch route takes.</summary>
+    private const int BatchSize = 100;
+
     public static async Task<int> RunAsync(string[] args)
     {
         var runs = Cli.Arg(args, "--runs", 5);
         var seconds = Cli.Arg(args, "--seconds", 4);
         var warmup = Cli.Arg(args, "--warmup", 1);
         var connections = Cli.Arg(args, "--connections", 64);
+        // 16 × 100 = 1,600 deltas in flight, about three of the writer's largest group commits (512 deltas): a full
+        // commit is always waiting while the answers of the previous one travel back. The single-delta loop's 64
+        // connections would put 6,400 deltas in flight; beyond what keeps the writer full, more in flight only
+        // lengthens the queue in front of it (and each request's latency).
+        var batchConnections = Cli.Arg(args, "--batch-connections", 16);
         var rate = Cli.Arg(args, "--rate", 15000);
         var lightRate = Cli.Arg(args, "--light-rate", 1000);
         var customers = Cli.Arg(args, "--customers", 1000);
-        var load = new LoadShape(seconds, warmup, connections, customers);
+        var load = new LoadShape(seconds, warmup, connections, customers, batchConnections);
 
         await using var bare = await BareDeltaEndpoint.StartAsync();
         var total = Stopwatch.StartNew();
@@ -54,6 +65,11 @@ internal static class IngestBenchmark
         var plane = stack.OpenDatabase(Role.Sandbox);
         var before = await StorageAsync(plane, tenant.TenantId);
         var url = new Uri(stack.Url(Role.Sandbox), "/api/v1/balance/delta");
+        var batchUrl = new Uri(stack.Url(Role.Sandbox), "/api/v1/balance/delta/batch");
+        // This process's own client of the plane (the 201 → VERIFIED window and the HTTP-only catch-up waits), as many
+        // connections as the open-loop generator may use.
+        using var http = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = 512, UseCookies = false }) { BaseAddress = stack.Url(Role.Sandbox) };
+        http.DefaultRequestHeaders.Add("X-Api-Key", tenant.Key);
         await using var floor = await FloorDeltaEndpoint.StartAsync(Path.Combine(dir, "floor"), postgres);
         var rows = new List<RunRow>();
         for (var run = 1; run <= runs; run++)
@@ -79,10 +95,22 @@ internal static class IngestBenchmark
             var light = await MeasureAsync(url, tenant.Key, load with { Connections = 512 }, lightRate, $"l{run}");
             var floorPaced = await MeasureAsync(floor.Url, null, load with { Connections = 512 }, rate, $"fr{run}");
             var barePaced = await MeasureAsync(bareUrl, null, load with { Connections = 512 }, rate, $"br{run}");
-            var row = new RunRow(b, p, paced, light, backlog, caughtUp, f, floorPaced, barePaced);
+
+            // The plane only, after everything above (which stays as it was): the batch route as a closed loop, then
+            // at half of this run's single-delta closed-loop rate an open loop (child generator, as above) and 201 →
+            // VERIFIED (deltas posted from this process). The waits here use HTTP only.
+            await VerifiedLatency.WaitVerifiedAsync(http, $"w{run}");
+            var batch = await MeasureAsync(batchUrl, tenant.Key, load with { Connections = load.BatchConnections }, 0, $"m{run}", BatchSize);
+            var batchBacklog = await VerifiedLatency.WaitVerifiedAsync(http, $"w{run}");
+            var halfRate = (int)Math.Max(1, Math.Round(p.Rps / 2));
+            var half = await MeasureAsync(url, tenant.Key, load with { Connections = 512 }, halfRate, $"h{run}");
+            await VerifiedLatency.WaitVerifiedAsync(http, $"w{run}");
+            var verified = Verified.Of(await VerifiedLatency.MeasureAsync(http, load.Seconds, halfRate, $"v{run}", load.Customers, load.Warmup));
+
+            var row = new RunRow(b, p, paced, light, backlog, caughtUp, f, floorPaced, barePaced, batch, batchBacklog, halfRate, half, verified);
             rows.Add(row);
             Console.WriteLine(FormattableString.Invariant(
-                $"{name} run {run}: bare {b.Rps:0}/s (at {rate}/s offered: {Paced(barePaced)}), floor {f.Rps:0}/s (ratio {row.FloorRatio:0.00}; {f.CpuUs:0} µs CPU; at {rate}/s offered: {Paced(floorPaced)}), ingest {p.Rps:0}/s (ratio {row.Ratio:0.00}; p50 {p.P50:0.0} ms, p99 {p.P99:0.0} ms; {p.CpuUs:0} µs CPU, {p.Alloc:0} B per delta); at {rate}/s offered: {Paced(paced)}; at {lightRate}/s offered: {Paced(light)}; sequencer backlog after the closed loop cleared in {backlog.TotalSeconds:0.0} s"));
+                $"{name} run {run}: bare {b.Rps:0}/s (at {rate}/s offered: {Paced(barePaced)}), floor {f.Rps:0}/s (ratio {row.FloorRatio:0.00}; {f.CpuUs:0} µs CPU; at {rate}/s offered: {Paced(floorPaced)}), ingest {p.Rps:0}/s (ratio {row.Ratio:0.00}; p50 {p.P50:0.0} ms, p99 {p.P99:0.0} ms; {p.CpuUs:0} µs CPU, {p.Alloc:0} B per delta); at {rate}/s offered: {Paced(paced)}; at {lightRate}/s offered: {Paced(light)}; sequencer backlog after the closed loop cleared in {backlog.TotalSeconds:0.0} s; batch of {BatchSize} on {load.BatchConnections} connections {batch.Rps:0} deltas/s (ratio to bare {row.BatchRatio:0.00}, to single-delta ingest {row.BatchToSingle:0.00}; per request p50 {batch.P50:0.0} ms, p99 {batch.P99:0.0} ms; {batch.CpuUs:0} µs CPU, {batch.Alloc:0} B per delta; {batch.Failed} not queued; backlog VERIFIED {batchBacklog.TotalSeconds:0.0} s later); at half of ingest, {halfRate}/s offered: {Paced(half)}; 201 → VERIFIED at {halfRate}/s: {verified.Count} deltas, p50 {verified.P50:0} ms, p99 {verified.P99:0} ms, max {verified.Max:0} ms"));
         }
 
         var caught = await WaitCaughtUpAsync(plane);
@@ -109,6 +137,14 @@ internal static class IngestBenchmark
         w.WriteLine(FormattableString.Invariant($"| runs in which {rate:N0}/s was more than the server could answer (over a second behind) | {Saturation(rows.Select(r => r.BarePaced))} | {Saturation(rows.Select(r => r.FloorPaced))} | {Saturation(rows.Select(r => r.Paced))} |"));
         w.WriteLine(FormattableString.Invariant($"| latency at {lightRate:N0}/s offered (open loop), p50 / p99 / max | | | {Ms(M(rows.Select(r => r.Light.P50)))} / {Ms(M(rows.Select(r => r.Light.P99)))} / {Ms(M(rows.Select(r => r.Light.Max)))} |"));
         w.WriteLine(FormattableString.Invariant($"| sequencer backlog after the closed-loop window, cleared in | | | {M(rows.Select(r => r.Backlog.TotalSeconds)):0.0} s |"));
+        w.WriteLine(FormattableString.Invariant($"| batch route, {BatchSize} deltas per request, closed loop ({load.BatchConnections} connections) | | | {M(rows.Select(r => r.Batch.Rps)):N0} deltas/s |"));
+        w.WriteLine(FormattableString.Invariant($"| **batch route, ratio to bare** / to single-delta ingest (median of per-run ratios) | | | **{M(rows.Select(r => r.BatchRatio)):0.00}** / {M(rows.Select(r => r.BatchToSingle)):0.00} |"));
+        w.WriteLine(FormattableString.Invariant($"| batch route, latency per request of {BatchSize} in the closed loop, p50 / p99 | | | {M(rows.Select(r => r.Batch.P50)):0.0} / {M(rows.Select(r => r.Batch.P99)):0.0} ms |"));
+        w.WriteLine(FormattableString.Invariant($"| batch route, server CPU / allocations per delta | | | {M(rows.Select(r => r.Batch.CpuUs)):0} µs / {M(rows.Select(r => r.Batch.Alloc)):N0} B |"));
+        w.WriteLine(FormattableString.Invariant($"| batch route, deltas not queued (all runs) | | | {rows.Sum(r => r.Batch.Failed):N0} |"));
+        w.WriteLine(FormattableString.Invariant($"| **latency at half the closed-loop rate ({M(rows.Select(r => (double)r.HalfRate)):N0}/s offered, open loop), p50 / p99** | | | {Ms(M(rows.Select(r => r.Half.P50)))} / **{Ms(M(rows.Select(r => r.Half.P99)))}** |"));
+        w.WriteLine(FormattableString.Invariant($"| runs in which half the closed-loop rate was more than the server could answer (over a second behind) | | | {Saturation(rows.Select(r => r.Half))} |"));
+        w.WriteLine(FormattableString.Invariant($"| **201 → VERIFIED at half the closed-loop rate, p50 / p99** / max ({rows.Min(r => r.Verified.Count):N0}–{rows.Max(r => r.Verified.Count):N0} deltas per run) | | | {M(rows.Select(r => r.Verified.P50)):0} / **{M(rows.Select(r => r.Verified.P99)):0}** / {M(rows.Select(r => r.Verified.Max)):0} ms |"));
         w.WriteLine(FormattableString.Invariant($"| **bytes stored per delta** ({storage.Deltas:N0} deltas, all VERIFIED) | | | **{storage.Total / (double)storage.Deltas:0} B** |"));
         w.WriteLine(name == "SQLite"
             ? FormattableString.Invariant($"| of which tile hashes / everything else (deltas, indexes, chain heads, page overhead) | | | {storage.Tiles / (double)storage.Deltas:0.0} / {storage.DeltaTable / (double)storage.Deltas:0} B |")
@@ -120,6 +156,11 @@ internal static class IngestBenchmark
         w.WriteLine("Per run (ingest deltas/s): " + string.Join(", ", rows.Select(r => r.Ingest.Rps.ToString("N0", CultureInfo.InvariantCulture))) + ".");
         w.WriteLine($"Per run (p99 at {rate.ToString("N0", CultureInfo.InvariantCulture)}/s): " + string.Join(", ", rows.Select(r => Ms(r.Paced.P99))) + ".");
         w.WriteLine($"Per run (p99 at {lightRate.ToString("N0", CultureInfo.InvariantCulture)}/s): " + string.Join(", ", rows.Select(r => Ms(r.Light.P99))) + ".");
+        w.WriteLine("Per run (batch route deltas/s, ratio to bare / to single-delta ingest): " + string.Join(", ", rows.Select(r =>
+            FormattableString.Invariant($"{r.Batch.Rps:N0} ({r.BatchRatio:0.00} / {r.BatchToSingle:0.00})"))) + ".");
+        w.WriteLine("Per run (half the closed-loop rate offered: p50 / p99): " + string.Join(", ", rows.Select(r =>
+            FormattableString.Invariant($"{r.HalfRate:N0}/s: {Ms(r.Half.P50)} / {Ms(r.Half.P99)}"))) + ".");
+        w.WriteLine("Per run (201 → VERIFIED p99 at half the closed-loop rate): " + string.Join(", ", rows.Select(r => r.Verified.P99.ToString("0", CultureInfo.InvariantCulture))) + " ms.");
         return w.ToString();
     }
 
@@ -162,13 +203,17 @@ internal static class IngestBenchmark
     }
 
     /// <summary>Runs the delta load generator against <paramref name="url"/> (open loop when <paramref name="rate"/> &gt; 0).</summary>
-    internal static async Task<Measurement> MeasureAsync(Uri url, string? key, LoadShape load, int rate, string prefix)
+    /// <remarks>With <paramref name="batch"/> &gt; 1 each request carries that many deltas (the batch route): rates and costs are
+    /// per delta, latencies per request, and deltas not queued are counted in <see cref="Measurement.Failed"/> instead of
+    /// failing the measurement.</remarks>
+    internal static async Task<Measurement> MeasureAsync(Uri url, string? key, LoadShape load, int rate, string prefix, int batch = 1)
     {
         var start = ChildProcess.Self();
         foreach (var a in new[]
         {
             "delta-load", "--url", url.ToString(), "--seconds", Inv(load.Seconds), "--warmup", Inv(load.Warmup), "--connections", Inv(load.Connections),
             "--rate", Inv(rate), "--customers", Inv(load.Customers), "--prefix", prefix + "-" + Guid.NewGuid().ToString("N")[..6], "--parent", Inv(Environment.ProcessId),
+            "--batch", Inv(batch),
         })
         {
             start.ArgumentList.Add(a);
@@ -200,15 +245,15 @@ internal static class IngestBenchmark
                 var parts = line.Split(' ').Skip(1).Select(x => double.Parse(x, CultureInfo.InvariantCulture)).ToArray();
                 await process.WaitForExitAsync();
                 var (ok, errors, elapsed, saturated) = ((long)parts[0], (long)parts[1], parts[2], parts[7]);
-                if (errors > 0 || (ok == 0 && saturated < 0))
+                if ((errors > 0 && batch == 1) || (ok == 0 && saturated < 0))
                 {
                     throw new InvalidOperationException($"{url}: {ok} ok, {errors} errors");
                 }
 
                 // A rate the server could not keep up with has no meaningful percentiles: infinitely late.
                 return saturated >= 0
-                    ? new Measurement(ok / elapsed, double.PositiveInfinity, double.PositiveInfinity, double.PositiveInfinity, double.PositiveInfinity, 0, 0, saturated)
-                    : new Measurement(ok / elapsed, parts[3], parts[4], parts[5], parts[6], cpu.TotalMicroseconds / Math.Max(ok, 1), (double)allocated / Math.Max(ok, 1), -1);
+                    ? new Measurement(ok / elapsed, double.PositiveInfinity, double.PositiveInfinity, double.PositiveInfinity, double.PositiveInfinity, 0, 0, saturated, errors)
+                    : new Measurement(ok / elapsed, parts[3], parts[4], parts[5], parts[6], cpu.TotalMicroseconds / Math.Max(ok, 1), (double)allocated / Math.Max(ok, 1), -1, errors);
             }
         }
 
@@ -232,18 +277,32 @@ internal static class IngestBenchmark
 
     private static string Ms(double value) => double.IsPositiveInfinity(value) ? "saturated" : value.ToString("0.0", CultureInfo.InvariantCulture) + " ms";
 
-    internal sealed record LoadShape(int Seconds, int Warmup, int Connections, int Customers);
+    internal sealed record LoadShape(int Seconds, int Warmup, int Connections, int Customers, int BatchConnections = 16);
 
-    internal sealed record Measurement(double Rps, double P50, double P99, double P999, double Max, double CpuUs, double Alloc, double SaturatedAfter)
+    /// <param name="Failed">Deltas not queued; only the batch loop tolerates any.</param>
+    internal sealed record Measurement(double Rps, double P50, double P99, double P999, double Max, double CpuUs, double Alloc, double SaturatedAfter, long Failed = 0)
     {
         public bool Saturated => SaturatedAfter >= 0;
     }
 
-    private sealed record RunRow(Measurement Bare, Measurement Ingest, Measurement Paced, Measurement Light, TimeSpan Backlog, TimeSpan CaughtUp, Measurement Floor, Measurement FloorPaced, Measurement BarePaced)
+    /// <summary>201 → VERIFIED of one window, in ms.</summary>
+    private sealed record Verified(int Count, double P50, double P99, double Max)
+    {
+        public static Verified Of(VerifiedLatency.Run run) => run.Latencies.Count == 0
+            ? throw new InvalidOperationException("No delta was followed to VERIFIED.")
+            : new(run.Latencies.Count, ActivationBenchmark.Percentile(run.Latencies, 50), ActivationBenchmark.Percentile(run.Latencies, 99), run.Latencies.Max());
+    }
+
+    private sealed record RunRow(Measurement Bare, Measurement Ingest, Measurement Paced, Measurement Light, TimeSpan Backlog, TimeSpan CaughtUp, Measurement Floor, Measurement FloorPaced, Measurement BarePaced,
+        Measurement Batch, TimeSpan BatchBacklog, int HalfRate, Measurement Half, Verified Verified)
     {
         public double Ratio => Ingest.Rps / Bare.Rps;
 
         public double FloorRatio => Floor.Rps / Bare.Rps;
+
+        public double BatchRatio => Batch.Rps / Bare.Rps;
+
+        public double BatchToSingle => Batch.Rps / Ingest.Rps;
     }
 
     private sealed record Storage(long Deltas, long DeltaTable, long Tiles, long Customers)

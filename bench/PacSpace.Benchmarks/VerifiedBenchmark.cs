@@ -1,20 +1,15 @@
-using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Globalization;
-using System.Net;
-using System.Net.Http.Headers;
-using System.Text;
-using System.Text.Json;
 using Dapper;
 using PacSpace.Cli;
 
 namespace PacSpace.Benchmarks;
 
-// 201 → VERIFIED, measured from the client: deltas are posted at a fixed rate (open loop) and the time each 201
-// arrives is noted; a poller reads GET /api/v1/balance/delta/{recordId} of the oldest delta not yet seen VERIFIED
-// about every 2 ms. A sequencer round commits all of its deltas at once, and each shows the round's tree size
-// (proof.treeSize): when the oldest turns VERIFIED, the other members of its round are found by bisection over the
-// pending deltas and count as VERIFIED from the same moment.
+// 201 → VERIFIED, measured from the client (VerifiedLatency, shared with the ingest benchmark): deltas are posted at a
+// fixed rate (open loop) and the time each 201 arrives is noted; a poller reads GET /api/v1/balance/delta/{recordId}
+// of the oldest delta not yet seen VERIFIED about every 2 ms. A sequencer round commits all of its deltas at once, and
+// each shows the round's tree size (proof.treeSize): when the oldest turns VERIFIED, the other members of its round are
+// found by bisection over the pending deltas and count as VERIFIED from the same moment.
 //
 //   dotnet run -c Release --project bench/PacSpace.Benchmarks -- verified [--runs 5] [--seconds 5] [--rate 1000] [--store both|sqlite|postgres] [--database "Host=…"]
 internal static class VerifiedBenchmark
@@ -84,117 +79,8 @@ internal static class VerifiedBenchmark
 
     private static async Task<RunResult> MeasureRunAsync(HttpClient http, PacSpace.Hosting.Data.Database plane, int seconds, int rate, string prefix)
     {
-        var json = new MediaTypeHeaderValue("application/json");
-        var answered = new ConcurrentQueue<(string RecordId, long At)>();
-        var recordIds = new ConcurrentBag<string>();
-        var errors = 0;
-        var total = rate * seconds;
-        var sends = new List<Task>(total);
-        var done = 0;
-
-        async Task SendAsync(int n)
-        {
-            var body = Encoding.UTF8.GetBytes(string.Create(CultureInfo.InvariantCulture,
-                $$"""{"customerId":"cust_{{n % 1000}}","delta":-5,"reason":"api_call","referenceId":"ref-{{prefix}}-{{Guid.NewGuid():N}}"}"""));
-            using var content = new ByteArrayContent(body);
-            content.Headers.ContentType = json;
-            using var response = await http.PostAsync("/api/v1/balance/delta", content);
-            var at = Stopwatch.GetTimestamp();
-            if (response.StatusCode != HttpStatusCode.Created)
-            {
-                Interlocked.Increment(ref errors);
-                return;
-            }
-
-            using var answer = JsonDocument.Parse(await response.Content.ReadAsStreamAsync());
-            var recordId = answer.RootElement.GetProperty("data").GetProperty("recordId").GetString()!;
-            recordIds.Add(recordId);
-            answered.Enqueue((recordId, at));
-        }
-
-        // The poller: follows the oldest answered delta not yet seen VERIFIED. Once it is, its round's members are the
-        // pending deltas up to the last one showing the same tree size (rounds take deltas in the order they were
-        // committed, so a round is a contiguous run of answers), found by bisection.
-        var verified = new List<(long AnsweredAt, long SeenAt)>();
-        var rounds = 0;
-        var pending = new List<(string RecordId, long At)>();
-        var poller = Task.Run(async () =>
-        {
-            var deadline = Stopwatch.GetTimestamp() + (seconds + 60) * Stopwatch.Frequency;
-            while (Volatile.Read(ref done) == 0 || !answered.IsEmpty || pending.Count > 0)
-            {
-                while (answered.TryDequeue(out var a))
-                {
-                    // Answers arrive nearly in order: insert from the end.
-                    var at = pending.Count;
-                    while (at > 0 && pending[at - 1].At > a.At)
-                    {
-                        at--;
-                    }
-
-                    pending.Insert(at, a);
-                }
-
-                if (pending.Count == 0 || await StatusAsync(http, pending[0].RecordId) is not long size)
-                {
-                    if (Stopwatch.GetTimestamp() > deadline)
-                    {
-                        throw new InvalidOperationException($"{pending.Count} deltas were not VERIFIED within {seconds + 60} s.");
-                    }
-
-                    await Task.Delay(2);
-                    continue;
-                }
-
-                var seenAt = Stopwatch.GetTimestamp();
-                rounds++;
-                int lo = 0, hi = pending.Count - 1; // pending[lo] is in the round; find its last member
-                if (await StatusAsync(http, pending[hi].RecordId) == size)
-                {
-                    lo = hi;
-                }
-
-                while (lo < hi)
-                {
-                    var mid = (lo + hi + 1) / 2;
-                    if (await StatusAsync(http, pending[mid].RecordId) == size)
-                    {
-                        lo = mid;
-                    }
-                    else
-                    {
-                        hi = mid - 1;
-                    }
-                }
-
-                verified.AddRange(pending.Take(lo + 1).Select(p => (p.At, seenAt)));
-                pending.RemoveRange(0, lo + 1);
-            }
-        });
-
-        // Open loop: request n is due at start + n / rate, whatever the answers do.
-        var start = Stopwatch.GetTimestamp();
-        for (var n = 0; n < total;)
-        {
-            var due = (long)(Stopwatch.GetElapsedTime(start).TotalSeconds * rate);
-            for (; n < Math.Min(due, total); n++)
-            {
-                var i = n;
-                sends.Add(Task.Run(() => SendAsync(i)));
-            }
-
-            await Task.Delay(1);
-        }
-
-        await Task.WhenAll(sends);
-        Volatile.Write(ref done, 1);
-        await poller;
-        if (errors > 0)
-        {
-            throw new InvalidOperationException($"{errors} deltas were not answered 201.");
-        }
-
-        var latencies = verified.Select(v => Stopwatch.GetElapsedTime(v.AnsweredAt, Math.Max(v.SeenAt, v.AnsweredAt)).TotalMilliseconds).ToList();
+        var run = await VerifiedLatency.MeasureAsync(http, seconds, rate, prefix);
+        var (latencies, recordIds) = (run.Latencies, run.RecordIds);
         var server = new List<double>();
         await using (var connection = await plane.OpenAsync(CancellationToken.None))
         {
@@ -205,16 +91,6 @@ internal static class VerifiedBenchmark
             }
         }
 
-        return new RunResult(latencies, server, rounds);
-    }
-
-    /// <summary>The round's tree size once the delta is VERIFIED, else null.</summary>
-    private static async Task<long?> StatusAsync(HttpClient http, string recordId)
-    {
-        using var response = await http.GetAsync("/api/v1/balance/delta/" + recordId);
-        response.EnsureSuccessStatusCode();
-        using var answer = JsonDocument.Parse(await response.Content.ReadAsStreamAsync());
-        var data = answer.RootElement.GetProperty("data");
-        return data.GetProperty("status").GetString() == "VERIFIED" ? data.GetProperty("proof").GetProperty("treeSize").GetInt64() : null;
+        return new RunResult(latencies, server, run.Rounds);
     }
 }
