@@ -59,6 +59,21 @@ public sealed class PostgresServer : IAsyncLifetime
         }
     }
 
+    /// <summary>A plain SQL dump of one database (no owners, no grants), as <c>pg_dump</c> writes it.</summary>
+    public Task DumpAsync(string database, string file) =>
+        RunAsync(Path.Combine(_bin, "pg_dump"), [.. ConnectArgs(), "--dbname", database, "--no-owner", "--no-privileges", "--file", file]);
+
+    /// <summary>Creates <paramref name="database"/> and runs a plain SQL dump into it with <c>psql</c>, stopping at the first error.</summary>
+    public async Task RestoreAsync(string database, string file)
+    {
+        await RunAsync(Path.Combine(_bin, "createdb"), [.. ConnectArgs(), database]);
+        await RunAsync(Path.Combine(_bin, "psql"), [.. ConnectArgs(), "--dbname", database, "--quiet", "--no-psqlrc", "--set", "ON_ERROR_STOP=1", "--file", file]);
+    }
+
+    // The client tools connect like the stack does (TCP, trust), so they run as the current user, root included.
+    private string[] ConnectArgs() =>
+        ["--host", "127.0.0.1", "--port", _port.ToString(System.Globalization.CultureInfo.InvariantCulture), "--username", "pacspace"];
+
     private Task RunPgAsync(string tool, IReadOnlyList<string> args) =>
         IsRoot()
             ? RunAsync("runuser", ["-u", "postgres", "--", Path.Combine(_bin, tool), .. args])
