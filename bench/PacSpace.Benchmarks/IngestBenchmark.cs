@@ -164,12 +164,12 @@ internal static class IngestBenchmark
         return w.ToString();
     }
 
-    /// <summary>Waits until no delta is QUEUED (the sequencer has appended everything); returns how long that took.</summary>
+    /// <summary>Waits until no delta is QUEUED (signed heads cover every committed delta); returns how long that took.</summary>
     internal static async Task<TimeSpan> WaitCaughtUpAsync(Database plane)
     {
         var started = Stopwatch.GetTimestamp();
         await using var connection = await plane.OpenAsync(CancellationToken.None);
-        while (await connection.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM deltas WHERE status = 'QUEUED'") > 0)
+        while (await connection.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM tenant_ledgers WHERE next_index > tree_size") > 0)
         {
             if (Stopwatch.GetElapsedTime(started) > TimeSpan.FromMinutes(5))
             {
@@ -186,11 +186,15 @@ internal static class IngestBenchmark
     private static async Task<Storage> StorageAsync(Database plane, string tenantId)
     {
         await using var connection = await plane.OpenAsync(CancellationToken.None);
-        var deltas = await connection.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM deltas WHERE tenant_id = @tenantId", new { tenantId });
+        var deltas = await connection.ExecuteScalarAsync<long>("SELECT next_index FROM tenant_ledgers WHERE tenant_id = @tenantId", new { tenantId });
         if (plane.Provider == DbProvider.Postgres)
         {
+            // The deltas with their indexes, plus what the log keeps per commit and per signed head (marks, heads).
             var sizes = await connection.QuerySingleAsync<(long, long, long)>(
-                "SELECT pg_total_relation_size('deltas'), pg_total_relation_size('log_tiles'), pg_total_relation_size('log_customers')");
+                """
+                SELECT pg_total_relation_size('deltas') + pg_total_relation_size('log_marks') + pg_total_relation_size('log_heads'),
+                       pg_total_relation_size('log_tiles'), pg_total_relation_size('log_customers')
+                """);
             return new Storage(deltas, sizes.Item1, sizes.Item2, sizes.Item3);
         }
 

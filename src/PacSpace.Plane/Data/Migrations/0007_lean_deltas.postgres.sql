@@ -43,7 +43,7 @@ DROP TABLE log_customers_0006;
 CREATE UNIQUE INDEX ux_log_customers ON log_customers (ledger_no, customer_id);
 
 -- Every old row with its place in the log; queued rows get theirs here, in record order, chained after the signed
--- heads (the head signer then appends and signs them as usual).
+-- heads, recorded now (as the sequencer of the earlier versions would have recorded them); the head signer then signs them.
 ALTER TABLE deltas RENAME TO deltas_0006;
 CREATE TABLE deltas_0007_staging AS
 SELECT l.ledger_no, d.log_index, c.customer_no, d.amount, d.customer_seq, d.prev_index, d.balance_after, d.recorded_at,
@@ -63,7 +63,7 @@ FROM (
            c.customer_no, d.amount, c.last_seq, c.last_index, c.balance AS head_balance,
            ROW_NUMBER() OVER (PARTITION BY d.tenant_id, d.customer_id ORDER BY d.record_id COLLATE "C") AS k,
            SUM(d.amount) OVER (PARTITION BY d.tenant_id, d.customer_id ORDER BY d.record_id COLLATE "C" ROWS UNBOUNDED PRECEDING) AS running,
-           GREATEST(MAX(d.created_at) OVER (PARTITION BY d.tenant_id), l.appended_at) AS at,
+           GREATEST(CAST(extract(epoch FROM clock_timestamp()) * 1000 AS BIGINT), MAX(d.created_at) OVER (PARTITION BY d.tenant_id), l.appended_at) AS at,
            d.content_hash, d.reason, d.reference_id, d.idempotency_key, NULLIF((d.canonical::json -> 'metadata')::text, 'null') AS metadata, d.adjusts,
            d.created_at, d.record_id, d.receipt_id
     FROM deltas_0006 d
