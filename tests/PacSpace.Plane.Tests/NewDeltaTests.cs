@@ -1,25 +1,30 @@
+using System.Text;
 using System.Text.Json;
 using PacSpace.Hosting.Errors;
-using PacSpace.Hosting.Web;
 using PacSpace.Plane.Features.Deltas;
 
 namespace PacSpace.Plane.Tests;
 
 public class NewDeltaTests
 {
-    private static Result<NewDelta> Parse(string json, string prefix = "") =>
-        NewDelta.Parse(new FieldReader(JsonDocument.Parse(json).RootElement.Clone(), prefix));
+    private static Result<NewDelta> Parse(string json) => NewDelta.Read(Encoding.UTF8.GetBytes(json));
 
     private static IReadOnlyList<string> Fields(Result<NewDelta> result)
     {
         Assert.False(result.IsSuccess, "the delta was accepted");
-        Assert.Equal(ErrorCodes.ValidationError, result.Error!.Code);
-        Assert.Equal(400, result.Error.Status);
-        return result.Error.Details!.Select(d => d.Field).ToList();
+        return Fields(result.Error);
+    }
+
+    private static IReadOnlyList<string> Fields(Error? error)
+    {
+        Assert.NotNull(error);
+        Assert.Equal(ErrorCodes.ValidationError, error.Code);
+        Assert.Equal(400, error.Status);
+        return error.Details!.Select(d => d.Field).ToList();
     }
 
     [Fact]
-    public void Parse_AllFields_KeepsTextExactlyAsSent()
+    public void Read_AllFields_KeepsTextExactlyAsSent()
     {
         var delta = Parse("""{"customerId": " cust/1 ", "delta": -42, "reason": "API calls ", "referenceId": "inv-1", "metadata": {"region": "eu"}}""").Value;
 
@@ -40,11 +45,11 @@ public class NewDeltaTests
     [InlineData("""{"customerId": "c", "delta": 1, "reason": "r\r\nmore"}""", "reason")]
     [InlineData("""{"customerId": "c", "delta": 1, "reason": "refund \u200F"}""", "reason")]
     [InlineData("""{"customerId": "c", "delta": 1, "reason": "r\u0085"}""", "reason")]
-    public void Parse_ControlOrBidiCharacters_RefusedNamingTheField(string json, string field) =>
+    public void Read_ControlOrBidiCharacters_RefusedNamingTheField(string json, string field) =>
         Assert.Equal([field], Fields(Parse(json)));
 
     [Fact]
-    public void Parse_ReasonOverSeveralLinesWithTabs_Accepted()
+    public void Read_ReasonOverSeveralLinesWithTabs_Accepted()
     {
         var delta = Parse("""{"customerId": "cust/ü 1", "delta": 1, "reason": "line one\n\tline two"}""").Value;
 
@@ -53,7 +58,7 @@ public class NewDeltaTests
     }
 
     [Fact]
-    public void Parse_OptionalFieldsLeftOut_AreNull()
+    public void Read_OptionalFieldsLeftOut_AreNull()
     {
         var delta = Parse("""{"customerId": "c", "delta": 5, "reason": "r"}""").Value;
 
@@ -68,7 +73,7 @@ public class NewDeltaTests
     [InlineData("1e3", 1000)]
     [InlineData("1000000000", 1_000_000_000)]
     [InlineData("-1000000000", -1_000_000_000)]
-    public void Parse_WholeNumberInAnyJsonSpelling_Accepted(string number, long expected) =>
+    public void Read_WholeNumberInAnyJsonSpelling_Accepted(string number, long expected) =>
         Assert.Equal(expected, Parse($$"""{"customerId": "c", "delta": {{number}}, "reason": "r"}""").Value.Amount);
 
     [Theory]
@@ -79,7 +84,7 @@ public class NewDeltaTests
     [InlineData("-1000000001", "must be a non-zero integer from -1000000000 to 1000000000")]
     [InlineData("\"5\"", "must be a number (a non-zero integer from -1000000000 to 1000000000)")]
     [InlineData("true", "must be a number (a non-zero integer from -1000000000 to 1000000000)")]
-    public void Parse_BadDelta_RefusedNamingDeltaWithItsIssue(string value, string issue)
+    public void Read_BadDelta_RefusedNamingDeltaWithItsIssue(string value, string issue)
     {
         var result = Parse($$"""{"customerId": "c", "delta": {{value}}, "reason": "r"}""");
 
@@ -102,18 +107,18 @@ public class NewDeltaTests
     [InlineData("""{"customerId": "c", "delta": 5, "reason": "r", "adjusts": {"referenceId": "a", "recordId": "b"}}""", "adjusts")]
     [InlineData("""{"customerId": "c", "delta": 5, "reason": "r", "adjusts": {"referenceId": ""}}""", "adjusts")]
     [InlineData("""{"customerId": "c", "delta": 5, "reason": "r", "adjusts": "inv-1"}""", "adjusts")]
-    public void Parse_OneBadField_RefusedNamingThatFieldOnly(string json, string field) =>
+    public void Read_OneBadField_RefusedNamingThatFieldOnly(string json, string field) =>
         Assert.Equal([field], Fields(Parse(json)));
 
     [Fact]
-    public void Parse_EmptyObject_NamesEveryRequiredField() =>
+    public void Read_EmptyObject_NamesEveryRequiredField() =>
         Assert.Equal(["customerId", "reason", "delta"], Fields(Parse("{}")));
 
     [Theory]
     [InlineData("customerId", NewDelta.MaxCustomerId)]
     [InlineData("reason", NewDelta.MaxReason)]
     [InlineData("referenceId", NewDelta.MaxReferenceId)]
-    public void Parse_TextAtItsLimit_AcceptedAndOneMore_Refused(string field, int max)
+    public void Read_TextAtItsLimit_AcceptedAndOneMore_Refused(string field, int max)
     {
         string Body(int length)
         {
@@ -129,18 +134,44 @@ public class NewDeltaTests
     }
 
     [Fact]
-    public void Parse_MetadataOverTheByteLimit_RefusedNamingMetadata() =>
+    public void Read_MetadataOverTheByteLimit_RefusedNamingMetadata() =>
         Assert.Equal(["metadata"], Fields(Parse($$$"""{"customerId": "c", "delta": 5, "reason": "r", "metadata": {"k": "{{{new string('x', 4100)}}}"}}""")));
 
     [Theory]
     [InlineData("""{"referenceId": "inv-1"}""", """{"referenceId":"inv-1"}""")]
     [InlineData("""{ "recordId" : "rec_1" }""", """{"recordId":"rec_1"}""")]
-    public void Parse_Adjusts_KeptAsCanonicalJson(string adjusts, string expected) =>
+    public void Read_Adjusts_KeptAsCanonicalJson(string adjusts, string expected) =>
         Assert.Equal(expected, Parse($$$"""{"customerId": "c", "delta": 5, "reason": "r", "adjusts": {{{adjusts}}}}""").Value.Adjusts);
 
     [Fact]
-    public void Parse_BatchItem_FieldNamesCarryTheItemPrefix() =>
-        Assert.Equal(["deltas[3].delta"], Fields(Parse("""{"customerId": "c", "delta": 0, "reason": "r"}""", "deltas[3].")));
+    public void ReadBatch_BadItem_FailsAloneWithFieldNamesCarryingItsIndex()
+    {
+        const string Good = """{"customerId": "c", "delta": 1, "reason": "r"}""";
+        var input = EmitDeltaBatch.Input.Read("key", Encoding.UTF8.GetBytes($$"""{"deltas": [{{Good}}, {{Good}}, 7, {"customerId": "c", "delta": 0, "reason": "r"}]}""")).Value;
+
+        Assert.Equal("key", input.IdempotencyKey);
+        Assert.Equal([true, true, false, false], input.Deltas.Select(d => d.IsSuccess));
+        Assert.Equal(["deltas[2]"], Fields(input.Deltas[2]));
+        Assert.Equal(["deltas[3].delta"], Fields(input.Deltas[3]));
+    }
+
+    [Theory]
+    [InlineData("""{"deltas": []}""")]
+    [InlineData("""{"deltas": {}}""")]
+    [InlineData("""{"deltas": null}""")]
+    [InlineData("""{"items": [{}]}""")]
+    public void ReadBatch_NoArrayOfItems_RefusedNamingDeltas(string json) =>
+        Assert.Equal(["deltas"], Fields(EmitDeltaBatch.Input.Read(null, Encoding.UTF8.GetBytes(json)).Error));
+
+    [Fact]
+    public void ReadBatch_MoreThanTheLimit_RefusedNamingDeltas()
+    {
+        var items = string.Join(",", Enumerable.Repeat("""{"customerId": "c", "delta": 1, "reason": "r"}""", EmitDeltaBatch.MaxBatchItems + 1));
+
+        var result = EmitDeltaBatch.Input.Read(null, Encoding.UTF8.GetBytes($$"""{"deltas": [{{items}}]}"""));
+
+        Assert.Equal("must be an array of 1 to 100 delta objects", result.Error!.Details![0].Issue);
+    }
 
     [Fact]
     public void RequestHash_SameContentOtherAdjustment_Differs()

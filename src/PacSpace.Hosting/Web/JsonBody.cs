@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Text.Json;
 using Microsoft.AspNetCore.Http;
 using PacSpace.Hosting.Errors;
@@ -13,6 +14,9 @@ public static class JsonBody
 {
     public const long MaxBytes = 1024 * 1024;
 
+    /// <summary>How deeply objects and arrays may nest in a body.</summary>
+    public const int MaxDepth = 32;
+
     public static async Task<Result<FieldReader>> ReadAsync(HttpRequest request, CancellationToken cancellationToken)
     {
         if (request.ContentLength > MaxBytes)
@@ -20,26 +24,24 @@ public static class JsonBody
             return TooLarge();
         }
 
-        var contentType = request.ContentType;
-        if (contentType is null || !IsJson(contentType))
+        if (!IsJson(request.ContentType))
         {
-            return new Error(415, ErrorCodes.UnsupportedMediaType,
-                "Send the body as JSON with the header Content-Type: application/json.");
+            return NotJsonMediaType();
         }
 
         JsonDocument document;
         try
         {
             // A field sent twice would leave it to us which copy counts; refuse it instead of picking one.
-            document = await JsonDocument.ParseAsync(request.Body, new JsonDocumentOptions { MaxDepth = 32, AllowDuplicateProperties = false }, cancellationToken);
+            document = await JsonDocument.ParseAsync(request.Body, new JsonDocumentOptions { MaxDepth = MaxDepth, AllowDuplicateProperties = false }, cancellationToken);
         }
         catch (JsonException ex) when (DuplicateName(ex.Message) is { } name)
         {
-            return Error.Validation(name, "appears more than once; send each field once");
+            return Duplicate(name);
         }
         catch (JsonException ex)
         {
-            return Error.Validation("body", $"is not valid JSON ({FirstSentence(ex.Message)})");
+            return NotJson(ex);
         }
         catch (InvalidOperationException)
         {
@@ -59,7 +61,7 @@ public static class JsonBody
         {
             if (document.RootElement.ValueKind != JsonValueKind.Object)
             {
-                return Error.Validation("body", "must be a JSON object");
+                return NotAnObject();
             }
 
             // The parser checks structure, not the text inside strings: bytes that are not UTF-8 or an escaped lone
@@ -79,8 +81,100 @@ public static class JsonBody
     /// <summary>What a body that cannot be read at all is answered with.</summary>
     public static Error Unreadable() => Error.Validation("body", "could not be read: the request's framing (Content-Length or chunk sizes) is malformed");
 
-    private static Error NotText(string field) =>
+    /// <summary>
+    /// Reads the whole body into a pooled buffer (a leading UTF-8 byte order mark left out), refusing what
+    /// <see cref="ReadAsync"/> refuses before parsing: a body over <see cref="MaxBytes"/>, a media type that is not JSON,
+    /// framing the server cannot read. The caller parses it (<see cref="JsonBodyReader"/>) and disposes it.
+    /// </summary>
+    public static async ValueTask<Result<JsonBodyBytes>> ReadBytesAsync(HttpRequest request, CancellationToken cancellationToken)
+    {
+        if (request.ContentLength > MaxBytes)
+        {
+            return TooLarge();
+        }
+
+        if (!IsJson(request.ContentType))
+        {
+            return NotJsonMediaType();
+        }
+
+        var buffer = ArrayPool<byte>.Shared.Rent(request.ContentLength is long known ? (int)Math.Max(known, 16) : 4096);
+        var length = 0;
+        try
+        {
+            var reader = request.BodyReader;
+            while (true)
+            {
+                var read = await reader.ReadAsync(cancellationToken);
+                var data = read.Buffer;
+                if (length + data.Length > MaxBytes)
+                {
+                    reader.AdvanceTo(data.End);
+                    Return(buffer, length);
+                    return TooLarge();
+                }
+
+                if (length + data.Length > buffer.Length)
+                {
+                    var larger = ArrayPool<byte>.Shared.Rent((int)Math.Min(Math.Max(buffer.Length * 2L, length + data.Length), MaxBytes));
+                    buffer.AsSpan(0, length).CopyTo(larger);
+                    Return(buffer, length);
+                    buffer = larger;
+                }
+
+                data.CopyTo(buffer.AsSpan(length));
+                length += (int)data.Length;
+                reader.AdvanceTo(data.End);
+                if (read.IsCompleted)
+                {
+                    break;
+                }
+
+                if (read.IsCanceled)
+                {
+                    throw new OperationCanceledException("The read of the request body was canceled.");
+                }
+            }
+        }
+        catch (BadHttpRequestException ex) when (ex.StatusCode == StatusCodes.Status413PayloadTooLarge)
+        {
+            Return(buffer, length);
+            return TooLarge();
+        }
+        catch (IOException ex) when (IsMalformedFraming(ex))
+        {
+            Return(buffer, length);
+            return Unreadable();
+        }
+        catch
+        {
+            Return(buffer, length);
+            throw;
+        }
+
+        // As JsonDocument.ParseAsync does: a UTF-8 byte order mark (EF BB BF) is not part of the JSON text.
+        var start = length >= 3 && buffer.AsSpan(0, 3).SequenceEqual("\uFEFF"u8) ? 3 : 0;
+        return new JsonBodyBytes(buffer, start, length);
+    }
+
+    internal static void Return(byte[] buffer, int used)
+    {
+        // The body may hold anything a client sent; it is not left behind in the pool.
+        buffer.AsSpan(0, used).Clear();
+        ArrayPool<byte>.Shared.Return(buffer);
+    }
+
+    internal static Error NotText(string field) =>
         Error.Validation(field, "must be valid UTF-8 text (no stray bytes, no lone surrogate escapes such as \\ud800)");
+
+    internal static Error NotJson(JsonException ex) => Error.Validation("body", $"is not valid JSON ({FirstSentence(ex.Message)})");
+
+    internal static Error NotAnObject() => Error.Validation("body", "must be a JSON object");
+
+    internal static Error Duplicate(string field) => Error.Validation(field, "appears more than once; send each field once");
+
+    private static Error NotJsonMediaType() =>
+        new(415, ErrorCodes.UnsupportedMediaType, "Send the body as JSON with the header Content-Type: application/json.");
 
     private static string? DuplicateName(string message)
     {
@@ -101,9 +195,15 @@ public static class JsonBody
     private static Error TooLarge() =>
         new(413, ErrorCodes.PayloadTooLarge, $"The body is larger than the limit of {MaxBytes} bytes.");
 
-    private static bool IsJson(string contentType)
+    private static bool IsJson(string? contentType)
     {
-        var mediaType = contentType.Split(';', 2)[0].Trim();
+        if (contentType is null)
+        {
+            return false;
+        }
+
+        var semicolon = contentType.IndexOf(';', StringComparison.Ordinal);
+        var mediaType = (semicolon < 0 ? contentType.AsSpan() : contentType.AsSpan(0, semicolon)).Trim();
         return mediaType.Equals("application/json", StringComparison.OrdinalIgnoreCase)
             || mediaType.EndsWith("+json", StringComparison.OrdinalIgnoreCase);
     }
@@ -150,21 +250,26 @@ public sealed class FieldReader(JsonElement root, string prefix = "")
         }
 
         var text = trim ? value.GetString()!.Trim() : value.GetString()!;
-        if (text.Length < minLength || text.Length > maxLength)
-        {
-            Add(name, minLength > 0 && text.Length < minLength
-                ? minLength == 1 ? "must not be empty" : $"must be at least {minLength} characters"
-                : $"must be at most {maxLength} characters");
-            return null;
-        }
-
-        if (TextRules.Check(text, rule) is { } problem)
+        if (TextProblem(text, minLength, maxLength, rule) is { } problem)
         {
             Add(name, problem);
             return null;
         }
 
         return text;
+    }
+
+    /// <summary>What is wrong with a string field's <paramref name="text"/> under the rules of <see cref="String"/>, or null.</summary>
+    public static string? TextProblem(string text, int minLength, int maxLength, TextRule rule)
+    {
+        if (text.Length < minLength || text.Length > maxLength)
+        {
+            return minLength > 0 && text.Length < minLength
+                ? minLength == 1 ? "must not be empty" : $"must be at least {minLength} characters"
+                : $"must be at most {maxLength} characters";
+        }
+
+        return TextRules.Check(text, rule);
     }
 
     /// <summary>Reads a string that must be one of <paramref name="accepted"/> (case-sensitive, as documented).</summary>
@@ -305,7 +410,8 @@ public sealed class FieldReader(JsonElement root, string prefix = "")
 
     public Error ToError() => Error.Validation(_errors.ToArray());
 
-    private static string Describe(JsonValueKind kind) => kind switch
+    /// <summary>How a field's wrong kind of value is named in an issue ("must be a string, not a number").</summary>
+    public static string Describe(JsonValueKind kind) => kind switch
     {
         JsonValueKind.Number => "a number",
         JsonValueKind.String => "a string",

@@ -1,5 +1,4 @@
 using PacSpace.Hosting.Errors;
-using PacSpace.Hosting.Web;
 using PacSpace.Plane.Features.Keys;
 using PacSpace.Plane.Log;
 
@@ -9,20 +8,22 @@ namespace PacSpace.Plane.Features.Deltas;
 internal sealed class EmitDelta(DeltaWriter writer)
 {
     /// <param name="IdempotencyKey">The well-formed <c>Idempotency-Key</c>, or none.</param>
-    /// <param name="Body">The JSON object sent.</param>
-    public sealed record Input(string? IdempotencyKey, FieldReader Body);
+    /// <param name="Delta">The delta the body holds.</param>
+    public sealed record Input(string? IdempotencyKey, NewDelta Delta)
+    {
+        /// <summary>Reads the JSON body: one delta object (<see cref="NewDelta.Read"/>).</summary>
+        public static Result<Input> Read(string? idempotencyKey, ReadOnlySpan<byte> body)
+        {
+            var delta = NewDelta.Read(body);
+            return delta.IsSuccess ? new Input(idempotencyKey, delta.Value) : delta.Error!;
+        }
+    }
 
     public sealed record EmitView(string RecordId, string ReceiptId, string CustomerId, long Delta, string Status, string ContentHash);
 
     public async Task<Result<EmitView>> HandleAsync(ApiCaller caller, Input input, CancellationToken ct)
     {
-        var delta = NewDelta.Parse(input.Body);
-        if (!delta.IsSuccess)
-        {
-            return delta.Error!;
-        }
-
-        var outcome = await writer.WriteAsync(caller.TenantId, caller.Plan, delta.Value, input.IdempotencyKey, ct);
+        var outcome = await writer.WriteAsync(caller.TenantId, caller.Plan, input.Delta, input.IdempotencyKey, ct);
         if (outcome.Error is { } error)
         {
             return error;

@@ -14,6 +14,85 @@ internal sealed class EmitDeltaBatch(DeltaWriter writer)
 {
     public const int MaxBatchItems = 100;
 
+    // Field names of item i carry "deltas[i]."; made once rather than per item.
+    private static readonly string[] ItemPrefixes = [.. Enumerable.Range(0, MaxBatchItems).Select(i => $"deltas[{i}].")];
+
+    /// <param name="IdempotencyKey">The well-formed <c>Idempotency-Key</c>, or none.</param>
+    /// <param name="Deltas">Each item of <c>deltas</c>: a delta, or why it is not one.</param>
+    public sealed record Input(string? IdempotencyKey, IReadOnlyList<Result<NewDelta>> Deltas)
+    {
+        /// <summary>
+        /// Reads the JSON body <c>{"deltas": [...]}</c>, refused as a whole as <see cref="JsonBody.ReadAsync"/> would,
+        /// or when <c>deltas</c> is not an array of 1 to <see cref="MaxBatchItems"/> items; each item is then judged alone.
+        /// </summary>
+        public static Result<Input> Read(string? idempotencyKey, ReadOnlySpan<byte> body)
+        {
+            var json = new JsonBodyReader(body);
+            try
+            {
+                List<Result<NewDelta>>? items = null;
+                var isArray = false;
+                var count = 0;
+                while (json.Read())
+                {
+                    if (json.CurrentDepth != 1 || json.TokenType != JsonTokenType.PropertyName || !json.NameIs("deltas"u8) || !json.Read())
+                    {
+                        continue;
+                    }
+
+                    isArray = json.TokenType == JsonTokenType.StartArray;
+                    count = 0;
+                    items?.Clear();
+                    if (!isArray)
+                    {
+                        json.Skip();
+                        continue;
+                    }
+
+                    while (json.Read() && json.TokenType != JsonTokenType.EndArray)
+                    {
+                        var index = count++;
+                        if (json.TokenType != JsonTokenType.StartObject)
+                        {
+                            json.Skip();
+                            if (index < MaxBatchItems)
+                            {
+                                (items ??= []).Add(Error.Validation($"deltas[{index}]", "must be an object"));
+                            }
+
+                            continue;
+                        }
+
+                        var fields = new NewDelta.Fields();
+                        while (json.Read() && json.TokenType == JsonTokenType.PropertyName)
+                        {
+                            fields.Take(ref json);
+                        }
+
+                        // Judged now, while the item is at hand, unless the body is refused anyway.
+                        if (index < MaxBatchItems && !json.Refused)
+                        {
+                            (items ??= []).Add(fields.ToDelta(body, ItemPrefixes[index]));
+                        }
+                    }
+                }
+
+                if (json.Finish() is { } refused)
+                {
+                    return refused;
+                }
+
+                return !isArray || count is 0 or > MaxBatchItems
+                    ? Error.Validation("deltas", $"must be an array of 1 to {MaxBatchItems} delta objects")
+                    : new Input(idempotencyKey, items!);
+            }
+            finally
+            {
+                json.Dispose();
+            }
+        }
+    }
+
     public sealed record BatchResult(
         int Index,
         string Status,
@@ -26,29 +105,16 @@ internal sealed class EmitDeltaBatch(DeltaWriter writer)
 
     public sealed record BatchView(int TotalQueued, int TotalFailed, IReadOnlyList<BatchResult> Results);
 
-    public async Task<Result<BatchView>> HandleAsync(ApiCaller caller, EmitDelta.Input input, CancellationToken ct)
+    public async Task<Result<BatchView>> HandleAsync(ApiCaller caller, Input input, CancellationToken ct)
     {
         var key = input.IdempotencyKey;
-        if (input.Body.Raw("deltas") is not { ValueKind: JsonValueKind.Array } items || items.GetArrayLength() is 0 or > MaxBatchItems)
+        var tasks = new Task<WriteOutcome>[input.Deltas.Count];
+        for (var i = 0; i < tasks.Length; i++)
         {
-            return Error.Validation("deltas", $"must be an array of 1 to {MaxBatchItems} delta objects");
-        }
-
-        var tasks = new List<Task<WriteOutcome>>();
-        var index = 0;
-        foreach (var item in items.EnumerateArray())
-        {
-            var i = index++;
-            if (item.ValueKind != JsonValueKind.Object)
-            {
-                tasks.Add(Task.FromResult(WriteOutcome.Failed(Error.Validation($"deltas[{i}]", "must be an object"))));
-                continue;
-            }
-
-            var parsed = NewDelta.Parse(new FieldReader(item, $"deltas[{i}]."));
-            tasks.Add(parsed.IsSuccess
-                ? writer.WriteAsync(caller.TenantId, caller.Plan, parsed.Value, key is null ? null : $"{key}#{i}", ct)
-                : Task.FromResult(WriteOutcome.Failed(parsed.Error!)));
+            var item = input.Deltas[i];
+            tasks[i] = item.IsSuccess
+                ? writer.WriteAsync(caller.TenantId, caller.Plan, item.Value, key is null ? null : $"{key}#{i}", ct)
+                : Task.FromResult(WriteOutcome.Failed(item.Error!));
         }
 
         var outcomes = await Task.WhenAll(tasks);

@@ -17,58 +17,29 @@ internal sealed record NewDelta(string CustomerId, long Amount, string Reason, s
     public const int MaxReferenceId = 256;
 
     /// <summary>
-    /// Reads one delta object. <c>delta</c> may come as <c>-42</c> or <c>-42.0</c> (the Python client sends
-    /// floats); a fraction, zero or a value beyond ±1e9 is refused. Text fields are taken exactly as sent:
-    /// they are hashed, and a client must be able to recompute the hash. Identifiers hold no control or
-    /// bidirectional formatting characters; the reason may also hold tabs and line feeds.
+    /// Reads a body that is one delta object, refusing it as <see cref="JsonBody.ReadAsync"/> would and then by the rules
+    /// of <see cref="Fields.ToDelta"/>.
     /// </summary>
-    public static Result<NewDelta> Parse(FieldReader f)
+    public static Result<NewDelta> Read(ReadOnlySpan<byte> body)
     {
-        var customerId = f.String("customerId", required: true, 1, MaxCustomerId, trim: false, TextRule.Line);
-        var reason = f.String("reason", required: true, 1, MaxReason, trim: false, TextRule.Prose);
-        var referenceId = f.String("referenceId", required: false, 1, MaxReferenceId, trim: false, TextRule.Line);
-        long amount = 0;
-        if (f.Raw("delta") is not { } delta)
+        var json = new JsonBodyReader(body);
+        try
         {
-            f.Add("delta", "is required; a non-zero integer from -1000000000 to 1000000000");
-        }
-        else if (delta.ValueKind != JsonValueKind.Number || !decimal.TryParse(delta.GetRawText(), NumberStyles.Float, CultureInfo.InvariantCulture, out var d))
-        {
-            f.Add("delta", "must be a number (a non-zero integer from -1000000000 to 1000000000)");
-        }
-        else if (d != decimal.Truncate(d))
-        {
-            f.Add("delta", "must be a whole number; fractions are not accepted");
-        }
-        else if (d == 0 || Math.Abs(d) > MaxAmount)
-        {
-            f.Add("delta", "must be a non-zero integer from -1000000000 to 1000000000");
-        }
-        else
-        {
-            amount = (long)d;
-        }
-
-        JsonElement? metadata = null;
-        if (f.Raw("metadata") is { } m)
-        {
-            if (DeltaContent.CheckMetadata(m) is { } problem)
+            var fields = new Fields();
+            while (json.Read())
             {
-                f.Add("metadata", problem);
+                if (json.CurrentDepth == 1 && json.TokenType == JsonTokenType.PropertyName)
+                {
+                    fields.Take(ref json);
+                }
             }
-            else
-            {
-                metadata = m.Clone();
-            }
-        }
 
-        string? adjusts = null;
-        if (f.Raw("adjusts") is { } a)
+            return json.Finish() is { } refused ? refused : fields.ToDelta(body, "");
+        }
+        finally
         {
-            adjusts = ParseAdjusts(a, f);
+            json.Dispose();
         }
-
-        return f.HasErrors ? f.ToError() : new NewDelta(customerId!, amount, reason!, referenceId, metadata, adjusts);
     }
 
     /// <summary>The content this delta commits to in the log.</summary>
@@ -78,23 +49,197 @@ internal sealed record NewDelta(string CustomerId, long Amount, string Reason, s
     public static string RequestHash(byte[] contentHash, string? adjusts) =>
         Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(Hex.Encode(contentHash) + "\n" + adjusts)));
 
-    // {referenceId} or {recordId}: which earlier delta this one corrects. Kept as canonical JSON.
-    private static string? ParseAdjusts(JsonElement a, FieldReader f)
+    /// <summary>
+    /// The fields of one delta object, picked up while its body is read (<see cref="Take"/>) and judged once the body
+    /// stands (<see cref="ToDelta"/>).
+    /// </summary>
+    internal struct Fields
     {
-        if (a.ValueKind != JsonValueKind.Object)
+        private Field _customerId;
+        private Field _reason;
+        private Field _referenceId;
+        private Field _delta;
+        private Field _metadata;
+        private Field _adjusts;
+
+        /// <summary>At a property name of the delta object: reads its value (all of it), keeping what the rules need.</summary>
+        public void Take(ref JsonBodyReader json)
         {
-            f.Add("adjusts", "must be an object: {\"referenceId\": \"…\"} or {\"recordId\": \"…\"}");
-            return null;
+            var which = json.NameIs("customerId"u8) ? 1
+                : json.NameIs("delta"u8) ? 2
+                : json.NameIs("reason"u8) ? 3
+                : json.NameIs("referenceId"u8) ? 4
+                : json.NameIs("metadata"u8) ? 5
+                : json.NameIs("adjusts"u8) ? 6
+                : 0;
+            if (!json.Read())
+            {
+                return;
+            }
+
+            var field = new Field { Kind = json.TokenType, Start = json.TokenStartIndex };
+            if (field.Kind == JsonTokenType.String && which is 1 or 3 or 4)
+            {
+                field.Text = json.GetString();
+            }
+            else if (field.Kind == JsonTokenType.Number && which == 2)
+            {
+                // The token's own text, as written: 1e3 and -42.0 are whole numbers, 1.5 is not.
+                field.IsDecimal = decimal.TryParse(json.ValueSpan, NumberStyles.Float, CultureInfo.InvariantCulture, out field.Number);
+            }
+
+            json.Skip();
+            field.End = json.BytesConsumed;
+            switch (which)
+            {
+                case 1: _customerId = field; break;
+                case 2: _delta = field; break;
+                case 3: _reason = field; break;
+                case 4: _referenceId = field; break;
+                case 5: _metadata = field; break;
+                case 6: _adjusts = field; break;
+            }
         }
 
-        var names = a.EnumerateObject().Select(p => p.Name).ToList();
-        if (names.Count != 1 || names[0] is not ("referenceId" or "recordId") || a.GetProperty(names[0]).ValueKind != JsonValueKind.String
-            || a.GetProperty(names[0]).GetString() is not { Length: > 0 and <= MaxReferenceId })
+        /// <summary>
+        /// <c>delta</c> may come as <c>-42</c> or <c>-42.0</c> (the Python client sends floats); a fraction, zero or a
+        /// value beyond ±1e9 is refused. Text fields are taken exactly as sent: they are hashed, and a client must be able
+        /// to recompute the hash. Identifiers hold no control or bidirectional formatting characters; the reason may also
+        /// hold tabs and line feeds. Every problem is reported, each field named with <paramref name="prefix"/>
+        /// (<c>deltas[3].</c> for a batch item).
+        /// </summary>
+        public readonly Result<NewDelta> ToDelta(ReadOnlySpan<byte> body, string prefix)
         {
-            f.Add("adjusts", "must be {\"referenceId\": \"…\"} or {\"recordId\": \"…\"} with a non-empty string");
-            return null;
+            List<ErrorDetail>? errors = null;
+            var customerId = Text(_customerId, "customerId", required: true, MaxCustomerId, TextRule.Line, prefix, ref errors);
+            var reason = Text(_reason, "reason", required: true, MaxReason, TextRule.Prose, prefix, ref errors);
+            var referenceId = Text(_referenceId, "referenceId", required: false, MaxReferenceId, TextRule.Line, prefix, ref errors);
+            long amount = 0;
+            if (_delta.Absent)
+            {
+                Add(ref errors, prefix, "delta", "is required; a non-zero integer from -1000000000 to 1000000000");
+            }
+            else if (_delta.Kind != JsonTokenType.Number || !_delta.IsDecimal)
+            {
+                Add(ref errors, prefix, "delta", "must be a number (a non-zero integer from -1000000000 to 1000000000)");
+            }
+            else if (_delta.Number != decimal.Truncate(_delta.Number))
+            {
+                Add(ref errors, prefix, "delta", "must be a whole number; fractions are not accepted");
+            }
+            else if (_delta.Number == 0 || Math.Abs(_delta.Number) > MaxAmount)
+            {
+                Add(ref errors, prefix, "delta", "must be a non-zero integer from -1000000000 to 1000000000");
+            }
+            else
+            {
+                amount = (long)_delta.Number;
+            }
+
+            // Rare, and ruled on by the same code as the canonical form: parsed on their own.
+            JsonElement? metadata = null;
+            if (!_metadata.Absent)
+            {
+                var m = JsonElement.Parse(body[_metadata.Start.._metadata.End]);
+                if (DeltaContent.CheckMetadata(m) is { } problem)
+                {
+                    Add(ref errors, prefix, "metadata", problem);
+                }
+                else
+                {
+                    metadata = m;
+                }
+            }
+
+            string? adjusts = null;
+            if (!_adjusts.Absent)
+            {
+                adjusts = Adjusts(JsonElement.Parse(body[_adjusts.Start.._adjusts.End]), out var problem);
+                if (problem is not null)
+                {
+                    Add(ref errors, prefix, "adjusts", problem);
+                }
+            }
+
+            return errors is not null
+                ? Error.Validation(errors.ToArray())
+                : new NewDelta(customerId!, amount, reason!, referenceId, metadata, adjusts);
         }
 
-        return Encoding.UTF8.GetString(Jcs.Canonicalize(a));
+        private static string? Text(Field field, string name, bool required, int maxLength, TextRule rule, string prefix, ref List<ErrorDetail>? errors)
+        {
+            if (field.Absent)
+            {
+                if (required)
+                {
+                    Add(ref errors, prefix, name, "is required");
+                }
+
+                return null;
+            }
+
+            if (field.Kind != JsonTokenType.String)
+            {
+                Add(ref errors, prefix, name, $"must be a string, not {FieldReader.Describe(field.ValueKind)}");
+                return null;
+            }
+
+            if (FieldReader.TextProblem(field.Text ?? "", 1, maxLength, rule) is { } problem)
+            {
+                Add(ref errors, prefix, name, problem);
+                return null;
+            }
+
+            return field.Text;
+        }
+
+        private static void Add(ref List<ErrorDetail>? errors, string prefix, string field, string issue) =>
+            (errors ??= []).Add(new ErrorDetail(prefix + field, issue));
+
+        // {referenceId} or {recordId}: which earlier delta this one corrects. Kept as canonical JSON.
+        private static string? Adjusts(JsonElement a, out string? problem)
+        {
+            problem = null;
+            if (a.ValueKind != JsonValueKind.Object)
+            {
+                problem = "must be an object: {\"referenceId\": \"…\"} or {\"recordId\": \"…\"}";
+                return null;
+            }
+
+            var names = a.EnumerateObject().Select(p => p.Name).ToList();
+            if (names.Count != 1 || names[0] is not ("referenceId" or "recordId") || a.GetProperty(names[0]).ValueKind != JsonValueKind.String
+                || a.GetProperty(names[0]).GetString() is not { Length: > 0 and <= MaxReferenceId })
+            {
+                problem = "must be {\"referenceId\": \"…\"} or {\"recordId\": \"…\"} with a non-empty string";
+                return null;
+            }
+
+            return Encoding.UTF8.GetString(Jcs.Canonicalize(a));
+        }
+    }
+
+    /// <summary>One field's value: its kind, where it lies in the body, and the text or number the rules need.</summary>
+    private struct Field
+    {
+        public JsonTokenType Kind;
+        public int Start;
+        public int End;
+        public string? Text;
+        public bool IsDecimal;
+        public decimal Number;
+
+        /// <summary>Left out or null, which the rules treat alike.</summary>
+        public readonly bool Absent => Kind is JsonTokenType.None or JsonTokenType.Null;
+
+        public readonly JsonValueKind ValueKind => Kind switch
+        {
+            JsonTokenType.StartObject => JsonValueKind.Object,
+            JsonTokenType.StartArray => JsonValueKind.Array,
+            JsonTokenType.String => JsonValueKind.String,
+            JsonTokenType.Number => JsonValueKind.Number,
+            JsonTokenType.True => JsonValueKind.True,
+            JsonTokenType.False => JsonValueKind.False,
+            _ => JsonValueKind.Null,
+        };
     }
 }
