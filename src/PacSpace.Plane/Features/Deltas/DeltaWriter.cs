@@ -208,7 +208,7 @@ internal sealed partial class DeltaWriter(Database db, EntryIds ids, IOptions<Pl
         var headless = items.Select(i => log.Customers[batch[i].Delta.CustomerId]).Where(no => !log.Heads.ContainsKey(no)).Distinct().ToList();
         if (headless.Count > 0)
         {
-            var heads = await DeltaStore.ChainHeadsAsync(c, tx, provider, ledgerNo, headless);
+            var heads = await DeltaStore.ChainHeadsAsync(c, tx, provider, headless);
             foreach (var no in headless)
             {
                 log.Heads[no] = heads.TryGetValue(no, out var head) ? head : new DeltaStore.Head(0, -1, 0);
