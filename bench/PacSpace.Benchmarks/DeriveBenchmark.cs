@@ -135,9 +135,8 @@ internal static class DeriveBenchmark
         var ledger = await db.ExecuteScalarAsync<long>("SELECT ledger_no FROM tenant_ledgers WHERE tenant_id = @tenantId", new { tenantId });
         await db.ExecuteAsync(
             """
-            INSERT INTO log_customers (ledger_no, customer_id, last_seq, last_index, balance, first_at, last_at)
-            VALUES (@ledger, @customer, @n, @last, @expected, @start, @start)
-            """, new { ledger, customer = Customer, n, last = n - 1, expected, start = monthStart });
+            INSERT INTO log_customers (ledger_no, customer_id, first_index, first_at) VALUES (@ledger, @customer, 0, @start)
+            """, new { ledger, customer = Customer, start = monthStart });
         var customer = await db.ExecuteScalarAsync<long>("SELECT customer_no FROM log_customers WHERE ledger_no = @ledger AND customer_id = @customer", new { ledger, customer = Customer });
         var sql = $"""
             INSERT INTO deltas (ledger_no, log_index, customer_no, amount, customer_seq, prev_index, balance_after, recorded_at, content_hash, reason)

@@ -54,6 +54,26 @@ public sealed record DeltaContent(string Tenant, string Env, string CustomerId, 
     /// </remarks>
     public byte[] Canonical()
     {
+        var output = new ArrayBufferWriter<byte>(Bound());
+        Write(output);
+        return output.WrittenSpan.ToArray();
+    }
+
+    /// <summary>SHA-256 over the prefix and the canonical bytes.</summary>
+    /// <remarks>The canonical bytes are written into a pooled buffer large enough for any content, hashed, and given back.</remarks>
+    public byte[] ContentHash()
+    {
+        using var output = new PooledBufferWriter(Bound());
+        Write(output);
+        return HashCanonical(output.WrittenSpan);
+    }
+
+    // Enough for every string escaped at its worst (\u00XX, 6 bytes for one UTF-16 unit) and the largest amount.
+    private int Bound() => 160 + (6 * (Tenant.Length + Env.Length + CustomerId.Length + Reason.Length + (ReferenceId?.Length ?? 0)))
+        + (Metadata is null ? 0 : MaxMetadataBytes);
+
+    private void Write(IBufferWriter<byte> output)
+    {
         byte[]? metadata = null;
         if (Metadata is { } m)
         {
@@ -66,7 +86,6 @@ public sealed record DeltaContent(string Tenant, string Env, string CustomerId, 
         }
 
         // Member names sorted by UTF-16 code units, as RFC 8785 orders them.
-        var output = new ArrayBufferWriter<byte>(192 + (metadata?.Length ?? 0));
         output.Write("{\"amount\":"u8);
         Span<char> amount = stackalloc char[20];
         Amount.TryFormat(amount, out var length, default, CultureInfo.InvariantCulture);
@@ -92,11 +111,7 @@ public sealed record DeltaContent(string Tenant, string Env, string CustomerId, 
         output.Write(",\"tenant\":"u8);
         Jcs.WriteString(Tenant, output);
         output.Write(",\"v\":1}"u8);
-        return output.WrittenSpan.ToArray();
     }
-
-    /// <summary>SHA-256 over the prefix and the canonical bytes.</summary>
-    public byte[] ContentHash() => HashCanonical(Canonical());
 
     /// <summary>The content hash of canonical bytes already at hand.</summary>
     public static byte[] HashCanonical(ReadOnlySpan<byte> canonical)

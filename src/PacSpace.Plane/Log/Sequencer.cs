@@ -14,8 +14,7 @@ namespace PacSpace.Plane.Log;
 /// <summary>
 /// Signs what the group commits appended. Each round, for each log with entries beyond its signed head whose lease it
 /// holds: hashes the new entries (their place, chain fields and running balances were fixed by the commit), extends the
-/// tiles, signs the new head, and moves the customers' signed chain heads — in one transaction, so a signed head and the
-/// tiles it commits to can never disagree. The head update is conditional on the lease and the previous size: a replica
+/// tiles and signs the new head — in one transaction, so a signed head and the tiles it commits to can never disagree. The head update is conditional on the lease and the previous size: a replica
 /// that lost its lease cannot write a second, inconsistent head.
 /// </summary>
 internal sealed partial class Sequencer(Database db, AtRestEncryption secrets, IOptions<PlaneOptions> options, TimeProvider time, ILogger<Sequencer> logger) : BackgroundService
@@ -96,7 +95,6 @@ internal sealed partial class Sequencer(Database db, AtRestEncryption secrets, I
         TenantLedgerStore.SequencingState ledger;
         List<DeltaStore.UnsignedEntry> entries;
         CompactRange range;
-        var heads = new Dictionary<long, LogCustomerStore.Advance>();
         TileStore tiles;
         await using (var connection = await db.OpenAsync(ct))
         {
@@ -124,8 +122,6 @@ internal sealed partial class Sequencer(Database db, AtRestEncryption secrets, I
                 var leaf = new LeafEntry(e.RecordedAt, e.CustomerSeq, e.PrevIndex, e.BalanceAfter, e.ContentHash).LeafHash();
                 // Reads the right-edge tiles it extends, while this connection is open.
                 tiles.Add(range.Append(leaf));
-                var firstAt = heads.TryGetValue(e.CustomerNo, out var seen) ? seen.FirstAt : e.RecordedAt;
-                heads[e.CustomerNo] = new LogCustomerStore.Advance(e.CustomerNo, e.CustomerSeq, e.LogIndex, e.BalanceAfter, firstAt, e.RecordedAt);
             }
         }
 
@@ -140,7 +136,6 @@ internal sealed partial class Sequencer(Database db, AtRestEncryption secrets, I
         var signedAt = Math.Max(time.GetUtcNow().ToUnixTimeMilliseconds(), ledger.SignedAt ?? 0);
         await using var write = await db.BeginWriteAsync(ct);
         var (writer, tx) = (write.Connection, write.Transaction);
-        await LogCustomerStore.AdvanceAsync(writer, tx, heads.Values, ct);
         await tiles.FlushAsync(writer, tx, ct);
         var headWritten = await TenantLedgerStore.AdvanceHeadAsync(writer, tx, tenantId, _owner, ledger.TreeSize, size, Hex.Encode(root), checkpoint, signedAt, ct);
         if (headWritten != 1)

@@ -27,7 +27,12 @@ internal static class PlaneRows
          FROM deltas d JOIN tenant_ledgers l ON l.ledger_no = d.ledger_no JOIN log_customers c ON c.customer_no = d.customer_no) AS deltas
         """;
 
-    /// <summary>Customers with a signed chain head.</summary>
+    /// <summary>Customers with a signed chain head: their last entry below the signed size.</summary>
     public const string Customers =
-        "(SELECT l.tenant_id, c.customer_id, c.last_seq, c.last_index, c.balance FROM log_customers c JOIN tenant_ledgers l ON l.ledger_no = c.ledger_no WHERE c.last_seq > 0) AS log_customers";
+        """
+        (SELECT l.tenant_id, c.customer_id, d.customer_seq AS last_seq, d.log_index AS last_index, d.balance_after AS balance
+         FROM log_customers c JOIN tenant_ledgers l ON l.ledger_no = c.ledger_no
+         JOIN deltas d ON d.ledger_no = c.ledger_no AND d.customer_no = c.customer_no
+          AND d.log_index = (SELECT MAX(x.log_index) FROM deltas x WHERE x.ledger_no = c.ledger_no AND x.customer_no = c.customer_no AND x.log_index < l.tree_size)) AS log_customers
+        """;
 }

@@ -9,8 +9,8 @@
 -- * No status column: a delta is VERIFIED once its log's signed head covers its index (log_index < tree_size).
 -- * No time indexes: a log's entries are appended in time order and each group commit writes one log_marks row
 --   (its time and first index), so a time maps to a log index by one seek there.
--- * log_customers holds each customer's signed chain head (moved by the head signer); the writer finds the newest
---   head in deltas itself.
+-- * log_customers is written once per customer (its number, and the index and time of its first delta); a chain's
+--   head is its last entry, one seek in the chain index, so nothing per customer is updated as deltas arrive.
 
 ALTER TABLE tenant_ledgers ADD COLUMN ledger_no INTEGER;
 UPDATE tenant_ledgers SET ledger_no = rowid;
@@ -25,24 +25,14 @@ CREATE TABLE log_customers (
     customer_no INTEGER PRIMARY KEY,
     ledger_no   INTEGER NOT NULL,
     customer_id TEXT NOT NULL,
-    last_seq    BIGINT NOT NULL,
-    last_index  BIGINT NOT NULL,
-    balance     BIGINT NOT NULL,
-    first_at    BIGINT NOT NULL,
-    last_at     BIGINT NOT NULL
+    first_index BIGINT NOT NULL,
+    first_at    BIGINT NOT NULL
 );
-INSERT INTO log_customers (ledger_no, customer_id, last_seq, last_index, balance, first_at, last_at)
-SELECT l.ledger_no, c.customer_id, c.last_seq, c.last_index, c.balance, c.first_at, c.last_at
-FROM log_customers_0006 c JOIN tenant_ledgers l ON l.tenant_id = c.tenant_id
-ORDER BY l.ledger_no, c.customer_id;
--- Customers whose only deltas are still queued: no signed head yet (last_seq 0).
-INSERT INTO log_customers (ledger_no, customer_id, last_seq, last_index, balance, first_at, last_at)
-SELECT DISTINCT l.ledger_no, d.customer_id, 0, -1, 0, 0, 0
-FROM deltas d JOIN tenant_ledgers l ON l.tenant_id = d.tenant_id
-WHERE d.log_index IS NULL
-  AND NOT EXISTS (SELECT 1 FROM log_customers_0006 c WHERE c.tenant_id = d.tenant_id AND c.customer_id = d.customer_id);
-DROP TABLE log_customers_0006;
 CREATE UNIQUE INDEX ux_log_customers ON log_customers (ledger_no, customer_id);
+INSERT INTO log_customers (ledger_no, customer_id, first_index, first_at)
+SELECT DISTINCT l.ledger_no, d.customer_id, 0, 0
+FROM deltas d JOIN tenant_ledgers l ON l.tenant_id = d.tenant_id
+ORDER BY 1, 2;
 
 -- Every old row with its place in the log; queued rows get theirs here, in record order, chained after the signed
 -- heads, recorded now (as the sequencer of the earlier versions would have recorded them); the head signer then signs them.
@@ -62,7 +52,7 @@ SELECT ledger_no, log_index, customer_no, amount, last_seq + k,
        head_balance + running, at, content_hash, reason, reference_id, idempotency_key, metadata, adjusts, created_at, record_id, receipt_id
 FROM (
     SELECT l.ledger_no, l.tree_size + ROW_NUMBER() OVER (PARTITION BY d.tenant_id ORDER BY d.record_id) - 1 AS log_index,
-           c.customer_no, d.amount, c.last_seq, c.last_index, c.balance AS head_balance,
+           c.customer_no, d.amount, COALESCE(h.last_seq, 0) AS last_seq, COALESCE(h.last_index, -1) AS last_index, COALESCE(h.balance, 0) AS head_balance,
            ROW_NUMBER() OVER (PARTITION BY d.tenant_id, d.customer_id ORDER BY d.record_id) AS k,
            SUM(d.amount) OVER (PARTITION BY d.tenant_id, d.customer_id ORDER BY d.record_id ROWS UNBOUNDED PRECEDING) AS running,
            max(CAST(unixepoch('subsec') * 1000 AS INTEGER), MAX(d.created_at) OVER (PARTITION BY d.tenant_id), l.appended_at) AS at,
@@ -71,6 +61,7 @@ FROM (
     FROM deltas_0006 d
     JOIN tenant_ledgers l ON l.tenant_id = d.tenant_id
     JOIN log_customers c ON c.ledger_no = l.ledger_no AND c.customer_id = d.customer_id
+    LEFT JOIN log_customers_0006 h ON h.tenant_id = d.tenant_id AND h.customer_id = d.customer_id
     WHERE d.log_index IS NULL
 );
 
@@ -87,6 +78,7 @@ WHERE d.head_size IS NOT NULL
 GROUP BY l.ledger_no, d.head_size;
 
 DROP TABLE deltas_0006;
+DROP TABLE log_customers_0006;
 
 CREATE TABLE deltas (
     ledger_no       INTEGER NOT NULL,
@@ -112,6 +104,8 @@ SELECT ledger_no, log_index, customer_no, amount, customer_seq, prev_index, bala
        reference_id, idempotency_key, metadata, adjusts, CASE WHEN created_at = recorded_at THEN NULL ELSE created_at END
 FROM deltas_0007_staging ORDER BY ledger_no, log_index;
 CREATE INDEX ix_deltas_chain ON deltas (ledger_no, customer_no, log_index);
+UPDATE log_customers SET first_index = (SELECT MIN(d.log_index) FROM deltas d WHERE d.ledger_no = log_customers.ledger_no AND d.customer_no = log_customers.customer_no);
+UPDATE log_customers SET first_at = (SELECT d.recorded_at FROM deltas d WHERE d.ledger_no = log_customers.ledger_no AND d.log_index = log_customers.first_index);
 CREATE UNIQUE INDEX ux_deltas_reference_id ON deltas (ledger_no, reference_id) WHERE reference_id IS NOT NULL;
 CREATE UNIQUE INDEX ux_deltas_idempotency_key ON deltas (ledger_no, idempotency_key) WHERE idempotency_key IS NOT NULL;
 

@@ -50,27 +50,20 @@ internal static partial class DeltaStore
         return rows;
     }
 
-    /// <summary>The numbers of these customers of the log, adding the ones it does not know yet.</summary>
-    public static async Task<Dictionary<string, long>> CustomerNumbersAsync(DbConnection c, DbTransaction tx, DbProvider provider, long ledgerNo, List<string> ids)
-    {
-        var found = await FindCustomerNumbersAsync(c, tx, provider, ledgerNo, ids);
-        var missing = ids.Where(id => !found.ContainsKey(id)).ToList();
-        if (missing.Count > 0)
-        {
-            // No signed head yet (last_seq 0): the head signer fills it in when it signs the customer's first delta.
-            await Database.ExecuteEachAsync(c, tx,
-                """
-                INSERT INTO log_customers (ledger_no, customer_id, last_seq, last_index, balance, first_at, last_at)
-                VALUES (@ledgerNo, @customerId, 0, -1, 0, 0, 0) ON CONFLICT (ledger_no, customer_id) DO NOTHING
-                """, ["ledgerNo", "customerId"], missing.Select(id => new object?[] { ledgerNo, id }).ToList(), CancellationToken.None);
-            foreach (var (id, no) in await FindCustomerNumbersAsync(c, tx, provider, ledgerNo, missing))
-            {
-                found[id] = no;
-            }
-        }
+    /// <summary>The log's deltas at these indexes (the rows a retry is settled against).</summary>
+    public static async Task<List<DeltaRow>> AtIndexesAsync(DbConnection c, DbTransaction tx, DbProvider provider, long ledgerNo, List<long> indexes) =>
+        (await c.QueryAsync<DeltaRow>(new CommandDefinition(
+            $"{DeltaRow.Select} WHERE d.ledger_no = @ledgerNo AND d.log_index {Match(provider, "indexes")}", new { ledgerNo, indexes }, tx))).ToList();
 
-        return found;
-    }
+    /// <summary>Adds customers, each with the index and time of its first delta (PostgreSQL, one statement); returns their numbers.</summary>
+    public static async Task<Dictionary<string, long>> AddCustomersAsync(DbConnection c, DbTransaction tx, long ledgerNo, List<(string Id, long FirstIndex, long FirstAt)> customers) =>
+        (await c.QueryAsync<(string, long)>(new CommandDefinition(
+            """
+            INSERT INTO log_customers (ledger_no, customer_id, first_index, first_at)
+            SELECT @ledgerNo, * FROM unnest(@ids::text[], @firsts::bigint[], @ats::bigint[])
+            RETURNING customer_id, customer_no
+            """, new { ledgerNo, ids = customers.Select(x => x.Id).ToArray(), firsts = customers.Select(x => x.FirstIndex).ToArray(), ats = customers.Select(x => x.FirstAt).ToArray() }, tx)))
+        .ToDictionary(r => r.Item1, r => r.Item2, StringComparer.Ordinal);
 
     /// <summary>The newest entry of each of these customers' chains (customers without one are missing).</summary>
     public static async Task<Dictionary<long, Head>> ChainHeadsAsync(DbConnection c, DbTransaction tx, DbProvider provider, List<long> customers)
@@ -95,70 +88,23 @@ internal static partial class DeltaStore
         return heads;
     }
 
-    /// <summary>Inserts sequenced rows: one statement over arrays on PostgreSQL, one prepared statement run per row on SQLite (in process).</summary>
-    public static async Task InsertAsync(DbConnection c, DbTransaction tx, DbProvider provider, List<NewEntry> rows)
-    {
-        if (rows.Count == 0)
-        {
-            return;
-        }
-
-        if (provider == DbProvider.Postgres)
-        {
-            await c.ExecuteAsync(new CommandDefinition(
-                """
-                INSERT INTO deltas (ledger_no, log_index, customer_no, amount, customer_seq, prev_index, balance_after, recorded_at, content_hash, reason,
-                                    reference_id, idempotency_key, metadata, adjusts)
-                SELECT * FROM unnest(@ledger::bigint[], @index::bigint[], @customer::bigint[], @amount::bigint[], @seq::bigint[], @prev::bigint[],
-                                     @balance::bigint[], @at::bigint[], @hash::bytea[], @reason::text[], @reference::text[], @key::text[], @metadata::text[], @adjusts::text[])
-                """,
-                new
-                {
-                    ledger = rows.Select(r => r.LedgerNo).ToArray(), index = rows.Select(r => r.LogIndex).ToArray(), customer = rows.Select(r => r.CustomerNo).ToArray(),
-                    amount = rows.Select(r => r.Amount).ToArray(), seq = rows.Select(r => r.CustomerSeq).ToArray(), prev = rows.Select(r => r.PrevIndex).ToArray(),
-                    balance = rows.Select(r => r.BalanceAfter).ToArray(), at = rows.Select(r => r.RecordedAt).ToArray(), hash = rows.Select(r => r.ContentHash).ToArray(),
-                    reason = rows.Select(r => r.Reason).ToArray(), reference = rows.Select(r => r.ReferenceId).ToArray(), key = rows.Select(r => r.IdempotencyKey).ToArray(),
-                    metadata = rows.Select(r => r.Metadata).ToArray(), adjusts = rows.Select(r => r.Adjusts).ToArray(),
-                }, tx));
-            return;
-        }
-
-        await using var command = c.CreateCommand();
-        command.Transaction = tx;
-        command.CommandText =
+    /// <summary>Inserts sequenced rows on PostgreSQL: one statement over arrays (SQLite goes through <see cref="SqliteAppender"/>).</summary>
+    public static Task InsertAsync(DbConnection c, DbTransaction tx, List<NewEntry> rows) =>
+        c.ExecuteAsync(new CommandDefinition(
             """
             INSERT INTO deltas (ledger_no, log_index, customer_no, amount, customer_seq, prev_index, balance_after, recorded_at, content_hash, reason,
                                 reference_id, idempotency_key, metadata, adjusts)
-            VALUES (@p1, @p2, @p3, @p4, @p5, @p6, @p7, @p8, @p9, @p10, @p11, @p12, @p13, @p14)
-            """;
-        var p = new DbParameter[14];
-        for (var i = 0; i < p.Length; i++)
-        {
-            p[i] = command.CreateParameter();
-            p[i].ParameterName = "@p" + (i + 1);
-            command.Parameters.Add(p[i]);
-        }
-
-        command.Prepare();
-        foreach (var r in rows)
-        {
-            p[0].Value = r.LedgerNo;
-            p[1].Value = r.LogIndex;
-            p[2].Value = r.CustomerNo;
-            p[3].Value = r.Amount;
-            p[4].Value = r.CustomerSeq;
-            p[5].Value = r.PrevIndex is long prev ? prev : DBNull.Value;
-            p[6].Value = r.BalanceAfter;
-            p[7].Value = r.RecordedAt;
-            p[8].Value = r.ContentHash;
-            p[9].Value = r.Reason;
-            p[10].Value = (object?)r.ReferenceId ?? DBNull.Value;
-            p[11].Value = (object?)r.IdempotencyKey ?? DBNull.Value;
-            p[12].Value = (object?)r.Metadata ?? DBNull.Value;
-            p[13].Value = (object?)r.Adjusts ?? DBNull.Value;
-            await command.ExecuteNonQueryAsync();
-        }
-    }
+            SELECT * FROM unnest(@ledger::bigint[], @index::bigint[], @customer::bigint[], @amount::bigint[], @seq::bigint[], @prev::bigint[],
+                                 @balance::bigint[], @at::bigint[], @hash::bytea[], @reason::text[], @reference::text[], @key::text[], @metadata::text[], @adjusts::text[])
+            """,
+            new
+            {
+                ledger = rows.Select(r => r.LedgerNo).ToArray(), index = rows.Select(r => r.LogIndex).ToArray(), customer = rows.Select(r => r.CustomerNo).ToArray(),
+                amount = rows.Select(r => r.Amount).ToArray(), seq = rows.Select(r => r.CustomerSeq).ToArray(), prev = rows.Select(r => r.PrevIndex).ToArray(),
+                balance = rows.Select(r => r.BalanceAfter).ToArray(), at = rows.Select(r => r.RecordedAt).ToArray(), hash = rows.Select(r => r.ContentHash).ToArray(),
+                reason = rows.Select(r => r.Reason).ToArray(), reference = rows.Select(r => r.ReferenceId).ToArray(), key = rows.Select(r => r.IdempotencyKey).ToArray(),
+                metadata = rows.Select(r => r.Metadata).ToArray(), adjusts = rows.Select(r => r.Adjusts).ToArray(),
+            }, tx));
 
     /// <summary>Notes a group commit's time and first index in the log (the time-to-index map of window reads).</summary>
     public static Task MarkAsync(DbConnection c, DbTransaction tx, long ledgerNo, long recordedAt, long firstIndex) =>
@@ -166,7 +112,8 @@ internal static partial class DeltaStore
             "INSERT INTO log_marks (ledger_no, recorded_at, first_index) VALUES (@ledgerNo, @recordedAt, @firstIndex) ON CONFLICT (ledger_no, recorded_at) DO NOTHING",
             new { ledgerNo, recordedAt, firstIndex }, tx));
 
-    private static async Task<Dictionary<string, long>> FindCustomerNumbersAsync(DbConnection c, DbTransaction tx, DbProvider provider, long ledgerNo, List<string> ids)
+    /// <summary>The numbers of those of these customers the log has (PostgreSQL, one statement per 500).</summary>
+    public static async Task<Dictionary<string, long>> FindCustomerNumbersAsync(DbConnection c, DbTransaction tx, DbProvider provider, long ledgerNo, List<string> ids)
     {
         var found = new Dictionary<string, long>(ids.Count, StringComparer.Ordinal);
         foreach (var chunk in ids.Chunk(500))

@@ -11,8 +11,6 @@ internal static partial class DeltaStore
     {
         public long LogIndex { get; set; }
 
-        public long CustomerNo { get; set; }
-
         public long CustomerSeq { get; set; }
 
         public long? PrevIndex { get; set; }
@@ -28,7 +26,7 @@ internal static partial class DeltaStore
     public static async Task<List<UnsignedEntry>> EntriesFromAsync(DbConnection connection, long ledgerNo, long from, int limit, CancellationToken ct) =>
         (await connection.QueryAsync<UnsignedEntry>(new CommandDefinition(
             """
-            SELECT log_index, customer_no, customer_seq, prev_index, balance_after, recorded_at, content_hash FROM deltas
+            SELECT log_index, customer_seq, prev_index, balance_after, recorded_at, content_hash FROM deltas
             WHERE ledger_no = @ledgerNo AND log_index >= @from ORDER BY log_index LIMIT @limit
             """, new { ledgerNo, from, limit }, cancellationToken: ct))).ToList();
 }

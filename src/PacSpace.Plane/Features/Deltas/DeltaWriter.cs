@@ -1,5 +1,6 @@
 using System.Diagnostics.Metrics;
 using System.Collections.Concurrent;
+using System.Data.Common;
 using System.Text;
 using System.Threading.Channels;
 using Microsoft.Extensions.Hosting;
@@ -58,12 +59,19 @@ internal sealed partial class DeltaWriter(Database db, EntryIds ids, IOptions<Pl
         try
         {
             // Canonical form and hashes are computed here, on the request's thread, not by the single writer.
-            var contentHash = DeltaContent.HashCanonical(delta.Content(tenantId, options.Value.EnvironmentName).Canonical());
+            var contentHash = delta.Content(tenantId, options.Value.EnvironmentName).ContentHash();
             var metadata = delta.Metadata is { } m ? Encoding.UTF8.GetString(Jcs.Canonicalize(m)) : null;
             var pending = new PendingDelta(tenantId, plan, delta, idempotencyKey, contentHash, metadata);
             await _queue.Writer.WriteAsync(pending, ct);
             // Not cancelled with the request: once queued the write happens, and the answer must match it.
-            return await pending.Done.Task;
+            var outcome = await pending.Done.Task;
+            // The ids are derived here, on the request's thread, not by the single writer.
+            if (outcome.Row is { RecordId.Length: 0 } row)
+            {
+                row.Finish(ids, 0);
+            }
+
+            return outcome;
         }
         finally
         {
@@ -176,13 +184,14 @@ internal sealed partial class DeltaWriter(Database db, EntryIds ids, IOptions<Pl
             log.Heads.Clear();
         }
 
+        using var sqlite = provider == DbProvider.Sqlite ? new SqliteAppender(c) : null;
+
         // Retries and reuses: the stored deltas with the round's keys and referenceIds (the row lock or the write
-        // transaction keeps anyone else from adding one meanwhile).
-        var keys = items.Select(i => batch[i].IdempotencyKey).OfType<string>().Distinct(StringComparer.Ordinal).ToList();
-        var refs = items.Select(i => batch[i].Delta.ReferenceId).OfType<string>().Distinct(StringComparer.Ordinal).ToList();
+        // transaction keeps anyone else from adding one meanwhile). Later deltas of the round are checked against
+        // earlier ones as they are appended.
         var byKey = new Dictionary<string, DeltaRow>(StringComparer.Ordinal);
         var byRef = new Dictionary<string, DeltaRow>(StringComparer.Ordinal);
-        foreach (var row in await DeltaStore.DuplicatesAsync(c, tx, provider, ledgerNo, keys, refs))
+        foreach (var row in await StoredDuplicatesAsync(c, tx, sqlite, ledgerNo, items, batch))
         {
             row.Finish(ids, 0);
             if (row.IdempotencyKey is { } k)
@@ -196,30 +205,16 @@ internal sealed partial class DeltaWriter(Database db, EntryIds ids, IOptions<Pl
             }
         }
 
-        var unknown = items.Select(i => batch[i].Delta.CustomerId).Where(id => !log.Customers.ContainsKey(id)).Distinct(StringComparer.Ordinal).ToList();
-        if (unknown.Count > 0)
-        {
-            foreach (var (id, no) in await DeltaStore.CustomerNumbersAsync(c, tx, provider, ledgerNo, unknown))
-            {
-                log.Customers[id] = no;
-            }
-        }
-
-        var headless = items.Select(i => log.Customers[batch[i].Delta.CustomerId]).Where(no => !log.Heads.ContainsKey(no)).Distinct().ToList();
-        if (headless.Count > 0)
-        {
-            var heads = await DeltaStore.ChainHeadsAsync(c, tx, provider, headless);
-            foreach (var no in headless)
-            {
-                log.Heads[no] = heads.TryGetValue(no, out var head) ? head : new DeltaStore.Head(0, -1, 0);
-            }
-        }
+        await LoadCustomersAsync(c, tx, sqlite, ledgerNo, log, items, batch);
 
         var first = point.NextIndex;
         var next = first;
         // Entries are appended in time order: never earlier than the log's last commit.
         var recordedAt = Math.Max(now, point.AppendedAt);
         var rows = new List<DeltaStore.NewEntry>(items.Count);
+        var rowCustomers = new List<string>(items.Count);
+        var added = new List<(string Id, long FirstIndex, long FirstAt)>();
+        var addedIds = new HashSet<string>(StringComparer.Ordinal);
         foreach (var i in items)
         {
             var p = batch[i];
@@ -238,8 +233,8 @@ internal sealed partial class DeltaWriter(Database db, EntryIds ids, IOptions<Pl
                 continue;
             }
 
-            var customerNo = log.Customers[d.CustomerId];
-            var chain = log.Heads[customerNo];
+            // A customer without a number yet starts its chain with this delta.
+            var chain = log.Heads.TryGetValue(d.CustomerId, out var h) ? h : new DeltaStore.Head(0, -1, 0);
             var sum = (Int128)chain.Balance + d.Amount;
             if (sum > long.MaxValue || sum < long.MinValue)
             {
@@ -250,18 +245,37 @@ internal sealed partial class DeltaWriter(Database db, EntryIds ids, IOptions<Pl
                 continue;
             }
 
+            if (!log.Customers.TryGetValue(d.CustomerId, out var customerNo))
+            {
+                if (sqlite is not null)
+                {
+                    log.Customers[d.CustomerId] = customerNo = sqlite.AddCustomer(ledgerNo, d.CustomerId, next, recordedAt);
+                }
+                else
+                {
+                    // Numbered below, all at once; -1 until then. Its first delta in the round gives its first index.
+                    customerNo = -1;
+                    if (addedIds.Add(d.CustomerId))
+                    {
+                        added.Add((d.CustomerId, next, recordedAt));
+                    }
+                }
+            }
+
             var balance = (long)sum;
             var entry = new DeltaStore.NewEntry(ledgerNo, next, customerNo, d.Amount, chain.Seq + 1, chain.Seq == 0 ? null : chain.Index, balance, recordedAt,
                 p.ContentHash, d.Reason, d.ReferenceId, p.IdempotencyKey, p.Metadata, d.Adjusts);
+            sqlite?.Insert(entry);
             rows.Add(entry);
-            log.Heads[customerNo] = new DeltaStore.Head(entry.CustomerSeq, next, balance);
+            rowCustomers.Add(d.CustomerId);
+            log.Heads[d.CustomerId] = new DeltaStore.Head(entry.CustomerSeq, next, balance);
             next++;
             var created = new DeltaRow
             {
                 LedgerNo = ledgerNo, LogIndex = entry.LogIndex, CustomerId = d.CustomerId, Amount = d.Amount, Reason = d.Reason, ReferenceId = d.ReferenceId,
                 IdempotencyKey = p.IdempotencyKey, ContentHash = p.ContentHash, Metadata = p.Metadata, Adjusts = d.Adjusts, CustomerSeq = entry.CustomerSeq,
                 PrevIndex = entry.PrevIndex, BalanceAfter = balance, RecordedAt = recordedAt,
-            }.Finish(ids, 0);
+            };
             outcomes[i] = WriteOutcome.Created(created);
             // A later delta of the same round with this key or referenceId is a retry of this one.
             if (p.IdempotencyKey is { } k)
@@ -275,18 +289,110 @@ internal sealed partial class DeltaWriter(Database db, EntryIds ids, IOptions<Pl
             }
         }
 
-        if (rows.Count > 0)
+        if (rows.Count == 0)
         {
-            await DeltaStore.InsertAsync(c, tx, provider, rows);
-            await DeltaStore.MarkAsync(c, tx, ledgerNo, recordedAt, first);
-            await TenantLedgerStore.AppendedAsync(c, tx, ledgerNo, next, recordedAt);
+            log.NextIndex = next;
+            return;
         }
 
+        if (sqlite is null)
+        {
+            if (added.Count > 0)
+            {
+                foreach (var (id, no) in await DeltaStore.AddCustomersAsync(c, tx, ledgerNo, added))
+                {
+                    log.Customers[id] = no;
+                }
+
+                for (var r = 0; r < rows.Count; r++)
+                {
+                    if (rows[r].CustomerNo < 0)
+                    {
+                        rows[r] = rows[r] with { CustomerNo = log.Customers[rowCustomers[r]] };
+                    }
+                }
+            }
+
+            await DeltaStore.InsertAsync(c, tx, rows);
+        }
+
+        await DeltaStore.MarkAsync(c, tx, ledgerNo, recordedAt, first);
+        await TenantLedgerStore.AppendedAsync(c, tx, ledgerNo, next, recordedAt);
         log.NextIndex = next;
     }
 
-    private static WriteOutcome Settle(DeltaRow existing, PendingDelta p)
+    /// <summary>The stored deltas with the round's Idempotency-Keys or referenceIds.</summary>
+    private static async Task<List<DeltaRow>> StoredDuplicatesAsync(DbConnection c, DbTransaction tx, SqliteAppender? sqlite, long ledgerNo, List<int> items,
+        List<PendingDelta> batch)
     {
+        var keys = items.Select(i => batch[i].IdempotencyKey).OfType<string>().Distinct(StringComparer.Ordinal).ToList();
+        var refs = items.Select(i => batch[i].Delta.ReferenceId).OfType<string>().Distinct(StringComparer.Ordinal).ToList();
+        if (sqlite is null)
+        {
+            return await DeltaStore.DuplicatesAsync(c, tx, DbProvider.Postgres, ledgerNo, keys, refs);
+        }
+
+        // One index probe each, in process; the rows themselves only for the rare retry.
+        var found = new List<long>();
+        foreach (var key in keys)
+        {
+            if (sqlite.IndexOfKey(ledgerNo, key) is long index)
+            {
+                found.Add(index);
+            }
+        }
+
+        foreach (var reference in refs)
+        {
+            if (sqlite.IndexOfReference(ledgerNo, reference) is long index)
+            {
+                found.Add(index);
+            }
+        }
+
+        return found.Count == 0 ? [] : await DeltaStore.AtIndexesAsync(c, tx, DbProvider.Sqlite, ledgerNo, found.Distinct().ToList());
+    }
+
+    /// <summary>Numbers and chain heads of the round's customers that the writer does not remember; new customers have neither yet.</summary>
+    private async Task LoadCustomersAsync(DbConnection c, DbTransaction tx, SqliteAppender? sqlite, long ledgerNo, LogCache log, List<int> items, List<PendingDelta> batch)
+    {
+        var unknown = items.Select(i => batch[i].Delta.CustomerId).Where(id => !log.Customers.ContainsKey(id)).Distinct(StringComparer.Ordinal).ToList();
+        if (sqlite is not null)
+        {
+            foreach (var id in unknown)
+            {
+                if (sqlite.CustomerNo(ledgerNo, id) is long no)
+                {
+                    log.Customers[id] = no;
+                }
+            }
+        }
+        else if (unknown.Count > 0)
+        {
+            foreach (var (id, no) in await DeltaStore.FindCustomerNumbersAsync(c, tx, DbProvider.Postgres, ledgerNo, unknown))
+            {
+                log.Customers[id] = no;
+            }
+        }
+
+        var headless = items.Select(i => batch[i].Delta.CustomerId).Where(id => !log.Heads.ContainsKey(id) && log.Customers.ContainsKey(id))
+            .Distinct(StringComparer.Ordinal).ToDictionary(id => log.Customers[id]);
+        if (headless.Count > 0)
+        {
+            foreach (var (no, head) in await DeltaStore.ChainHeadsAsync(c, tx, db.Provider, [.. headless.Keys]))
+            {
+                log.Heads[headless[no]] = head;
+            }
+        }
+    }
+
+    private WriteOutcome Settle(DeltaRow existing, PendingDelta p)
+    {
+        if (existing.RecordId.Length == 0)
+        {
+            existing.Finish(ids, 0);
+        }
+
         if (existing.RequestHash == NewDelta.RequestHash(p.ContentHash, p.Delta.Adjusts))
         {
             return WriteOutcome.Replay(existing);
@@ -318,6 +424,7 @@ internal sealed partial class DeltaWriter(Database db, EntryIds ids, IOptions<Pl
 
         public Dictionary<string, long> Customers { get; } = new(StringComparer.Ordinal);
 
-        public Dictionary<long, DeltaStore.Head> Heads { get; } = [];
+        /// <summary>Each customer's newest entry, by customer id.</summary>
+        public Dictionary<string, DeltaStore.Head> Heads { get; } = new(StringComparer.Ordinal);
     }
 }
