@@ -30,10 +30,11 @@ internal sealed partial class DeltaWriter(Database db, EntryIds ids, IOptions<Pl
     /// <summary>Lifetime cap of the free plan, in deltas.</summary>
     public const long FreePlanLimit = PlanCatalog.FreeLifetimeDeltas;
 
-    // Per log, what this writer knows between rounds; customer numbers never change, chain heads hold while no other
-    // replica appended (the log's next index is still where this writer left it).
+    // Per log, what this writer knows between rounds: customer numbers and chain heads, valid while the log's next index
+    // is still where this writer left it.
     private const int MaxCachedCustomers = 200_000;
-    private readonly Dictionary<long, LogCache> _logs = [];
+    // Used by at most one commit per log at a time (the log's lock), by several for different logs on PostgreSQL.
+    private readonly ConcurrentDictionary<long, LogCache> _logs = new();
 
     private readonly Channel<PendingDelta> _queue = Channel.CreateBounded<PendingDelta>(new BoundedChannelOptions(50_000) { SingleReader = true });
     private readonly ConcurrentDictionary<(string Tenant, string Key), byte> _inFlight = new();
@@ -85,39 +86,59 @@ internal sealed partial class DeltaWriter(Database db, EntryIds ids, IOptions<Pl
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         Writers[this] = options.Value.EnvironmentName;
-        var batch = new List<PendingDelta>(MaxBatch);
+        // On PostgreSQL the next batch is taken and written while the previous commit is still being made durable (it
+        // waits for the previous one's lock on a log they share, and runs beside it for other logs). SQLite has one
+        // writer at a time anyway.
+        using var slots = new SemaphoreSlim(db.Provider == DbProvider.Postgres ? 2 : 1);
+        var running = new List<Task>();
         var reader = _queue.Reader;
         try
         {
             while (await reader.WaitToReadAsync(stoppingToken))
             {
-                batch.Clear();
-                while (batch.Count < MaxBatch && reader.TryRead(out var item))
-                {
-                    batch.Add(item);
-                }
-
-                await CommitAsync(batch);
+                await slots.WaitAsync(stoppingToken);
+                var batch = Drain(reader);
+                running.RemoveAll(t => t.IsCompleted);
+                running.Add(CommitThenReleaseAsync(batch, slots));
             }
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
         {
         }
 
+        await Task.WhenAll(running);
         // Whatever is still queued at shutdown is written before the host stops.
         while (reader.TryRead(out var item))
         {
-            batch.Clear();
-            batch.Add(item);
-            while (batch.Count < MaxBatch && reader.TryRead(out var more))
-            {
-                batch.Add(more);
-            }
-
+            var batch = Drain(reader);
+            batch.Insert(0, item);
             await CommitAsync(batch);
         }
 
         Writers.TryRemove(this, out _);
+    }
+
+    private static List<PendingDelta> Drain(ChannelReader<PendingDelta> reader)
+    {
+        var batch = new List<PendingDelta>(Math.Min(reader.Count, MaxBatch));
+        while (batch.Count < MaxBatch && reader.TryRead(out var item))
+        {
+            batch.Add(item);
+        }
+
+        return batch;
+    }
+
+    private async Task CommitThenReleaseAsync(List<PendingDelta> batch, SemaphoreSlim slots)
+    {
+        try
+        {
+            await CommitAsync(batch);
+        }
+        finally
+        {
+            slots.Release();
+        }
     }
 
     private async Task CommitAsync(List<PendingDelta> batch)
@@ -174,14 +195,11 @@ internal sealed partial class DeltaWriter(Database db, EntryIds ids, IOptions<Pl
         }
 
         var ledgerNo = point.LedgerNo;
-        if (!_logs.TryGetValue(ledgerNo, out var log) || log.Customers.Count > MaxCachedCustomers)
+        // What this writer remembers of the log holds only while the log is where it left it: another replica appended,
+        // or a commit of this writer failed after it noted new heads and customer numbers, and it starts afresh.
+        if (!_logs.TryGetValue(ledgerNo, out var log) || log.NextIndex != point.NextIndex || log.Customers.Count > MaxCachedCustomers)
         {
             _logs[ledgerNo] = log = new LogCache();
-        }
-
-        if (log.NextIndex != point.NextIndex)
-        {
-            log.Heads.Clear();
         }
 
         using var sqlite = provider == DbProvider.Sqlite ? new SqliteAppender(c) : null;
