@@ -100,8 +100,10 @@ public sealed class Database : IAsyncDisposable
         var connection = new SqliteConnection(ConnectionString);
         await connection.OpenAsync(cancellationToken);
         using var pragma = connection.CreateCommand();
-        // WAL lets readers run beside the single writer; FULL makes every commit durable before we answer.
-        pragma.CommandText = "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON;";
+        // WAL lets readers run beside the single writer; FULL makes every commit durable before we answer. A 16 MiB page
+        // cache and a checkpoint every 10,000 WAL pages (SQLite's default: 2 MiB, 1,000) keep the plane's chain index,
+        // written in customer order, in memory and copy a page rewritten by many commits back to the file once.
+        pragma.CommandText = "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON; PRAGMA cache_size=-16384; PRAGMA wal_autocheckpoint=10000;";
         await pragma.ExecuteNonQueryAsync(cancellationToken);
         return connection;
     }
