@@ -127,6 +127,7 @@ public sealed class ReplicaScenarios(PostgresServer postgres)
         // The log changed hands A → B → A.
         var owners = heads.Select(h => h.Owner).Where(o => o.Length > 0).ToList();
         var handovers = owners.Zip(owners.Skip(1)).Count(p => p.First != p.Second);
-        Assert.True(handovers >= 2 && owners[0] == owners[^1], "lease owners seen: " + string.Join(" ", owners.Distinct()));
+        var changes = owners.Where((o, i) => i == 0 || owners[i - 1] != o).ToList();
+        Assert.True(handovers >= 2 && owners[0] == owners[^1], "lease owners seen, in order: " + string.Join(" → ", changes));
     }
 }
