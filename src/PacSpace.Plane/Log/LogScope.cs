@@ -13,8 +13,6 @@ internal sealed record LogScope(string TenantId, long LedgerNo, long TreeSize, l
     /// <summary>Deltas committed but not yet covered by a signed head.</summary>
     public long Queued => NextIndex - TreeSize;
 
-    public string Status(long logIndex) => logIndex < TreeSize ? Features.Deltas.DeltaStatus.Verified : Features.Deltas.DeltaStatus.Queued;
-
     /// <summary>How the row is read (Dapper).</summary>
     public sealed class Row
     {
