@@ -6,8 +6,9 @@ namespace PacSpace.Plane.Features.Deltas;
 
 /// <summary>
 /// The group commit's side of <c>deltas</c>: duplicate checks, customer numbers and chain heads for a batch, and the
-/// insert of fully sequenced rows, all in the commit's transaction. Set-based on both engines: one statement per step
-/// and batch, never one round trip per delta on PostgreSQL.
+/// insert of fully sequenced rows, all in the commit's transaction. On PostgreSQL set-based, one statement per step
+/// and batch, never one round trip per delta; SQLite probes and inserts per delta through <see cref="SqliteAppender"/>,
+/// in process.
 /// </summary>
 internal static partial class DeltaStore
 {
@@ -18,23 +19,22 @@ internal static partial class DeltaStore
     /// <summary>The head of a customer's chain as the writer extends it.</summary>
     public readonly record struct Head(long Seq, long Index, long Balance);
 
-    /// <summary>The log's stored deltas with any of these Idempotency-Keys or referenceIds.</summary>
-    public static async Task<List<DeltaRow>> DuplicatesAsync(DbConnection c, DbTransaction tx, DbProvider provider, long ledgerNo, List<string> keys, List<string> refs)
+    /// <summary>PostgreSQL: the log's stored deltas with any of these Idempotency-Keys or referenceIds.</summary>
+    public static async Task<List<DeltaRow>> DuplicatesAsync(DbConnection c, DbTransaction tx, long ledgerNo, List<string> keys, List<string> refs)
     {
         if (keys.Count == 0 && refs.Count == 0)
         {
             return [];
         }
 
-        // The places first, through the partial unique indexes alone (covering: they hold the key), then the rows by
-        // place. Asked for the rows directly, SQLite's planner (without statistics) prefers walking the tenant's log.
+        // The places first, through the partial unique indexes alone (covering: they hold the key), then the rows by place.
         var rows = new List<DeltaRow>();
         if (keys.Count > 0)
         {
             rows.AddRange(await c.QueryAsync<DeltaRow>(new CommandDefinition(
                 $"""
                 {DeltaRow.Select} WHERE d.ledger_no = @ledgerNo
-                  AND d.log_index IN (SELECT k.log_index FROM deltas k WHERE k.ledger_no = @ledgerNo AND k.idempotency_key {Match(provider, "keys")})
+                  AND d.log_index IN (SELECT k.log_index FROM deltas k WHERE k.ledger_no = @ledgerNo AND k.idempotency_key = ANY(@keys))
                 """, new { ledgerNo, keys }, tx)));
         }
 
@@ -43,17 +43,17 @@ internal static partial class DeltaStore
             rows.AddRange(await c.QueryAsync<DeltaRow>(new CommandDefinition(
                 $"""
                 {DeltaRow.Select} WHERE d.ledger_no = @ledgerNo
-                  AND d.log_index IN (SELECT r.log_index FROM deltas r WHERE r.ledger_no = @ledgerNo AND r.reference_id {Match(provider, "refs")})
+                  AND d.log_index IN (SELECT r.log_index FROM deltas r WHERE r.ledger_no = @ledgerNo AND r.reference_id = ANY(@refs))
                 """, new { ledgerNo, refs }, tx)));
         }
 
         return rows;
     }
 
-    /// <summary>The log's deltas at these indexes (the rows a retry is settled against).</summary>
-    public static async Task<List<DeltaRow>> AtIndexesAsync(DbConnection c, DbTransaction tx, DbProvider provider, long ledgerNo, List<long> indexes) =>
+    /// <summary>SQLite: the log's deltas at these indexes (the rows a retry is settled against).</summary>
+    public static async Task<List<DeltaRow>> AtIndexesAsync(DbConnection c, DbTransaction tx, long ledgerNo, List<long> indexes) =>
         (await c.QueryAsync<DeltaRow>(new CommandDefinition(
-            $"{DeltaRow.Select} WHERE d.ledger_no = @ledgerNo AND d.log_index {Match(provider, "indexes")}", new { ledgerNo, indexes }, tx))).ToList();
+            $"{DeltaRow.Select} WHERE d.ledger_no = @ledgerNo AND d.log_index IN @indexes", new { ledgerNo, indexes }, tx))).ToList();
 
     /// <summary>Adds customers, each with the index and time of its first delta (PostgreSQL, one statement); returns their numbers.</summary>
     public static async Task<Dictionary<string, long>> AddCustomersAsync(DbConnection c, DbTransaction tx, long ledgerNo, List<(string Id, long FirstIndex, long FirstAt)> customers) =>
@@ -112,21 +112,11 @@ internal static partial class DeltaStore
             "INSERT INTO log_marks (ledger_no, recorded_at, first_index) VALUES (@ledgerNo, @recordedAt, @firstIndex) ON CONFLICT (ledger_no, recorded_at) DO NOTHING",
             new { ledgerNo, recordedAt, firstIndex }, tx));
 
-    /// <summary>The numbers of those of these customers the log has (PostgreSQL, one statement per 500).</summary>
-    public static async Task<Dictionary<string, long>> FindCustomerNumbersAsync(DbConnection c, DbTransaction tx, DbProvider provider, long ledgerNo, List<string> ids)
-    {
-        var found = new Dictionary<string, long>(ids.Count, StringComparer.Ordinal);
-        foreach (var chunk in ids.Chunk(500))
-        {
-            foreach (var (id, no) in await c.QueryAsync<(string, long)>(new CommandDefinition(
-                $"SELECT customer_id, customer_no FROM log_customers WHERE ledger_no = @ledgerNo AND customer_id {Match(provider, "chunk")}", new { ledgerNo, chunk }, tx)))
-            {
-                found[id] = no;
-            }
-        }
-
-        return found;
-    }
+    /// <summary>PostgreSQL: the numbers of those of these customers the log has, in one statement.</summary>
+    public static async Task<Dictionary<string, long>> FindCustomerNumbersAsync(DbConnection c, DbTransaction tx, long ledgerNo, List<string> ids) =>
+        (await c.QueryAsync<(string, long)>(new CommandDefinition(
+            "SELECT customer_id, customer_no FROM log_customers WHERE ledger_no = @ledgerNo AND customer_id = ANY(@ids)", new { ledgerNo, ids }, tx)))
+        .ToDictionary(r => r.Item1, r => r.Item2, StringComparer.Ordinal);
 
     // Dapper expands a list for SQLite and passes an array to PostgreSQL, which needs ANY rather than IN.
     private static string Match(DbProvider provider, string name) => provider == DbProvider.Postgres ? $"= ANY(@{name})" : $"IN @{name}";

@@ -195,8 +195,8 @@ internal sealed partial class DeltaWriter(Database db, EntryIds ids, IOptions<Pl
         }
 
         var ledgerNo = point.LedgerNo;
-        // What this writer remembers of the log holds only while the log is where it left it: another replica appended,
-        // or a commit of this writer failed after it noted new heads and customer numbers, and it starts afresh.
+        // What this writer remembers of the log holds only while the log is where it left it: when another replica has
+        // appended since, it starts afresh (a failed commit of its own clears everything it remembers).
         if (!_logs.TryGetValue(ledgerNo, out var log) || log.NextIndex != point.NextIndex || log.Customers.Count > MaxCachedCustomers)
         {
             _logs[ledgerNo] = log = new LogCache();
@@ -231,8 +231,8 @@ internal sealed partial class DeltaWriter(Database db, EntryIds ids, IOptions<Pl
         var recordedAt = Math.Max(now, point.AppendedAt);
         var rows = new List<DeltaStore.NewEntry>(items.Count);
         var rowCustomers = new List<string>(items.Count);
-        var added = new List<(string Id, long FirstIndex, long FirstAt)>();
-        var addedIds = new HashSet<string>(StringComparer.Ordinal);
+        // PostgreSQL: customers new in this round, with the index and time of their first delta in it.
+        var added = new Dictionary<string, (long FirstIndex, long FirstAt)>(StringComparer.Ordinal);
         foreach (var i in items)
         {
             var p = batch[i];
@@ -271,12 +271,9 @@ internal sealed partial class DeltaWriter(Database db, EntryIds ids, IOptions<Pl
                 }
                 else
                 {
-                    // Numbered below, all at once; -1 until then. Its first delta in the round gives its first index.
+                    // Numbered below, all at once; -1 until then.
                     customerNo = -1;
-                    if (addedIds.Add(d.CustomerId))
-                    {
-                        added.Add((d.CustomerId, next, recordedAt));
-                    }
+                    added.TryAdd(d.CustomerId, (next, recordedAt));
                 }
             }
 
@@ -317,7 +314,7 @@ internal sealed partial class DeltaWriter(Database db, EntryIds ids, IOptions<Pl
         {
             if (added.Count > 0)
             {
-                foreach (var (id, no) in await DeltaStore.AddCustomersAsync(c, tx, ledgerNo, added))
+                foreach (var (id, no) in await DeltaStore.AddCustomersAsync(c, tx, ledgerNo, [.. added.Select(a => (a.Key, a.Value.FirstIndex, a.Value.FirstAt))]))
                 {
                     log.Customers[id] = no;
                 }
@@ -347,7 +344,7 @@ internal sealed partial class DeltaWriter(Database db, EntryIds ids, IOptions<Pl
         var refs = items.Select(i => batch[i].Delta.ReferenceId).OfType<string>().Distinct(StringComparer.Ordinal).ToList();
         if (sqlite is null)
         {
-            return await DeltaStore.DuplicatesAsync(c, tx, DbProvider.Postgres, ledgerNo, keys, refs);
+            return await DeltaStore.DuplicatesAsync(c, tx, ledgerNo, keys, refs);
         }
 
         // One index probe each, in process; the rows themselves only for the rare retry.
@@ -368,7 +365,7 @@ internal sealed partial class DeltaWriter(Database db, EntryIds ids, IOptions<Pl
             }
         }
 
-        return found.Count == 0 ? [] : await DeltaStore.AtIndexesAsync(c, tx, DbProvider.Sqlite, ledgerNo, found.Distinct().ToList());
+        return found.Count == 0 ? [] : await DeltaStore.AtIndexesAsync(c, tx, ledgerNo, found.Distinct().ToList());
     }
 
     /// <summary>Numbers and chain heads of the round's customers that the writer does not remember; new customers have neither yet.</summary>
@@ -387,7 +384,7 @@ internal sealed partial class DeltaWriter(Database db, EntryIds ids, IOptions<Pl
         }
         else if (unknown.Count > 0)
         {
-            foreach (var (id, no) in await DeltaStore.FindCustomerNumbersAsync(c, tx, DbProvider.Postgres, ledgerNo, unknown))
+            foreach (var (id, no) in await DeltaStore.FindCustomerNumbersAsync(c, tx, ledgerNo, unknown))
             {
                 log.Customers[id] = no;
             }
