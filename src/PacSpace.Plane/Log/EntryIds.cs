@@ -60,8 +60,9 @@ internal sealed class EntryIds : IHostedService
 
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
-    private const string KeyName = "entry_ids";
-    private const string Purpose = "plane_secrets/" + KeyName;
+    /// <summary>The key's row in <c>plane_secrets</c>, and what its sealing is bound to.</summary>
+    public const string KeyName = "entry_ids";
+    public const string Purpose = "plane_secrets/" + KeyName;
 
     /// <summary>The plane's id key: created once (the first replica to start wins), re-sealed when the KEK has changed.</summary>
     private async Task<byte[]> LoadKeyAsync(DbConnection connection, CancellationToken ct)

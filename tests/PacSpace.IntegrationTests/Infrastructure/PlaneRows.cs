@@ -15,9 +15,9 @@ internal static class PlaneRows
     /// <summary>The plane's record and receipt ids, from its id key (kept sealed under the key-encryption key <paramref name="kek"/>).</summary>
     public static async Task<EntryIds> EntryIdsAsync(DbConnection connection, string kek)
     {
-        var stored = await connection.ExecuteScalarAsync<string>("SELECT value FROM plane_secrets WHERE name = 'entry_ids'");
+        var stored = await connection.ExecuteScalarAsync<string>("SELECT value FROM plane_secrets WHERE name = @KeyName", new { EntryIds.KeyName });
         var secrets = new AtRestEncryption(Options.Create(new AtRestOptions { KeyEncryptionKey = kek }));
-        return EntryIds.ForKey(Convert.FromBase64String(secrets.Open(stored!, "plane_secrets/entry_ids")));
+        return EntryIds.ForKey(Convert.FromBase64String(secrets.Open(stored!, EntryIds.Purpose)));
     }
 
     public const string Deltas =
