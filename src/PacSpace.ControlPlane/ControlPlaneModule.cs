@@ -52,6 +52,7 @@ public static class ControlPlaneModule
         services.AddAudit();
         services.AddApiKeys();
         services.AddSingleton<Mailer>();
+        services.AddSingleton<MailQueue>();
         services.AddAuth();
         services.AddAccess();
         services.AddBilling();
@@ -67,6 +68,7 @@ public static class ControlPlaneModule
             .AddScheme<AuthenticationSchemeOptions, SessionAuthenticationHandler>(SessionAuthenticationHandler.SchemeName, null);
         services.AddAuthorization();
         services.AddDashboardPages();
+        services.AddHostedService(sp => sp.GetRequiredService<MailQueue>());
         services.AddRateLimiter(o =>
         {
             o.AddPolicy(LoginPolicy, http =>

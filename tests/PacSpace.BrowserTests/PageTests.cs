@@ -7,7 +7,7 @@ namespace PacSpace.BrowserTests;
 /// <summary>Every signed-in page, in both environments: header toggle, the right cue, headers, contrast, phone width, no script.</summary>
 public sealed class PageTests(BrowserFixture browser) : IClassFixture<BrowserFixture>
 {
-    private static readonly string[] SignedInPages = ["/", "/api-keys", "/settings"];
+    private static readonly string[] SignedInPages = ["/", "/api-keys", "/settings", "/two-factor"];
 
     [Fact]
     public async Task EveryPage_BothEnvironments_ToggleAndMatchingCue()
@@ -133,7 +133,7 @@ public sealed class PageTests(BrowserFixture browser) : IClassFixture<BrowserFix
             }
         };
 
-        string[] paths = ["/login", "/signup", "/verify-email?token=nope", "/no-such-page", .. SignedInPages];
+        string[] paths = ["/login", "/signup", "/verify-email?token=nope", "/forgot-password", "/reset-password?token=nope", "/no-such-page", .. SignedInPages];
         foreach (var path in paths)
         {
             var response = await page.GotoAsync(path);

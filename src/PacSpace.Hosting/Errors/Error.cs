@@ -45,6 +45,9 @@ public static class ErrorCodes
     public const string PayloadTooLarge = "PAYLOAD_TOO_LARGE";
     public const string UnsupportedMediaType = "UNSUPPORTED_MEDIA_TYPE";
     public const string TooManyAttempts = "TOO_MANY_ATTEMPTS";
+    public const string TwoFactorRequired = "TWO_FACTOR_REQUIRED";
+    public const string TwoFactorAlreadyEnabled = "TWO_FACTOR_ALREADY_ENABLED";
+    public const string TwoFactorNotSetUp = "TWO_FACTOR_NOT_SET_UP";
     public const string RateLimited = "RATE_LIMITED";
     public const string ServiceUnavailable = "SERVICE_UNAVAILABLE";
     public const string InternalError = "INTERNAL_ERROR";

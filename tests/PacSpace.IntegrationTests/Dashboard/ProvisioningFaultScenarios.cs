@@ -85,7 +85,7 @@ public abstract class ProvisioningFaultScenarios(Store store, PostgresServer? po
         planes.Local.Options.ConfigureServices = (_, services) => services.UseClock(new OffsetTimeProvider(TimeSpan.FromMinutes(1)));
         await planes.StartAsync(Role.Dashboard);
 
-        await planes.Dashboard.GetAsync(await planes.Dashboard.VerificationLinkAsync(email));
+        await planes.Dashboard.VerifyEmailAsync(email);
         var session = await planes.Dashboard.LoginAsync(email);
         await planes.Dashboard.WaitForStatusAsync(session, "sandbox", "active");
         await using var control = await planes.ControlDb.OpenAsync(default);

@@ -44,10 +44,15 @@ public sealed partial class DashboardApi(HttpClient http, string outbox)
     /// 413 without reading them, and a client still writing would otherwise race the closed connection.
     /// </param>
     public async Task<Answer> SendAsync(HttpMethod method, string path, object? body = null, Session? session = null, Auth auth = Auth.Bearer, bool csrf = true, string? rawBody = null,
-        string contentType = "application/json", bool expectContinue = false)
+        string contentType = "application/json", bool expectContinue = false, string? cookie = null)
     {
         using var request = new HttpRequestMessage(method, path);
         request.Headers.ExpectContinue = expectContinue;
+        if (cookie is not null)
+        {
+            request.Headers.Add("Cookie", cookie);
+        }
+
         if (rawBody is not null || body is not null)
         {
             request.Content = new StringContent(rawBody ?? JsonSerializer.Serialize(body), Encoding.UTF8);
@@ -87,8 +92,7 @@ public sealed partial class DashboardApi(HttpClient http, string outbox)
         email ??= NewEmail();
         var registered = await RegisterAsync(email);
         Assert.True(registered.Status == HttpStatusCode.Created, registered.ToString());
-        var verified = await http.GetAsync(await VerificationLinkAsync(email));
-        Assert.Equal(HttpStatusCode.OK, verified.StatusCode);
+        await VerifyEmailAsync(email);
         return await LoginAsync(email);
     }
 
@@ -109,7 +113,22 @@ public sealed partial class DashboardApi(HttpClient http, string outbox)
     }
 
     /// <summary>Reads the newest verification mail sent to <paramref name="email"/> from the outbox folder.</summary>
-    public async Task<string> VerificationLinkAsync(string email)
+    /// <summary>Uses the token of the newest verification mail to <paramref name="email"/> through the API, as the mail page's button does.</summary>
+    public async Task VerifyEmailAsync(string email)
+    {
+        var verified = await PostAsync("/dashboard/auth/verify", new { token = TokenOf(await VerificationLinkAsync(email)) });
+        Assert.True(verified.Status == HttpStatusCode.OK, verified.ToString());
+    }
+
+    public static string TokenOf(string link) => Uri.UnescapeDataString(link[(link.IndexOf("token=", StringComparison.Ordinal) + 6)..]);
+
+    /// <summary>The newest mailed link to <paramref name="email"/> whose path matches <paramref name="pattern"/> (path and query).</summary>
+    public Task<string> MailedLinkAsync(string email, Regex pattern) => FindLinkAsync(email, pattern);
+
+    /// <summary>The verification link of the newest mail to <paramref name="email"/>: the page whose button uses the token.</summary>
+    public Task<string> VerificationLinkAsync(string email) => FindLinkAsync(email, VerifyLink());
+
+    private async Task<string> FindLinkAsync(string email, Regex pattern)
     {
         var deadline = DateTime.UtcNow.AddSeconds(10);
         while (true)
@@ -117,7 +136,7 @@ public sealed partial class DashboardApi(HttpClient http, string outbox)
             foreach (var file in Directory.Exists(outbox) ? Directory.GetFiles(outbox, "*.eml").OrderDescending().ToArray() : [])
             {
                 var message = await MimeMessage.LoadAsync(file);
-                if (message.To.Mailboxes.Any(m => m.Address == email) && VerifyLink().Match(message.TextBody ?? "") is { Success: true } m)
+                if (message.To.Mailboxes.Any(m => m.Address == email) && pattern.Match(message.TextBody ?? "") is { Success: true } m)
                 {
                     return new Uri(m.Value).PathAndQuery;
                 }
@@ -125,7 +144,7 @@ public sealed partial class DashboardApi(HttpClient http, string outbox)
 
             if (DateTime.UtcNow > deadline)
             {
-                throw new TimeoutException($"No verification mail for {email} in {outbox}.");
+                throw new TimeoutException($"No mail with a link like {pattern} for {email} in {outbox}.");
             }
 
             await Task.Delay(50);
@@ -155,6 +174,9 @@ public sealed partial class DashboardApi(HttpClient http, string outbox)
         }
     }
 
-    [GeneratedRegex(@"https?://\S+/dashboard/auth/verify\?token=[A-Za-z0-9_\-%]+")]
+    [GeneratedRegex(@"https?://\S+/verify-email\?token=[A-Za-z0-9_\-%]+")]
     internal static partial Regex VerifyLink();
+
+    [GeneratedRegex(@"https?://\S+/reset-password\?token=[A-Za-z0-9_\-%]+")]
+    public static partial Regex ResetLink();
 }

@@ -63,6 +63,8 @@ public sealed class TestStack : IAsyncDisposable
         options.Overrides["Logging:LogLevel:Default"] = "Warning";
         options.Overrides["Logging:LogLevel:PacSpace.ControlPlane.Features.Environments.ProvisioningJob"] = "Error";
         options.Overrides["Auth:LoginRequestsPerMinutePerIp"] = "10000";
+        // Every test client is 127.0.0.1: the per-client failure count would make unrelated scenarios wait for each other.
+        options.Overrides["Auth:LoginFreeFailuresPerClient"] = "10000";
         configure?.Invoke(options);
         for (var attempt = 1; ; attempt++)
         {

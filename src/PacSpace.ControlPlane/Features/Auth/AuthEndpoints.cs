@@ -23,11 +23,21 @@ internal static class AuthEndpoints
         string? BuyerMode,
         string? ApprovalToken);
 
-    public sealed record LoginRequest(string Email, string Password);
+    public sealed record LoginRequest(string Email, string Password, string? Code);
 
     public sealed record LoginView(string AccessToken, string Token, DateTimeOffset ExpiresAt, UserView User);
 
     public sealed record ResendRequest(string Email);
+
+    public sealed record TokenRequest(string Token);
+
+    public sealed record ResetRequest(string Token, string NewPassword);
+
+    public sealed record CodeRequest(string Code);
+
+    public sealed record PasswordOnlyRequest(string Password);
+
+    public sealed record TwoFactorView(bool Enabled, DateTimeOffset? EnabledAt, long RecoveryCodesLeft, bool SetupPending);
 
     public sealed record PreferencesRequest(string PreferredEnvironment);
 
@@ -38,8 +48,16 @@ internal static class AuthEndpoints
         .AddSingleton<JwtIssuer>()
         .AddSingleton<UserStore>()
         .AddSingleton<SessionStore>()
-        .AddSingleton<VerificationTokenStore>()
-        .AddSingleton<VerificationMail>()
+        .AddSingleton<OneTimeTokenStore>()
+        .AddSingleton<AccountMail>()
+        .AddSingleton<LoginThrottle>()
+        .AddSingleton<TwoFactorStore>()
+        .AddSingleton<TwoFactor>()
+        .AddSingleton<RequestPasswordReset>()
+        .AddSingleton<ResetPassword>()
+        .AddSingleton<SetUpTwoFactor>()
+        .AddSingleton<EnableTwoFactor>()
+        .AddSingleton<DisableTwoFactor>()
         .AddSingleton<RegisterAccount>()
         .AddSingleton<VerifyEmail>()
         .AddSingleton<ResendVerification>()
@@ -62,6 +80,21 @@ internal static class AuthEndpoints
             PageHosting.WantsHtml(http.Request)
                 ? Results.Redirect("/verify-email?token=" + Uri.EscapeDataString(token ?? ""))
                 : Envelope.From(await handler.HandleAsync(new VerifyEmail.Input(token), ct), _ => Envelope.Ok(new { isVerified = true }, 200, "Email verified successfully.")));
+        auth.MapPost("/verify", (HttpContext http, VerifyEmail handler, CancellationToken ct) =>
+            JsonInput.HandleAsync(http.Request, VerifyEmail.Parse, async input =>
+                Envelope.From(await handler.HandleAsync(input, ct), _ => Envelope.Ok(new { isVerified = true }, 200, "Email verified successfully.")), ct))
+            .AcceptsJson<TokenRequest>().RequireRateLimiting(ControlPlaneModule.LoginPolicy);
+        auth.MapPost("/forgot-password", (HttpContext http, RequestPasswordReset handler, CancellationToken ct) =>
+            JsonInput.HandleAsync(http.Request, RequestPasswordReset.Parse, async input =>
+            {
+                await handler.HandleAsync(input, ct);
+                return Envelope.Ok<object?>(null, 202, "If an account exists for this address, a password reset link is on its way. It works once, within the hour.");
+            }, ct)).AcceptsJson<ResendRequest>().RequireRateLimiting(ControlPlaneModule.LoginPolicy);
+        auth.MapPost("/reset-password", (HttpContext http, ResetPassword handler, CancellationToken ct) =>
+            JsonInput.HandleAsync(http.Request, ResetPassword.Parse, async input =>
+                Envelope.From(await handler.HandleAsync(input, ActorOrigin.Api, http.Connection.RemoteIpAddress?.ToString(), ct),
+                    v => Envelope.Ok(v, 200, "Password changed. Every session of the account has ended: log in with the new password.")), ct))
+            .AcceptsJson<ResetRequest>().Produces<ResetPassword.Output>().RequireRateLimiting(ControlPlaneModule.LoginPolicy);
         auth.MapPost("/resend-verification", (HttpContext http, ResendVerification handler, CancellationToken ct) =>
             JsonInput.HandleAsync(http.Request, ResendVerification.Parse, async input =>
             {
@@ -91,6 +124,28 @@ internal static class AuthEndpoints
                 Envelope.From(await handler.HandleAsync(Actor.Api(http), input, ct),
                     v => Envelope.Ok(v, 200, "Password changed. Your other sessions have ended.")), ct))
             .AcceptsJson<PasswordRequest>().Produces<ChangePassword.Output>();
+        account.MapGet("/2fa", async (HttpContext http, TwoFactorStore store, PacSpace.Hosting.Data.Database db, CancellationToken ct) =>
+        {
+            await using var connection = await db.OpenAsync(ct);
+            var state = await store.LoadAsync(connection, http.User.UserIdOf(), ct);
+            return Envelope.Ok(new TwoFactorView(state?.TotpSecret is not null,
+                state?.TotpEnabledAt is long at ? DateTimeOffset.FromUnixTimeMilliseconds(at) : null,
+                state?.TotpSecret is null ? 0 : state.RecoveryCodesLeft, state is { TotpSecret: null, TotpPendingSecret: not null }));
+        }).Produces<TwoFactorView>();
+        account.MapPost("/2fa/setup", async (HttpContext http, SetUpTwoFactor handler, CancellationToken ct) =>
+            Envelope.From(await handler.HandleAsync(Actor.Api(http), ct),
+                v => Envelope.Ok(v, 200, "Add this secret to your authenticator app, then send a code from it to POST /dashboard/auth/2fa/enable.")))
+            .Produces<SetUpTwoFactor.Output>();
+        account.MapPost("/2fa/enable", (HttpContext http, EnableTwoFactor handler, CancellationToken ct) =>
+            JsonInput.HandleAsync(http.Request, EnableTwoFactor.Parse, async input =>
+                Envelope.From(await handler.HandleAsync(Actor.Api(http), input, ct),
+                    v => Envelope.Ok(v, 200, "Two-factor authentication is on. Keep these recovery codes somewhere safe: each opens one login, and they are shown only now.")), ct))
+            .AcceptsJson<CodeRequest>().Produces<EnableTwoFactor.Output>();
+        account.MapPost("/2fa/disable", (HttpContext http, DisableTwoFactor handler, CancellationToken ct) =>
+            JsonInput.HandleAsync(http.Request, DisableTwoFactor.Parse, async input =>
+                Envelope.From(await handler.HandleAsync(Actor.Api(http), input, ct),
+                    _ => Envelope.Ok<object?>(null, 200, "Two-factor authentication is off; the recovery codes no longer work.")), ct))
+            .AcceptsJson<PasswordOnlyRequest>();
         account.MapGet("/me", async (HttpContext http, GetMe handler, CancellationToken ct) =>
             Envelope.From(await handler.HandleAsync(Actor.Api(http), ct), v => Envelope.Ok(v))).Produces<MeView>();
         account.MapPatch("/preferences", (HttpContext http, UpdatePreferences handler, CancellationToken ct) =>
@@ -100,13 +155,19 @@ internal static class AuthEndpoints
     }
 
     private static Task<IResult> LogInAsync(HttpContext http, LogIn handler, JwtIssuer jwt, IOptions<AuthOptions> options, CancellationToken ct) =>
-        JsonInput.HandleAsync(http.Request, f => LogIn.Parse(f, http.Connection.RemoteIpAddress?.ToString()), async input =>
+        JsonInput.HandleAsync(http.Request, f => LogIn.Parse(f, http.Connection.RemoteIpAddress?.ToString(), SessionCookie.DeviceOf(http, options.Value)), async input =>
         {
             var signedIn = await handler.HandleAsync(input, ct);
-            return Envelope.From(signedIn, session =>
+            return Envelope.From(signedIn, output =>
             {
+                if (output.Session is not { } session)
+                {
+                    return Envelope.Fail(LogIn.SecondFactorRequired());
+                }
+
                 var accessToken = jwt.Issue(session.User.Id, session.User.TenantId, session.SessionId, session.OpenedAt, session.ExpiresAt);
                 SessionCookie.Append(http, options.Value, session.SessionToken, session.ExpiresAt);
+                SessionCookie.AppendDevice(http, options.Value, session.DeviceToken);
                 return Envelope.Ok(new LoginView(accessToken, accessToken, session.ExpiresAt, session.User.ToUser()), 200, "Logged in.");
             });
         }, ct);

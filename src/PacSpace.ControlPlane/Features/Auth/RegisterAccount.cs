@@ -12,7 +12,10 @@ namespace PacSpace.ControlPlane.Features.Auth;
 /// <summary>
 /// A new account (<c>POST /dashboard/auth/register</c>, either body shape, and the sign-up page): user, tenant (free
 /// plan) and both environment rows in one transaction, Sandbox already <c>activating</c>; the provisioning worker is
-/// woken at once and the verification mail goes out.
+/// woken at once and the verification mail goes out. An address that already has an account gets the same answer
+/// (new-looking ids, nothing stored), after the same password hashing, and its owner gets a mail instead: a new
+/// verification link if the account is not verified yet, otherwise a note that someone tried. So the answer tells
+/// nobody which addresses are registered.
 /// </summary>
 internal sealed class RegisterAccount(
     Database db,
@@ -20,7 +23,7 @@ internal sealed class RegisterAccount(
     UserStore users,
     TenantStore tenants,
     ApprovalTokenStore approvals,
-    VerificationMail verification,
+    AccountMail mail,
     JobSignal<ProvisioningJob> signal,
     IOptions<AuthOptions> options,
     TimeProvider time)
@@ -67,23 +70,28 @@ internal sealed class RegisterAccount(
         }
 
         var normalized = Secrets.NormalizeEmail(email);
-        await using var connection = await db.OpenAsync(ct);
-        if (await users.EmailTakenAsync(connection, normalized, ct))
-        {
-            return EmailTaken();
-        }
-
         var hash = passwords.Hash(password);
         var nowMs = time.GetUtcNow().ToUnixTimeMilliseconds();
         var userId = Ids.New("usr", time);
         var tenantId = Ids.New("tnt", time);
+        var answer = new RegisteredUserView(userId, email, firstName, lastName, name, tenantId, false);
+        await using var connection = await db.OpenAsync(ct);
         string verificationToken;
         await using (var tx = await connection.BeginTransactionAsync(ct))
         {
+            // The approval token is checked first, so a wrong one is refused the same way for every address.
             if (approvalRequired && !await approvals.ConsumeAsync(connection, tx, Secrets.Hash(approvalToken!), normalized, nowMs, ct))
             {
                 return new Error(400, ErrorCodes.InvalidToken,
                     "The approval token is unknown, already used, expired, or issued for another e-mail address.");
+            }
+
+            if (await users.EmailTakenAsync(connection, normalized, ct, tx))
+            {
+                // Nothing is stored (the approval token stays unused); the owner hears of it by mail.
+                await tx.RollbackAsync(ct);
+                await MailOwnerAsync(connection, email, normalized, ct);
+                return answer;
             }
 
             try
@@ -94,18 +102,42 @@ internal sealed class RegisterAccount(
             }
             catch (Exception ex) when (Database.IsUniqueViolation(ex))
             {
-                return EmailTaken();
+                // Registered by a concurrent request a moment ago: the same answer as for any taken address.
+                await tx.RollbackAsync(ct);
+                await MailOwnerAsync(connection, email, normalized, ct);
+                return answer;
             }
 
             await EnvironmentStore.InsertInitialAsync(connection, tx, tenantId, userId, time, ct);
-            verificationToken = await verification.IssueTokenAsync(connection, tx, userId, ct);
+            verificationToken = await mail.IssueTokenAsync(connection, tx, OneTimeToken.Verification, userId, ct);
             await tx.CommitAsync(ct);
         }
 
         signal.Notify();
-        await verification.SendAsync(email, verificationToken, ct);
-        return new RegisteredUserView(userId, email, firstName, lastName, name, tenantId, false);
+        mail.SendVerification(email, verificationToken);
+        return answer;
     }
 
-    private static Error EmailTaken() => new(409, ErrorCodes.EmailTaken, "An account with this e-mail already exists. Log in instead.");
+    /// <summary>
+    /// The owner of a taken address: a new verification link while the account is unverified (as resend-verification
+    /// would give), otherwise a note that someone tried.
+    /// </summary>
+    private async Task MailOwnerAsync(System.Data.Common.DbConnection connection, string email, string normalized, CancellationToken ct)
+    {
+        if (await users.FindUnverifiedAsync(connection, normalized, ct) is not { } pending)
+        {
+            // To the address as the owner registered it.
+            mail.SendRegistrationAttempt((await users.FindByEmailAsync(connection, normalized, ct))?.Email ?? email);
+            return;
+        }
+
+        string token;
+        await using (var tx = await connection.BeginTransactionAsync(ct))
+        {
+            token = await mail.IssueTokenAsync(connection, tx, OneTimeToken.Verification, pending.Id, ct);
+            await tx.CommitAsync(ct);
+        }
+
+        mail.SendVerification(pending.Email, token);
+    }
 }

@@ -8,7 +8,7 @@ namespace PacSpace.ControlPlane.Features.Auth;
 /// A new verification mail for an unverified account. The caller answers the same whether or not the account exists or
 /// is already verified, so nothing can be learnt about which addresses are registered.
 /// </summary>
-internal sealed class ResendVerification(Database db, UserStore users, VerificationMail verification)
+internal sealed class ResendVerification(Database db, UserStore users, AccountMail mail)
 {
     public sealed record Input(string Email);
 
@@ -29,10 +29,10 @@ internal sealed class ResendVerification(Database db, UserStore users, Verificat
         string token;
         await using (var tx = await connection.BeginTransactionAsync(ct))
         {
-            token = await verification.IssueTokenAsync(connection, tx, user.Id, ct);
+            token = await mail.IssueTokenAsync(connection, tx, OneTimeToken.Verification, user.Id, ct);
             await tx.CommitAsync(ct);
         }
 
-        await verification.SendAsync(user.Email, token, ct);
+        mail.SendVerification(user.Email, token);
     }
 }

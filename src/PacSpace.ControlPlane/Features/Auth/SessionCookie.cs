@@ -16,6 +16,21 @@ internal static class SessionCookie
             IsEssential = true,
         });
 
+    /// <summary>The long-lived cookie that marks this browser as one its owner signed in from (<see cref="LoginThrottle"/>).</summary>
+    public static void AppendDevice(HttpContext http, AuthOptions options, string deviceToken) =>
+        http.Response.Cookies.Append(options.DeviceCookieName, deviceToken, new CookieOptions
+        {
+            HttpOnly = true,
+            SameSite = SameSiteMode.Strict,
+            Secure = http.Request.IsHttps,
+            Path = "/",
+            Expires = DateTimeOffset.UtcNow.AddYears(1),
+            IsEssential = true,
+        });
+
+    public static string? DeviceOf(HttpContext http, AuthOptions options) =>
+        http.Request.Cookies.TryGetValue(options.DeviceCookieName, out var value) ? value : null;
+
     public static void Delete(HttpContext http, AuthOptions options) =>
         http.Response.Cookies.Delete(options.CookieName, new CookieOptions { Path = "/", HttpOnly = true, SameSite = SameSiteMode.Lax });
 }

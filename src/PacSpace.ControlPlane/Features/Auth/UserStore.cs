@@ -19,7 +19,7 @@ internal sealed class UserStore
         string? BuyerMode,
         long CreatedAt);
 
-    /// <summary>What a login checks. Settable: <c>locked_until</c> is usually NULL, which SQLite gives no type.</summary>
+    /// <summary>What a login checks. Settable: <c>totp_secret</c> is usually NULL, which SQLite gives no type.</summary>
     public sealed class Credentials
     {
         public string Id { get; set; } = "";
@@ -28,14 +28,17 @@ internal sealed class UserStore
 
         public long IsVerified { get; set; }
 
-        public long? LockedUntil { get; set; }
+        /// <summary>The sealed TOTP secret when two-factor authentication is on.</summary>
+        public string? TotpSecret { get; set; }
     }
 
     public sealed record PendingUser(string Id, string Email);
 
-    public async Task<bool> EmailTakenAsync(DbConnection connection, string normalized, CancellationToken cancellationToken) =>
+    public sealed record Account(string Id, string Email, string TenantId);
+
+    public async Task<bool> EmailTakenAsync(DbConnection connection, string normalized, CancellationToken cancellationToken, DbTransaction? tx = null) =>
         await connection.ExecuteScalarAsync<long>(new CommandDefinition(
-            "SELECT COUNT(*) FROM users WHERE email_normalized = @normalized", new { normalized }, cancellationToken: cancellationToken)) > 0;
+            "SELECT COUNT(*) FROM users WHERE email_normalized = @normalized", new { normalized }, tx, cancellationToken: cancellationToken)) > 0;
 
     public Task InsertOwnerAsync(DbConnection connection, DbTransaction tx, NewOwner user, CancellationToken cancellationToken) =>
         connection.ExecuteAsync(new CommandDefinition(
@@ -46,22 +49,8 @@ internal sealed class UserStore
 
     public Task<Credentials?> FindCredentialsAsync(DbConnection connection, string normalized, CancellationToken cancellationToken) =>
         connection.QuerySingleOrDefaultAsync<Credentials>(new CommandDefinition(
-            "SELECT id, password_hash, is_verified, locked_until FROM users WHERE email_normalized = @normalized",
+            "SELECT id, password_hash, is_verified, totp_secret FROM users WHERE email_normalized = @normalized",
             new { normalized }, cancellationToken: cancellationToken));
-
-    /// <summary>
-    /// Counts a failed login and locks the account once <paramref name="threshold"/> is reached, in one statement (safe
-    /// across replicas); returns the lock's end, if any.
-    /// </summary>
-    public Task<long?> CountFailedLoginAsync(DbConnection connection, string userId, int threshold, long lockUntil, CancellationToken cancellationToken) =>
-        connection.ExecuteScalarAsync<long?>(new CommandDefinition(
-            """
-            UPDATE users SET
-                locked_until = CASE WHEN failed_logins + 1 >= @threshold THEN @lockUntil ELSE locked_until END,
-                failed_logins = CASE WHEN failed_logins + 1 >= @threshold THEN 0 ELSE failed_logins + 1 END
-            WHERE id = @userId
-            RETURNING locked_until
-            """, new { threshold, lockUntil, userId }, cancellationToken: cancellationToken));
 
     public Task<string?> PasswordHashAsync(DbConnection connection, string userId, CancellationToken cancellationToken) =>
         connection.ExecuteScalarAsync<string?>(new CommandDefinition(
@@ -70,10 +59,6 @@ internal sealed class UserStore
     public Task SetPasswordHashAsync(DbConnection connection, string userId, string hash, CancellationToken cancellationToken, DbTransaction? tx = null) =>
         connection.ExecuteAsync(new CommandDefinition(
             "UPDATE users SET password_hash = @hash WHERE id = @userId", new { hash, userId }, tx, cancellationToken: cancellationToken));
-
-    public Task ClearFailedLoginsAsync(DbConnection connection, string userId, CancellationToken cancellationToken) =>
-        connection.ExecuteAsync(new CommandDefinition(
-            "UPDATE users SET failed_logins = 0, locked_until = NULL WHERE id = @userId", new { userId }, cancellationToken: cancellationToken));
 
     public Task MarkVerifiedAsync(DbConnection connection, DbTransaction tx, string userId, long now, CancellationToken cancellationToken) =>
         connection.ExecuteAsync(new CommandDefinition(
@@ -84,6 +69,14 @@ internal sealed class UserStore
         connection.QuerySingleOrDefaultAsync<PendingUser>(new CommandDefinition(
             "SELECT id, email FROM users WHERE email_normalized = @normalized AND is_verified = 0",
             new { normalized }, cancellationToken: cancellationToken));
+
+    public Task<Account?> FindByEmailAsync(DbConnection connection, string normalized, CancellationToken cancellationToken) =>
+        connection.QuerySingleOrDefaultAsync<Account>(new CommandDefinition(
+            "SELECT id, email, tenant_id FROM users WHERE email_normalized = @normalized", new { normalized }, cancellationToken: cancellationToken));
+
+    public Task<Account?> FindByIdAsync(DbConnection connection, string userId, CancellationToken cancellationToken, DbTransaction? tx = null) =>
+        connection.QuerySingleOrDefaultAsync<Account>(new CommandDefinition(
+            "SELECT id, email, tenant_id FROM users WHERE id = @userId", new { userId }, tx, cancellationToken: cancellationToken));
 
     public Task SetPreferredEnvironmentAsync(DbConnection connection, string userId, string name, CancellationToken cancellationToken) =>
         connection.ExecuteAsync(new CommandDefinition(

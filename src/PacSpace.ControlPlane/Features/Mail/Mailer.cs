@@ -27,7 +27,10 @@ internal sealed partial class Mailer(IOptions<SmtpOptions> options, TimeProvider
             Directory.CreateDirectory(smtp.OutboxDirectory);
             var file = Path.Combine(smtp.OutboxDirectory,
                 $"{time.GetUtcNow():yyyyMMdd'T'HHmmssfff}-{Guid.NewGuid():N}.eml");
-            await message.WriteToAsync(file, cancellationToken);
+            // Written aside and moved into place, so a reader of the folder never sees half a message.
+            var partial = file + ".partial";
+            await message.WriteToAsync(partial, cancellationToken);
+            File.Move(partial, file);
             LogOutbox(subject, file, link);
             return;
         }
