@@ -29,14 +29,24 @@ internal static class ClientCommands
     {
         var email = new Option<string>("--email") { Required = true, Description = "Your account's e-mail." };
         var password = new Option<string?>("--password") { Description = "Your password (default: PACSPACE_PASSWORD)." };
-        var command = new Command("login", "Log in to the Dashboard API and save the session token for the other client commands.") { email, password, Url, ConfigDir };
+        var code = new Option<string?>("--code") { Description = "With two-factor authentication on: the 6-digit code of your authenticator app, or a recovery code." };
+        var command = new Command("login", "Log in to the Dashboard API and save the session token for the other client commands.") { email, password, code, Url, ConfigDir };
         command.SetAction((parse, ct) => RunAsync(parse, async (console, _) =>
         {
             var url = new Uri(parse.GetValue(Url) ?? PacSpaceDashboardClientOptions.DefaultUrl.ToString());
             using var client = new PacSpaceDashboardClient(new PacSpaceDashboardClientOptions { BaseUrl = url });
             var secret = parse.GetValue(password) ?? Environment.GetEnvironmentVariable("PACSPACE_PASSWORD")
                 ?? throw new ArgumentException("Give --password or set PACSPACE_PASSWORD.");
-            var result = await client.LoginAsync(parse.GetValue(email)!, secret, ct);
+            LoginResult result;
+            try
+            {
+                result = await client.LoginAsync(parse.GetValue(email)!, secret, parse.GetValue(code), ct);
+            }
+            catch (PacSpaceException ex) when (ex.Code == PacSpaceErrorCodes.TwoFactorRequired)
+            {
+                throw new ArgumentException("This account uses two-factor authentication: run the command again with --code <the 6-digit code of your authenticator app, or a recovery code>.");
+            }
+
             var file = Save(parse.GetValue(ConfigDir), new Credentials(url.ToString(), result.AccessToken, result.ExpiresAt));
             console.MarkupLineInterpolated($"Logged in as {parse.GetValue(email)}; the session is saved in {file} until {result.ExpiresAt:u}.");
             return 0;

@@ -9,6 +9,9 @@ public static class PacSpaceErrorCodes
     /// <summary>The key is malformed, unknown or its secret is wrong (HTTP 401); also the SDK's name for a 401 the API did not explain.</summary>
     public const string InvalidApiKey = "INVALID_API_KEY";
 
+    /// <summary>The account uses two-factor authentication and the login sent no code (HTTP 401): log in again with one.</summary>
+    public const string TwoFactorRequired = "TWO_FACTOR_REQUIRED";
+
     /// <summary>The resource does not exist (HTTP 404).</summary>
     public const string NotFound = "NOT_FOUND";
 

@@ -45,13 +45,21 @@ public class PacSpaceDashboardClient : IDisposable
 
     private ApiTransport Api => _api ?? throw TestDouble.NotConnected(this);
 
-    /// <summary>The JWT in use (after <see cref="LoginAsync"/> or from the options).</summary>
+    /// <summary>The JWT in use (after <see cref="LoginAsync(string, string, CancellationToken)"/> or from the options).</summary>
     public virtual string? AccessToken => Api.BearerToken;
 
     /// <summary>Logs in; later calls carry the returned JWT.</summary>
-    public virtual async Task<LoginResult> LoginAsync(string email, string password, CancellationToken cancellationToken = default)
+    public virtual Task<LoginResult> LoginAsync(string email, string password, CancellationToken cancellationToken = default) =>
+        LoginAsync(email, password, code: null, cancellationToken);
+
+    /// <summary>
+    /// Logs in to an account with two-factor authentication: <paramref name="code"/> is the 6-digit code of the
+    /// authenticator app or a recovery code. Without one such an account answers <see cref="PacSpaceErrorCodes.TwoFactorRequired"/>.
+    /// </summary>
+    public virtual async Task<LoginResult> LoginAsync(string email, string password, string? code, CancellationToken cancellationToken = default)
     {
-        var result = await Api.SendAsync<LoginResult>(HttpMethod.Post, ApiRoutes.Login, new { email, password }, CallOptions.Public, cancellationToken).ConfigureAwait(false);
+        object body = code is null ? new { email, password } : new { email, password, code };
+        var result = await Api.SendAsync<LoginResult>(HttpMethod.Post, ApiRoutes.Login, body, CallOptions.Public, cancellationToken).ConfigureAwait(false);
         Api.BearerToken = result.AccessToken;
         return result;
     }

@@ -9,7 +9,7 @@ public sealed class PacSpaceDashboardClientOptions
     /// <summary>The Dashboard API. Default <see cref="DefaultUrl"/> (<c>http://127.0.0.1:5080</c>).</summary>
     public Uri BaseUrl { get; set; } = DefaultUrl;
 
-    /// <summary>A dashboard JWT from an earlier <see cref="PacSpaceDashboardClient.LoginAsync"/>; default none.</summary>
+    /// <summary>A dashboard JWT from an earlier <see cref="PacSpaceDashboardClient.LoginAsync(string, string, System.Threading.CancellationToken)"/>; default none.</summary>
     public string? AccessToken { get; set; }
 
     /// <summary>Time allowed for one attempt. Default 30 seconds.</summary>

@@ -28,7 +28,7 @@ public abstract class OperationsScenarios(Store store, PostgresServer? postgres)
         Assert.Contains("Subject: Verify your PacSpace e-mail address", message);
         Assert.NotEmpty(link);
         Assert.False(Directory.Exists(Path.Combine(smtp.DataDirectory, "outbox")) && Directory.EnumerateFiles(Path.Combine(smtp.DataDirectory, "outbox")).Any());
-        Assert.Equal(HttpStatusCode.OK, (await smtp.Dashboard.GetAsync(new Uri(link).PathAndQuery)).Status);
+        Assert.Equal(HttpStatusCode.OK, (await smtp.Dashboard.PostAsync("/dashboard/auth/verify", new { token = DashboardApi.TokenOf(new Uri(link).PathAndQuery) })).Status);
     }
 
     [Fact]

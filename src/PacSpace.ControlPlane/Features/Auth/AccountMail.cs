@@ -55,7 +55,7 @@ internal sealed class AccountMail(
 
             Setting a new password signs the account out everywhere. If you did not ask for this, ignore this message:
             your password stays as it is.
-            """, link));
+            """, "(in the message file only: a reset link opens the account)"));
     }
 
     public void SendRegistrationAttempt(string email)
