@@ -26,7 +26,7 @@ public sealed class LoginModel(IOptions<AuthOptions> options) : PageModel
     {
         Email = Request.Form["email"];
         var input = LogIn.Parse(FormFields.Read(Request.Form, "email", "password"), HttpContext.Connection.RemoteIpAddress?.ToString());
-        var signedIn = input.IsSuccess ? await this.Service<LogIn>().HandleAsync(input.Value, ct) : input.Error!;
+        var signedIn = input.IsSuccess ? await this.Service<LogIn>().HandleAsync(input.Value with { UserAgent = Request.Headers.UserAgent.ToString() }, ct) : input.Error!;
         if (!signedIn.IsSuccess)
         {
             Error = SignedInPage.Describe(signedIn.Error!);

@@ -12,7 +12,7 @@ namespace PacSpace.ControlPlane.Features.Auth;
 /// </summary>
 internal sealed class LogIn(Database db, Passwords passwords, UserStore users, SessionStore sessions, IOptions<AuthOptions> options, TimeProvider time)
 {
-    public sealed record Input(string Email, string Password, string? Address);
+    public sealed record Input(string Email, string Password, string? Address, string? UserAgent = null);
 
     /// <summary>The session: its bearer secret (the cookie value), its id (which the JWT names), its lifetime and its user.</summary>
     public sealed record Output(string SessionId, string SessionToken, DateTimeOffset OpenedAt, DateTimeOffset ExpiresAt, MeView User);
@@ -66,7 +66,7 @@ internal sealed class LogIn(Database db, Passwords passwords, UserStore users, S
         var expiresAt = now.Add(o.SessionLifetime);
         await users.ClearFailedLoginsAsync(connection, user.Id, ct);
         await sessions.InsertAsync(connection,
-            new SessionStore.NewSession(sessionId, user.Id, Secrets.Hash(token), nowMs, expiresAt.ToUnixTimeMilliseconds(), input.Address), ct);
+            new SessionStore.NewSession(sessionId, user.Id, Secrets.Hash(token), nowMs, expiresAt.ToUnixTimeMilliseconds(), input.Address, input.UserAgent), ct);
         var me = await UserStore.LoadMeAsync(connection, user.Id, ct);
         return new Output(sessionId, token, now, expiresAt, me!);
     }
