@@ -196,6 +196,36 @@ public abstract class SessionScenarios(Store store, PostgresServer? postgres) : 
     }
 
     [Fact]
+    public async Task OpenApi_Document_DescribesBothSessionRoutesWithTheirOwnAnswerSchemas()
+    {
+        using var doc = JsonDocument.Parse(await Api.Http.GetStringAsync("/openapi/v1.json"));
+        var root = doc.RootElement;
+        var paths = root.GetProperty("paths");
+
+        var list = Answer(root, paths.GetProperty("/dashboard/auth/sessions").GetProperty("get"));
+        var end = Answer(root, paths.GetProperty("/dashboard/auth/sessions/{id}").GetProperty("delete"));
+        var password = Answer(root, paths.GetProperty("/dashboard/auth/password").GetProperty("post"));
+        var everywhere = Answer(root, paths.GetProperty("/dashboard/auth/logout-all").GetProperty("post"));
+
+        Assert.Equal(["sessions"], Names(list));
+        Assert.Equal(["current", "endedAt", "id"], Names(end));
+        Assert.Equal(["otherSessionsEnded"], Names(password));
+        Assert.Equal(["sessionsEnded"], Names(everywhere));
+        var item = list.GetProperty("properties").GetProperty("sessions").GetProperty("items");
+        var view = root.GetProperty("components").GetProperty("schemas").GetProperty(item.GetProperty("$ref").GetString()!.Split('/')[^1]);
+        Assert.Equal(["createdAt", "current", "expiresAt", "id", "ipAddress", "lastUsedAt", "userAgent"], Names(view));
+    }
+
+    /// <summary>The schema of an operation's 200 answer, its reference followed.</summary>
+    private static JsonElement Answer(JsonElement root, JsonElement operation)
+    {
+        var schema = operation.GetProperty("responses").GetProperty("200").GetProperty("content").GetProperty("application/json").GetProperty("schema");
+        return root.GetProperty("components").GetProperty("schemas").GetProperty(schema.GetProperty("$ref").GetString()!.Split('/')[^1]);
+    }
+
+    private static IEnumerable<string> Names(JsonElement schema) => schema.GetProperty("properties").EnumerateObject().Select(p => p.Name).Order(StringComparer.Ordinal);
+
+    [Fact]
     public async Task LastUsedAt_RequestsWithinAMinute_WrittenOnceAMinuteAtMost()
     {
         var clock = new AdjustableClock();
