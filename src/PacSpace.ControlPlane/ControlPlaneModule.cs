@@ -54,6 +54,7 @@ public static class ControlPlaneModule
         services.AddSingleton<Mailer>();
         services.AddSingleton<MailQueue>();
         services.AddAuth();
+        services.AddSessions();
         services.AddAccess();
         services.AddBilling();
         services.AddEnvironments(config);
@@ -118,7 +119,9 @@ public static class ControlPlaneModule
 
         // Everything below needs a session (cookie or bearer), and cookie writes need the CSRF header.
         var authed = dashboard.MapGroup("").RequireAuthorization().AddEndpointFilter<CsrfFilter>();
-        authed.MapGroup("/auth").WithTags("Auth").MapAccount();
+        var account = authed.MapGroup("/auth").WithTags("Auth");
+        account.MapAccount();
+        account.MapSessions();
         authed.MapEnvironments();
         authed.MapBilling();
         authed.MapApiKeys();

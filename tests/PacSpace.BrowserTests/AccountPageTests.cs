@@ -51,7 +51,8 @@ public sealed class AccountPageTests(BrowserFixture browser) : IClassFixture<Bro
         var page = await site.NewPageAsync();
         var email = await site.SignUpAndLogInAsync(page);
 
-        await page.GetByRole(AriaRole.Navigation, new() { Name = "Main" }).GetByRole(AriaRole.Link, new() { Name = "Two-factor" }).ClickAsync();
+        await page.GetByRole(AriaRole.Navigation, new() { Name = "Main" }).GetByRole(AriaRole.Link, new() { Name = "Security" }).ClickAsync();
+        await page.GetByRole(AriaRole.Link, new() { Name = "Manage two-factor authentication" }).ClickAsync();
         await Assertions.Expect(page.GetByTestId("two-factor-status")).ToHaveAttributeAsync("data-enabled", "false");
         await page.GetByRole(AriaRole.Button, new() { Name = "Set up two-factor authentication" }).ClickAsync();
         await Assertions.Expect(page.GetByTestId("qr-code")).ToBeVisibleAsync();

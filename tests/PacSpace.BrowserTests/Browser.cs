@@ -88,11 +88,11 @@ public sealed partial class Site(TestStack stack, IBrowser browser) : IAsyncDisp
         return email;
     }
 
-    public async Task LogInAsync(IPage page, string email)
+    public async Task LogInAsync(IPage page, string email, string password = Password)
     {
         await page.GotoAsync("/login");
         await page.GetByLabel("E-mail").FillAsync(email);
-        await page.GetByLabel("Password").FillAsync(Password);
+        await page.GetByLabel("Password").FillAsync(password);
         await page.GetByRole(AriaRole.Button, new() { Name = "Log in" }).ClickAsync();
         await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Overview", Exact = true })).ToBeVisibleAsync();
     }

@@ -7,7 +7,7 @@ namespace PacSpace.BrowserTests;
 /// <summary>Every signed-in page, in both environments: header toggle, the right cue, headers, contrast, phone width, no script.</summary>
 public sealed class PageTests(BrowserFixture browser) : IClassFixture<BrowserFixture>
 {
-    private static readonly string[] SignedInPages = ["/", "/api-keys", "/settings", "/two-factor"];
+    private static readonly string[] SignedInPages = ["/", "/api-keys", "/settings", "/security", "/two-factor"];
 
     [Fact]
     public async Task EveryPage_BothEnvironments_ToggleAndMatchingCue()

@@ -18,4 +18,32 @@ internal static class Display
     };
 
     public static string Price(decimal? usd) => usd is null ? "custom" : usd == 0 ? "free" : $"${usd:N0}/month";
+
+    private static readonly (string Token, string Name)[] Browsers =
+        [("Edg/", "Edge"), ("OPR/", "Opera"), ("CriOS/", "Chrome"), ("FxiOS/", "Firefox"), ("Firefox/", "Firefox"), ("Chrome/", "Chrome"), ("Chromium/", "Chromium"), ("Safari/", "Safari")];
+
+    private static readonly (string Token, string Name)[] Systems =
+        [("Windows", "Windows"), ("iPhone", "iOS"), ("iPad", "iPadOS"), ("Android", "Android"), ("CrOS", "ChromeOS"), ("Mac OS X", "macOS"), ("Linux", "Linux")];
+
+    /// <summary>
+    /// "Chrome on Linux" from a User-Agent, for people to recognise a device; any other client by its first product
+    /// name ("curl"). A guess from a header the client chose, so the header itself is shown beside it.
+    /// </summary>
+    public static string Device(string? userAgent)
+    {
+        if (string.IsNullOrWhiteSpace(userAgent))
+        {
+            return "Unknown client";
+        }
+
+        var browser = Browsers.FirstOrDefault(b => userAgent.Contains(b.Token, StringComparison.Ordinal)).Name;
+        if (browser is null)
+        {
+            var product = userAgent.Split(['/', ' ', ';', '('], 2)[0];
+            browser = product.Length is > 0 and <= 40 ? product : "Unknown client";
+        }
+
+        var system = Systems.FirstOrDefault(s => userAgent.Contains(s.Token, StringComparison.Ordinal)).Name;
+        return system is null ? browser : $"{browser} on {system}";
+    }
 }

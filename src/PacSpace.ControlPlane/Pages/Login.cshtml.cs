@@ -38,7 +38,7 @@ public sealed class LoginModel(IOptions<AuthOptions> options) : PageModel
     private async Task<IActionResult> SignInAsync(Hosting.Errors.Result<LogIn.Input> input, CancellationToken ct)
     {
         Email = Request.Form["email"];
-        var signedIn = input.IsSuccess ? await this.Service<LogIn>().HandleAsync(input.Value, ct) : input.Error!;
+        var signedIn = input.IsSuccess ? await this.Service<LogIn>().HandleAsync(input.Value with { UserAgent = Request.Headers.UserAgent.ToString() }, ct) : input.Error!;
         if (!signedIn.IsSuccess)
         {
             Error = SignedInPage.Describe(signedIn.Error!);

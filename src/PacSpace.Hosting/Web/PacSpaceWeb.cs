@@ -48,7 +48,7 @@ public static class PacSpaceWeb
         // Signals are handled once, by the command line (one process may run three hosts).
         builder.Services.AddSingleton<IHostLifetime, CommandLineLifetime>();
         builder.Services.AddSingleton(TimeProvider.System);
-        builder.Services.AddOpenApi();
+        builder.Services.AddOpenApi(o => o.CreateSchemaReferenceId = SchemaId);
         builder.Services.AddPacSpaceForwardedHeaders(configuration);
         builder.Services.AddAtRestEncryption(configuration);
         var connectionString = configuration["Database:ConnectionString"];
@@ -132,6 +132,16 @@ public static class PacSpaceWeb
     /// <summary>The envelope's answer to a route this host does not serve.</summary>
     public static IResult NoSuchRoute() =>
         Envelope.Fail(new Error(404, ErrorCodes.NotFound, "No such route. See /openapi/v1.json for the routes this host serves."));
+
+    /// <summary>
+    /// Schema names as the framework gives them, except a use case's own <c>Input</c> and <c>Output</c> records, which
+    /// every use case names alike: they take their use case's name (<c>ChangePasswordOutput</c>), else the document
+    /// would describe every such answer with the first one's schema.
+    /// </summary>
+    private static string? SchemaId(System.Text.Json.Serialization.Metadata.JsonTypeInfo info) =>
+        info.Type is { IsNested: true, Name: "Input" or "Output", DeclaringType: { } useCase }
+            ? useCase.Name + info.Type.Name
+            : Microsoft.AspNetCore.OpenApi.OpenApiOptions.CreateDefaultSchemaReferenceId(info);
 
     private sealed class CommandLineLifetime : IHostLifetime
     {

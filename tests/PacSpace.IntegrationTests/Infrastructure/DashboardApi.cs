@@ -96,12 +96,18 @@ public sealed partial class DashboardApi(HttpClient http, string outbox)
         return await LoginAsync(email);
     }
 
-    public async Task<Session> LoginAsync(string email, string password = Password)
+    /// <param name="userAgent">Sent as <c>User-Agent</c> (none by default, as HttpClient sends none).</param>
+    public async Task<Session> LoginAsync(string email, string password = Password, string? userAgent = null)
     {
         using var request = new HttpRequestMessage(HttpMethod.Post, "/dashboard/auth/login")
         {
             Content = new StringContent(JsonSerializer.Serialize(new { email, password }), Encoding.UTF8, "application/json"),
         };
+        if (userAgent is not null)
+        {
+            request.Headers.TryAddWithoutValidation("User-Agent", userAgent);
+        }
+
         using var response = await http.SendAsync(request);
         var raw = await response.Content.ReadAsStringAsync();
         Assert.True(response.StatusCode == HttpStatusCode.OK, raw);

@@ -157,7 +157,7 @@ internal static class AuthEndpoints
     private static Task<IResult> LogInAsync(HttpContext http, LogIn handler, JwtIssuer jwt, IOptions<AuthOptions> options, CancellationToken ct) =>
         JsonInput.HandleAsync(http.Request, f => LogIn.Parse(f, http.Connection.RemoteIpAddress?.ToString(), SessionCookie.DeviceOf(http, options.Value)), async input =>
         {
-            var signedIn = await handler.HandleAsync(input, ct);
+            var signedIn = await handler.HandleAsync(input with { UserAgent = http.Request.Headers.UserAgent.ToString() }, ct);
             return Envelope.From(signedIn, output =>
             {
                 if (output.Session is not { } session)

@@ -31,7 +31,7 @@ internal sealed class LogIn(
     /// A password, or the <paramref name="Ticket"/> a first step with the right password handed out (the login page's
     /// second step); <paramref name="Code"/> is a TOTP code or a recovery code.
     /// </summary>
-    public sealed record Input(string Email, string? Password, string? Code, string? Ticket, string? Address, string? DeviceToken);
+    public sealed record Input(string Email, string? Password, string? Code, string? Ticket, string? Address, string? DeviceToken, string? UserAgent = null);
 
     /// <summary>The session: its bearer secret (the cookie value), its id (which the JWT names), its lifetime, its user and a device token for the browser.</summary>
     public sealed record Session(string SessionId, string SessionToken, DateTimeOffset OpenedAt, DateTimeOffset ExpiresAt, MeView User, string DeviceToken);
@@ -112,7 +112,7 @@ internal sealed class LogIn(
         var expiresAt = now.Add(options.Value.SessionLifetime);
         await throttle.ClearAsync(connection, keys, ct);
         await sessions.InsertAsync(connection,
-            new SessionStore.NewSession(sessionId, user.Id, Secrets.Hash(token), now.ToUnixTimeMilliseconds(), expiresAt.ToUnixTimeMilliseconds(), input.Address), ct);
+            new SessionStore.NewSession(sessionId, user.Id, Secrets.Hash(token), now.ToUnixTimeMilliseconds(), expiresAt.ToUnixTimeMilliseconds(), input.Address, input.UserAgent), ct);
         var me = await UserStore.LoadMeAsync(connection, user.Id, ct);
         return new Output(new Session(sessionId, token, now, expiresAt, me!, throttle.IssueDeviceToken(email)), null);
     }

@@ -57,6 +57,12 @@ internal sealed class SessionAuthenticationHandler(
             return Fail(ErrorCodes.SessionExpired, "The session has ended or expired. Log in again.");
         }
 
+        // The list of sessions shows when each was last used, to the minute: one write a minute, not one per request.
+        if (session.LastUsedAt is not long lastUsed || nowMs - lastUsed >= SessionStore.LastUsedResolutionMs)
+        {
+            await sessions.TouchAsync(session.Id, nowMs, Context.RequestAborted);
+        }
+
         var identity = new ClaimsIdentity(
         [
             new Claim(DashboardClaims.UserId, session.UserId),
