@@ -11,10 +11,10 @@ using Xunit.Abstractions;
 namespace PacSpace.IntegrationTests.Fuzz;
 
 /// <summary>
-/// Random requests to every route the OpenAPI documents of the control plane and the Sandbox plane list, with
+/// Random requests to every route the OpenAPI documents of the control plane and of both planes list, with
 /// generated path segments, query values and bodies (well-formed objects with the documented fields holding
-/// random JSON, and malformed bytes), sent as a signed-in user with a valid key. Never a 5xx, never a hang,
-/// and a refused write leaves both databases as they were.
+/// random JSON, and malformed bytes), sent as a signed-in user with a valid key of each plane. Never a 5xx, never a
+/// hang, and a refused write leaves all three databases as they were.
 /// </summary>
 /// <remarks>
 /// The seed is fixed and the time budget short in <c>./test.sh</c>; a longer or different run:
@@ -31,6 +31,7 @@ public sealed class FuzzScenarios(ITestOutputHelper output) : IAsyncLifetime
     private TestStack _stack = null!;
     private Session _session = null!;
     private string _key = "";
+    private string _liveKey = "";
 
     public async Task InitializeAsync()
     {
@@ -43,11 +44,17 @@ public sealed class FuzzScenarios(ITestOutputHelper output) : IAsyncLifetime
             }
 
             o.Overrides["Auth:LoginRequestsPerMinutePerIp"] = "100000";
+            o.Overrides["Billing:Mode"] = "SelfServe";
         });
         _session = await _stack.Dashboard.ReadyTenantAsync();
+        await _stack.Dashboard.ActivateProductionAsync(_session);
         _key = (await _stack.Dashboard.CreateKeyAsync(_session)).FullKey;
-        var emitted = await _stack.EmitAsync(Role.Sandbox, _key, """{"customerId":"c1","delta":5,"reason":"seed"}""");
-        await _stack.VerifiedAsync(Role.Sandbox, _key, emitted.Data.GetProperty("recordId").GetString()!);
+        _liveKey = (await _stack.Dashboard.CreateKeyAsync(_session, "live")).FullKey;
+        foreach (var (role, key) in new[] { (Role.Sandbox, _key), (Role.Production, _liveKey) })
+        {
+            var emitted = await _stack.EmitAsync(role, key, """{"customerId":"c1","delta":5,"reason":"seed"}""");
+            await _stack.VerifiedAsync(role, key, emitted.Data.GetProperty("recordId").GetString()!);
+        }
     }
 
     public Task DisposeAsync() => _stack.DisposeAsync().AsTask();
@@ -57,11 +64,12 @@ public sealed class FuzzScenarios(ITestOutputHelper output) : IAsyncLifetime
     {
         var seconds = int.TryParse(Environment.GetEnvironmentVariable("PACSPACE_FUZZ_SECONDS"), out var s) ? s : 40;
         var seed = Environment.GetEnvironmentVariable("PACSPACE_FUZZ_SEED") is { Length: > 0 } given ? given : DefaultSeed;
-        var routes = (await RoutesAsync(Role.Dashboard)).Concat(await RoutesAsync(Role.Sandbox)).ToArray();
+        var routes = (await RoutesAsync(Role.Dashboard)).Concat(await RoutesAsync(Role.Sandbox)).Concat(await RoutesAsync(Role.Production)).ToArray();
         Assert.True(routes.Length > 20, $"only {routes.Length} routes found in the OpenAPI documents");
 
         using var dashboard = new HttpClient { BaseAddress = _stack.Local.Url(Role.Dashboard), Timeout = TimeSpan.FromSeconds(10) };
-        using var plane = new HttpClient { BaseAddress = _stack.Local.Url(Role.Sandbox), Timeout = TimeSpan.FromSeconds(10) };
+        using var sandbox = new HttpClient { BaseAddress = _stack.Local.Url(Role.Sandbox), Timeout = TimeSpan.FromSeconds(10) };
+        using var production = new HttpClient { BaseAddress = _stack.Local.Url(Role.Production), Timeout = TimeSpan.FromSeconds(10) };
         var sent = 0;
         var byStatus = new Dictionary<int, int>();
         var limited = new HashSet<string>();
@@ -72,7 +80,7 @@ public sealed class FuzzScenarios(ITestOutputHelper output) : IAsyncLifetime
             var request = Build(route, segments, queryValues, body, contentTypeRoll);
             var before = route.Method == "GET" ? default : await FingerprintAsync();
             var started = Stopwatch.GetTimestamp();
-            using var response = await (route.Role == Role.Dashboard ? dashboard : plane).SendAsync(request);
+            using var response = await (route.Role switch { Role.Dashboard => dashboard, Role.Sandbox => sandbox, _ => production }).SendAsync(request);
             var elapsed = Stopwatch.GetElapsedTime(started);
             var status = (int)response.StatusCode;
             Interlocked.Increment(ref sent);
@@ -85,7 +93,7 @@ public sealed class FuzzScenarios(ITestOutputHelper output) : IAsyncLifetime
                 }
             }
 
-            var what = $"{route.Method} {request.RequestUri} {Describe(body)}";
+            var what = $"{route.Role} {route.Method} {request.RequestUri} {Describe(body)}";
             Assert.True(status < 500, $"{status} for {what}: {await response.Content.ReadAsStringAsync()}");
             Assert.True(elapsed < TimeSpan.FromSeconds(5), $"{elapsed.TotalSeconds:0.0} s for {what}");
             if (route.Method != "GET" && status >= 400)
@@ -161,7 +169,7 @@ public sealed class FuzzScenarios(ITestOutputHelper output) : IAsyncLifetime
         }
         else
         {
-            request.Headers.TryAddWithoutValidation("X-Api-Key", _key);
+            request.Headers.TryAddWithoutValidation("X-Api-Key", route.Role == Role.Production ? _liveKey : _key);
         }
 
         if (route.HasBody || body is RawBody)
@@ -195,7 +203,8 @@ public sealed class FuzzScenarios(ITestOutputHelper output) : IAsyncLifetime
     private async Task<string> FingerprintAsync()
     {
         await using var control = await _stack.ControlDb.OpenAsync(default);
-        await using var plane = await _stack.PlaneDb(Role.Sandbox).OpenAsync(default);
+        await using var sandbox = await _stack.PlaneDb(Role.Sandbox).OpenAsync(default);
+        await using var production = await _stack.PlaneDb(Role.Production).OpenAsync(default);
         // An accepted sign-up earlier in the run activates its Sandbox in the background (a ledger on the plane, an audit
         // entry): let that finish first, so that only the request under test can change what is counted.
         var settle = Stopwatch.StartNew();
@@ -211,9 +220,10 @@ public sealed class FuzzScenarios(ITestOutputHelper output) : IAsyncLifetime
                    (SELECT COUNT(*) FROM environments WHERE status <> 'none'),
                    (SELECT COUNT(*) FROM recovery_codes), (SELECT COUNT(*) FROM password_reset_tokens WHERE used_at IS NULL)
             """);
-        var b = await plane.QuerySingleAsync<(long, long, long)>(
-            "SELECT (SELECT COUNT(*) FROM deltas), (SELECT COUNT(*) FROM checkpoints), (SELECT COUNT(*) FROM tenant_ledgers)");
-        return $"{a} {b}";
+        const string planeCounts = "SELECT (SELECT COUNT(*) FROM deltas), (SELECT COUNT(*) FROM checkpoints), (SELECT COUNT(*) FROM tenant_ledgers)";
+        var b = await sandbox.QuerySingleAsync<(long, long, long)>(planeCounts);
+        var c = await production.QuerySingleAsync<(long, long, long)>(planeCounts);
+        return $"{a} {b} {c}";
     }
 
     private async Task<IReadOnlyList<Route>> RoutesAsync(Role role)
