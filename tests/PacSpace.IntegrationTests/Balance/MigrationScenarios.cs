@@ -10,8 +10,9 @@ namespace PacSpace.IntegrationTests.Balance;
 /// <summary>
 /// A Sandbox plane database written by an earlier version (Fixtures/plane-0006.*: plane schema up to migration 0006)
 /// opens with this code, its pending migrations applied at start-up: every delta, receipt, checkpoint and the signed
-/// head still verify, the deltas it left QUEUED are appended, the log grows consistently from its last signed head,
-/// and retries of its requests replay. Checked over HTTP only, with the key and figures of the fixture's manifest.
+/// head still verify (its corrections as content version 1), the deltas it left QUEUED are appended, the log grows
+/// consistently from its last signed head, and retries of its requests replay (its corrections with their version 1
+/// hash). Checked over HTTP only, with the key and figures of the fixture's manifest.
 /// </summary>
 public abstract class MigrationScenarios(Store store, PostgresServer? postgres)
 {
@@ -29,6 +30,9 @@ public abstract class MigrationScenarios(Store store, PostgresServer? postgres)
             Assert.Equal(d.ReceiptId, status.GetProperty("receiptId").GetString());
             Assert.Equal(d.ContentHash, status.GetProperty("contentHash").GetString());
             Assert.Equal(d.Canonical, Encoding.UTF8.GetString(Jcs.Canonicalize(status.GetProperty("content"))));
+            // Stored before content version 2: version 1, corrections included (their hash does not cover their adjusts).
+            Assert.Equal(1, status.GetProperty("contentVersion").GetInt32());
+            Assert.False(status.GetProperty("content").TryGetProperty("adjusts", out _), d.RecordId);
             var proof = status.GetProperty("proof");
             if (d.Status == "VERIFIED")
             {

@@ -60,9 +60,10 @@ internal sealed partial class DeltaWriter(Database db, EntryIds ids, IOptions<Pl
         try
         {
             // Canonical form and hashes are computed here, on the request's thread, not by the single writer.
-            var contentHash = delta.Content(tenantId, options.Value.EnvironmentName).ContentHash();
+            var content = delta.Content(tenantId, options.Value.EnvironmentName);
+            var contentHash = content.ContentHash();
             var metadata = delta.Metadata is { } m ? Encoding.UTF8.GetString(Jcs.Canonicalize(m)) : null;
-            var pending = new PendingDelta(tenantId, plan, delta, idempotencyKey, contentHash, metadata);
+            var pending = new PendingDelta(tenantId, plan, delta, idempotencyKey, contentHash, content.Version, metadata, delta.AdjustsJson);
             await _queue.Writer.WriteAsync(pending, ct);
             // Not cancelled with the request: once queued the write happens, and the answer must match it.
             var outcome = await pending.Done.Task;
@@ -279,7 +280,7 @@ internal sealed partial class DeltaWriter(Database db, EntryIds ids, IOptions<Pl
 
             var balance = (long)sum;
             var entry = new DeltaStore.NewEntry(ledgerNo, next, customerNo, d.Amount, chain.Seq + 1, chain.Seq == 0 ? null : chain.Index, balance, recordedAt,
-                p.ContentHash, d.Reason, d.ReferenceId, p.IdempotencyKey, p.Metadata, d.Adjusts);
+                p.ContentHash, d.Reason, d.ReferenceId, p.IdempotencyKey, p.Metadata, p.Adjusts, p.ContentVersion);
             sqlite?.Insert(entry);
             rows.Add(entry);
             rowCustomers.Add(d.CustomerId);
@@ -288,8 +289,8 @@ internal sealed partial class DeltaWriter(Database db, EntryIds ids, IOptions<Pl
             var created = new DeltaRow
             {
                 LedgerNo = ledgerNo, LogIndex = entry.LogIndex, CustomerId = d.CustomerId, Amount = d.Amount, Reason = d.Reason, ReferenceId = d.ReferenceId,
-                IdempotencyKey = p.IdempotencyKey, ContentHash = p.ContentHash, Metadata = p.Metadata, Adjusts = d.Adjusts, CustomerSeq = entry.CustomerSeq,
-                PrevIndex = entry.PrevIndex, BalanceAfter = balance, RecordedAt = recordedAt,
+                IdempotencyKey = p.IdempotencyKey, ContentHash = p.ContentHash, ContentVersion = p.ContentVersion, Metadata = p.Metadata, Adjusts = p.Adjusts,
+                CustomerSeq = entry.CustomerSeq, PrevIndex = entry.PrevIndex, BalanceAfter = balance, RecordedAt = recordedAt,
             };
             outcomes[i] = WriteOutcome.Created(created);
             // A later delta of the same round with this key or referenceId is a retry of this one.
@@ -408,7 +409,12 @@ internal sealed partial class DeltaWriter(Database db, EntryIds ids, IOptions<Pl
             existing.Finish(ids, 0);
         }
 
-        if (existing.RequestHash == NewDelta.RequestHash(p.ContentHash, p.Delta.Adjusts))
+        // The same body is compared under the stored delta's content version: a delta stored before version 2 existed was
+        // hashed as version 1 even when it carried an adjusts, and its retry must still replay.
+        var contentHash = existing.ContentVersion == p.ContentVersion
+            ? p.ContentHash
+            : (p.Delta.Content(p.TenantId, options.Value.EnvironmentName) with { Adjusts = null }).ContentHash();
+        if (existing.RequestHash == NewDelta.RequestHash(contentHash, p.Adjusts))
         {
             return WriteOutcome.Replay(existing);
         }
@@ -425,8 +431,9 @@ internal sealed partial class DeltaWriter(Database db, EntryIds ids, IOptions<Pl
     [LoggerMessage(EventId = 400, Level = LogLevel.Error, Message = "Writing a batch of {Count} deltas failed; every request in it gets an error")]
     private partial void LogCommitFailed(Exception ex, int count);
 
-    /// <summary>A delta waiting for the group commit, with its content already hashed (and its metadata canonicalized) by the request.</summary>
-    private sealed record PendingDelta(string TenantId, string Plan, NewDelta Delta, string? IdempotencyKey, byte[] ContentHash, string? Metadata)
+    /// <summary>A delta waiting for the group commit, with its content already hashed (and its metadata and adjusts canonicalized) by the request.</summary>
+    private sealed record PendingDelta(string TenantId, string Plan, NewDelta Delta, string? IdempotencyKey, byte[] ContentHash, int ContentVersion,
+        string? Metadata, string? Adjusts)
     {
         public TaskCompletionSource<WriteOutcome> Done { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
     }
