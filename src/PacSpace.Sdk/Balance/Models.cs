@@ -10,7 +10,8 @@ namespace PacSpace.Sdk.Balance;
 /// <param name="Reason">Why, as shown to the customer (1–500 characters).</param>
 /// <param name="ReferenceId">Your own id of this delta; a second delta with it is answered with the first (deduplication).</param>
 /// <param name="Metadata">Extra facts: strings, booleans, null, objects or arrays (numbers as strings), at most 4 KiB.</param>
-/// <param name="Adjusts">The delta this one corrects. A delta with it is content version 2: its hash covers it as sent.</param>
+/// <param name="Adjusts">The delta this one corrects: one already recorded for the same customer (else 404 <c>NOT_FOUND</c>). A delta
+/// with it is content version 2: its hash covers it as sent.</param>
 public sealed record NewDelta(
     string CustomerId,
     long Delta,

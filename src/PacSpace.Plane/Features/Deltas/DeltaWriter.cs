@@ -50,7 +50,11 @@ internal sealed partial class DeltaWriter(Database db, EntryIds ids, IOptions<Pl
         "{delta}", "Deltas accepted by the API and waiting for the group commit.");
 
     /// <summary>Queues a delta and completes once it is durable (or refused). A retry of a key still in flight is told so at once.</summary>
-    public async Task<WriteOutcome> WriteAsync(string tenantId, string plan, NewDelta delta, string? idempotencyKey, CancellationToken ct)
+    /// <param name="unlessRetry">
+    /// Why the delta may not be written, decided before it was queued (its adjusts names no delta of its customer), or none:
+    /// answered only when the delta turns out not to be a retry of a stored one, which is replayed (or refused as a reuse) first.
+    /// </param>
+    public async Task<WriteOutcome> WriteAsync(string tenantId, string plan, NewDelta delta, string? idempotencyKey, Error? unlessRetry, CancellationToken ct)
     {
         if (idempotencyKey is not null && !_inFlight.TryAdd((tenantId, idempotencyKey), 0))
         {
@@ -63,7 +67,7 @@ internal sealed partial class DeltaWriter(Database db, EntryIds ids, IOptions<Pl
             var content = delta.Content(tenantId, options.Value.EnvironmentName);
             var contentHash = content.ContentHash();
             var metadata = delta.Metadata is { } m ? Encoding.UTF8.GetString(Jcs.Canonicalize(m)) : null;
-            var pending = new PendingDelta(tenantId, plan, delta, idempotencyKey, contentHash, content.Version, metadata, delta.AdjustsJson);
+            var pending = new PendingDelta(tenantId, plan, delta, idempotencyKey, contentHash, content.Version, metadata, delta.AdjustsJson, unlessRetry);
             await _queue.Writer.WriteAsync(pending, ct);
             // Not cancelled with the request: once queued the write happens, and the answer must match it.
             var outcome = await pending.Done.Task;
@@ -242,6 +246,12 @@ internal sealed partial class DeltaWriter(Database db, EntryIds ids, IOptions<Pl
             {
                 // A duplicate is answered from the stored row before any limit applies: a retry must never become a 402.
                 outcomes[i] = Settle(existing, p);
+                continue;
+            }
+
+            if (p.UnlessRetry is { } refused)
+            {
+                outcomes[i] = WriteOutcome.Failed(refused);
                 continue;
             }
 
@@ -431,9 +441,12 @@ internal sealed partial class DeltaWriter(Database db, EntryIds ids, IOptions<Pl
     [LoggerMessage(EventId = 400, Level = LogLevel.Error, Message = "Writing a batch of {Count} deltas failed; every request in it gets an error")]
     private partial void LogCommitFailed(Exception ex, int count);
 
-    /// <summary>A delta waiting for the group commit, with its content already hashed (and its metadata and adjusts canonicalized) by the request.</summary>
+    /// <summary>
+    /// A delta waiting for the group commit, with its content already hashed (and its metadata and adjusts canonicalized) by
+    /// the request; <see cref="UnlessRetry"/> is why it may not be written unless it is a retry.
+    /// </summary>
     private sealed record PendingDelta(string TenantId, string Plan, NewDelta Delta, string? IdempotencyKey, byte[] ContentHash, int ContentVersion,
-        string? Metadata, string? Adjusts)
+        string? Metadata, string? Adjusts, Error? UnlessRetry)
     {
         public TaskCompletionSource<WriteOutcome> Done { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
     }

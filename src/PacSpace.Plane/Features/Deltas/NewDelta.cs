@@ -9,7 +9,8 @@ using PacSpace.Ledger;
 namespace PacSpace.Plane.Features.Deltas;
 
 /// <summary>A validated delta as the client sent it, before the server adds anything.</summary>
-/// <param name="Adjusts">The earlier delta this one corrects, as named in the body.</param>
+/// <param name="Adjusts">The earlier delta this one corrects, as named in the body; whether it names one of the customer's is
+/// checked against the store before the delta is written (<see cref="AdjustedDeltas"/>).</param>
 internal sealed record NewDelta(string CustomerId, long Amount, string Reason, string? ReferenceId, JsonElement? Metadata, DeltaAdjusts? Adjusts)
 {
     public const long MaxAmount = 1_000_000_000;
