@@ -12,7 +12,7 @@ internal static class VerifyCommand
 {
     public static Command Create()
     {
-        var delta = new Option<FileInfo>("--delta") { Description = "The delta as JSON {v, tenant, env, customerId, amount, reason, referenceId, metadata}, or the saved answer of GET /api/v1/balance/delta/{recordId}.", Required = true };
+        var delta = new Option<FileInfo>("--delta") { Description = "The delta as JSON {v, tenant, env, customerId, amount, reason, referenceId, metadata} (content version 2 adds adjusts), or the saved answer of GET /api/v1/balance/delta/{recordId}.", Required = true };
         var receipt = new Option<FileInfo>("--receipt") { Description = "The receipt saved from GET /api/v1/verify/receipt/{receiptId} (enveloped or not).", Required = true };
         var key = new Option<string>("--public-key") { Description = "The log's public key: base64 of the 32-byte Ed25519 key, or its verifier key (origin+hash+base64).", Required = true };
         var command = new Command("verify", "Verify a delta and its receipt offline against the log's public key.") { delta, receipt, key };

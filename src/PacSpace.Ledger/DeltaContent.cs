@@ -8,14 +8,44 @@ namespace PacSpace.Ledger;
 
 /// <summary>
 /// What a delta says, without anything the server assigns (time, sequence, balance), so a client can compute
-/// the content hash before sending: <c>contentHash = SHA-256("pacspace-delta/v1\n" ‖ JCS(canonical delta))</c>
-/// with the canonical delta <c>{v:1, tenant, env, customerId, amount, reason, referenceId, metadata}</c>.
+/// the content hash before sending: <c>contentHash = SHA-256("pacspace-delta/v&lt;v&gt;\n" ‖ JCS(canonical delta))</c>.
+/// Content version 1, for a delta that adjusts nothing: <c>{v:1, tenant, env, customerId, amount, reason, referenceId, metadata}</c>.
+/// Content version 2, for a delta that adjusts another (<see cref="Adjusts"/>): the same members with <c>v:2</c> and
+/// <c>adjusts</c> as sent (<c>{"referenceId":"…"}</c> or <c>{"recordId":"…"}</c>), hashed under <c>"pacspace-delta/v2\n"</c>.
 /// <c>amount</c> is the int64 as a decimal string; an absent <c>referenceId</c> or <c>metadata</c> is <c>null</c>.
 /// </summary>
+/// <remarks>
+/// Deltas recorded before content version 2 existed keep their version 1 hash even when they carried an adjusts: their
+/// content is built without <see cref="Adjusts"/>, which their hash does not cover.
+/// </remarks>
 public sealed record DeltaContent(string Tenant, string Env, string CustomerId, long Amount, string Reason, string? ReferenceId, JsonElement? Metadata)
 {
-    /// <summary>Domain separation: a content hash can never be confused with another SHA-256 in the system.</summary>
+    /// <summary>Domain separation: a content hash can never be confused with another SHA-256 in the system. Version 1.</summary>
     public static ReadOnlySpan<byte> HashPrefix => "pacspace-delta/v1\n"u8;
+
+    /// <summary>The domain separation prefix of content version 2.</summary>
+    public static ReadOnlySpan<byte> HashPrefixV2 => "pacspace-delta/v2\n"u8;
+
+    /// <summary>Content version 1: every delta recorded before version 2 existed, and every delta that adjusts nothing.</summary>
+    public const int FirstVersion = 1;
+
+    /// <summary>Content version 2: a delta that adjusts another, its <see cref="Adjusts"/> hashed with it.</summary>
+    public const int AdjustsVersion = 2;
+
+    /// <summary>The earlier delta this one corrects; when set, the content is version 2 and the hash covers it.</summary>
+    public DeltaAdjusts? Adjusts { get; init; }
+
+    /// <summary>The content version: 2 when the delta adjusts another, otherwise 1.</summary>
+    public int Version => Adjusts is null ? FirstVersion : AdjustsVersion;
+
+    /// <summary>The domain separation prefix of a content version.</summary>
+    /// <exception cref="ArgumentOutOfRangeException">An unknown version.</exception>
+    public static ReadOnlySpan<byte> HashPrefixOf(int version) => version switch
+    {
+        FirstVersion => HashPrefix,
+        AdjustsVersion => HashPrefixV2,
+        _ => throw new ArgumentOutOfRangeException(nameof(version), version, "Only content versions 1 and 2 are known."),
+    };
 
     /// <summary>The largest canonical metadata object accepted, in bytes.</summary>
     public const int MaxMetadataBytes = 4096;
@@ -65,12 +95,12 @@ public sealed record DeltaContent(string Tenant, string Env, string CustomerId, 
     {
         using var output = new PooledBufferWriter(Bound());
         Write(output);
-        return HashCanonical(output.WrittenSpan);
+        return HashCanonical(output.WrittenSpan, Version);
     }
 
     // Enough for every string escaped at its worst (\u00XX, 6 bytes for one UTF-16 unit) and the largest amount.
     private int Bound() => 160 + (6 * (Tenant.Length + Env.Length + CustomerId.Length + Reason.Length + (ReferenceId?.Length ?? 0)))
-        + (Metadata is null ? 0 : MaxMetadataBytes);
+        + (Metadata is null ? 0 : MaxMetadataBytes) + (Adjusts?.Bound() ?? 0);
 
     private void Write(IBufferWriter<byte> output)
     {
@@ -85,8 +115,18 @@ public sealed record DeltaContent(string Tenant, string Env, string CustomerId, 
             metadata = Jcs.Canonicalize(m);
         }
 
-        // Member names sorted by UTF-16 code units, as RFC 8785 orders them.
-        output.Write("{\"amount\":"u8);
+        // Member names sorted by UTF-16 code units, as RFC 8785 orders them ("adjusts" before "amount").
+        if (Adjusts is { } adjusts)
+        {
+            output.Write("{\"adjusts\":"u8);
+            adjusts.Write(output);
+            output.Write(",\"amount\":"u8);
+        }
+        else
+        {
+            output.Write("{\"amount\":"u8);
+        }
+
         Span<char> amount = stackalloc char[20];
         Amount.TryFormat(amount, out var length, default, CultureInfo.InvariantCulture);
         Jcs.WriteString(amount[..length], output);
@@ -110,17 +150,21 @@ public sealed record DeltaContent(string Tenant, string Env, string CustomerId, 
 
         output.Write(",\"tenant\":"u8);
         Jcs.WriteString(Tenant, output);
-        output.Write(",\"v\":1}"u8);
+        output.Write(Adjusts is null ? ",\"v\":1}"u8 : ",\"v\":2}"u8);
     }
 
-    /// <summary>The content hash of canonical bytes already at hand.</summary>
-    public static byte[] HashCanonical(ReadOnlySpan<byte> canonical)
+    /// <summary>The content hash of version 1 canonical bytes already at hand.</summary>
+    public static byte[] HashCanonical(ReadOnlySpan<byte> canonical) => HashCanonical(canonical, FirstVersion);
+
+    /// <summary>The content hash of canonical bytes of the given content version already at hand.</summary>
+    public static byte[] HashCanonical(ReadOnlySpan<byte> canonical, int version)
     {
-        var length = HashPrefix.Length + canonical.Length;
+        var prefix = HashPrefixOf(version);
+        var length = prefix.Length + canonical.Length;
         var rented = length <= 1024 ? null : ArrayPool<byte>.Shared.Rent(length);
         var input = rented is null ? stackalloc byte[length] : rented.AsSpan(0, length);
-        HashPrefix.CopyTo(input);
-        canonical.CopyTo(input[HashPrefix.Length..]);
+        prefix.CopyTo(input);
+        canonical.CopyTo(input[prefix.Length..]);
         var hash = SHA256.HashData(input);
         if (rented is not null)
         {
@@ -130,17 +174,34 @@ public sealed record DeltaContent(string Tenant, string Env, string CustomerId, 
         return hash;
     }
 
-    /// <summary>Reads a delta back from its canonical JSON (as a counterparty holds it).</summary>
-    /// <exception cref="JcsException">Not a version-1 canonical delta.</exception>
+    /// <summary>Reads a delta back from its canonical JSON (as a counterparty holds it), content version 1 or 2.</summary>
+    /// <remarks>
+    /// A version 1 delta that names an <c>adjusts</c> is refused: its hash does not cover it, so nothing would prove it.
+    /// A version 2 delta must name one.
+    /// </remarks>
+    /// <exception cref="JcsException">Not a canonical delta of a known content version.</exception>
     public static DeltaContent Parse(ReadOnlySpan<byte> json)
     {
         try
         {
             using var document = JsonDocument.Parse(json.ToArray());
             var root = document.RootElement;
-            if (root.GetProperty("v").GetInt32() != 1)
+            var version = root.GetProperty("v").GetInt32();
+            if (version is not (FirstVersion or AdjustsVersion))
             {
-                throw new JcsException("Only version 1 deltas are known.");
+                throw new JcsException("Only version 1 and version 2 deltas are known.");
+            }
+
+            DeltaAdjusts? adjusts = null;
+            var hasAdjusts = root.TryGetProperty("adjusts", out var adjustsJson);
+            if (version == FirstVersion && hasAdjusts)
+            {
+                throw new JcsException("A version 1 delta has no adjusts: its content hash does not cover one. Remove it, or use the version 2 content the plane shows.");
+            }
+
+            if (version == AdjustsVersion && !(hasAdjusts && DeltaAdjusts.TryRead(adjustsJson, out adjusts)))
+            {
+                throw new JcsException("A version 2 delta names what it adjusts: adjusts must be {\"referenceId\": \"…\"} or {\"recordId\": \"…\"}.");
             }
 
             var amount = long.Parse(root.GetProperty("amount").GetString()!, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture);
@@ -153,7 +214,10 @@ public sealed record DeltaContent(string Tenant, string Env, string CustomerId, 
                 amount,
                 root.GetProperty("reason").GetString()!,
                 reference.ValueKind == JsonValueKind.Null ? null : reference.GetString(),
-                metadata.ValueKind == JsonValueKind.Null ? null : metadata.Clone());
+                metadata.ValueKind == JsonValueKind.Null ? null : metadata.Clone())
+            {
+                Adjusts = adjusts,
+            };
         }
         catch (Exception ex) when (ex is not JcsException && ex is JsonException or KeyNotFoundException or InvalidOperationException or FormatException or OverflowException)
         {

@@ -56,7 +56,10 @@ public sealed record VerificationStep(string Name, bool Passed, string Detail);
 /// </summary>
 public static class ReceiptVerifier
 {
-    /// <summary>Runs every check; the delta is the canonical delta JSON the counterparty holds.</summary>
+    /// <summary>
+    /// Runs every check; the delta is the canonical delta JSON the counterparty holds, content version 1 or 2 (its
+    /// <c>v</c> says which, and the first step reports it).
+    /// </summary>
     /// <param name="deltaJson">The delta as JSON (any formatting; it is canonicalized here).</param>
     /// <param name="receipt">The receipt published by the plane.</param>
     /// <param name="publicKey">The log's Ed25519 public key (32 bytes), obtained independently and pinned.</param>
@@ -70,7 +73,9 @@ public static class ReceiptVerifier
         {
             var delta = DeltaContent.Parse(deltaJson);
             contentHash = delta.ContentHash();
-            steps.Add(new("content hash", true, $"SHA-256(\"pacspace-delta/v1\\n\" ‖ JCS(delta)) = {Hex.Encode(contentHash)}"));
+            var adjusts = delta.Adjusts is { } a ? $", adjusts {a.ToJson()} included" : "";
+            steps.Add(new("content hash", true,
+                $"content version {delta.Version}{adjusts}: SHA-256(\"pacspace-delta/v{delta.Version}\\n\" ‖ JCS(delta)) = {Hex.Encode(contentHash)}"));
         }
         catch (FormatException ex)
         {

@@ -7,7 +7,7 @@ public sealed class ReceiptVerifierTests
 {
     private const string Origin = "sandbox.pacspace.local/tnt_01kexample0000000000000000/sandbox";
 
-    private static (byte[] Delta, Receipt Receipt, LogSigningKey Key) Log(int size, int target)
+    private static (byte[] Delta, Receipt Receipt, LogSigningKey Key) Log(int size, int target, Func<DeltaContent, int, DeltaContent>? shape = null)
     {
         var key = LogSigningKey.Generate();
         var range = CompactRange.Empty();
@@ -18,6 +18,7 @@ public sealed class ReceiptVerifierTests
         for (var i = 0; i < size; i++)
         {
             var delta = new DeltaContent("tnt_01kexample0000000000000000", "sandbox", "cust_1", i + 1, $"usage {i}", null, null);
+            delta = shape?.Invoke(delta, i) ?? delta;
             balance += i + 1;
             var entry = new LeafEntry(1_795_000_000_000 + i, i + 1, i == 0 ? null : i - 1, balance, delta.ContentHash()).Encode();
             entries.Add(entry);
@@ -80,6 +81,68 @@ public sealed class ReceiptVerifierTests
 
             Assert.False(ReceiptVerifier.Passed(ReceiptVerifier.Verify(delta, receipt with { Index = 18 }, key.PublicKey)));
             Assert.False(ReceiptVerifier.Passed(ReceiptVerifier.Verify(delta, receipt with { TreeSize = 49 }, key.PublicKey)));
+        }
+    }
+
+    // Every third delta of the log corrects the one before it: content version 2 beside version 1.
+    private static DeltaContent Corrections(DeltaContent delta, int i) =>
+        i % 3 == 2 ? delta with { Adjusts = i % 2 == 0 ? DeltaAdjusts.ByReference($"ref-{i - 1}") : DeltaAdjusts.ByRecord("rec_01m4jtydpret18ybfy0zvkqwv5") } : delta;
+
+    [Theory]
+    [InlineData(20, 8, 2)]
+    [InlineData(20, 11, 2)]
+    [InlineData(20, 9, 1)]
+    public void Verify_LogOfBothContentVersions_EveryStepPassesAndNamesTheVersion(int size, int target, int version)
+    {
+        var (delta, receipt, key) = Log(size, target, Corrections);
+        using (key)
+        {
+            var steps = ReceiptVerifier.Verify(delta, receipt, key.PublicKey);
+            Assert.True(ReceiptVerifier.Passed(steps), string.Join("\n", steps));
+            Assert.StartsWith($"content version {version}", steps[0].Detail, StringComparison.Ordinal);
+            Assert.Contains($"pacspace-delta/v{version}", steps[0].Detail, StringComparison.Ordinal);
+        }
+    }
+
+    [Theory]
+    [InlineData("{\"referenceId\":\"ref-7\"}", "{\"referenceId\":\"ref-6\"}")]
+    [InlineData("{\"referenceId\":\"ref-7\"}", "{\"recordId\":\"ref-7\"}")]
+    [InlineData("{\"referenceId\":\"ref-7\"}", "{\"referenceId\":\"ref-7 \"}")]
+    public void Verify_V2DeltaWithAdjustsChanged_FailsAtEntry(string sent, string changed)
+    {
+        var (delta, receipt, key) = Log(12, 8, Corrections);
+        using (key)
+        {
+            var text = Encoding.UTF8.GetString(delta);
+            Assert.Contains(sent, text, StringComparison.Ordinal);
+            var steps = ReceiptVerifier.Verify(Encoding.UTF8.GetBytes(text.Replace(sent, changed, StringComparison.Ordinal)), receipt, key.PublicKey);
+            Assert.False(ReceiptVerifier.Passed(steps));
+            Assert.Equal("entry", steps[^1].Name);
+            Assert.False(steps[^1].Passed);
+        }
+    }
+
+    [Fact]
+    public void Verify_V2DeltaPresentedAsV1OrWithoutAdjusts_Fails()
+    {
+        var (delta, receipt, key) = Log(12, 8, Corrections);
+        using (key)
+        {
+            var parsed = DeltaContent.Parse(delta);
+            // The same fields as version 1 hash to something else (the prefix and the members differ).
+            var asV1 = (parsed with { Adjusts = null }).Canonical();
+            var steps = ReceiptVerifier.Verify(asV1, receipt, key.PublicKey);
+            Assert.Equal(("entry", false), (steps[^1].Name, steps[^1].Passed));
+
+            // A version 2 delta without its adjusts, or a version 1 delta with one, is not a delta at all.
+            var text = Encoding.UTF8.GetString(delta);
+            var noAdjusts = Encoding.UTF8.GetBytes(text.Replace("\"adjusts\":{\"referenceId\":\"ref-7\"},", "", StringComparison.Ordinal));
+            var missing = ReceiptVerifier.Verify(noAdjusts, receipt, key.PublicKey).Single();
+            Assert.Equal(("content hash", false), (missing.Name, missing.Passed));
+            var v1WithAdjusts = Encoding.UTF8.GetBytes(text.Replace("\"v\":2", "\"v\":1", StringComparison.Ordinal));
+            var refused = ReceiptVerifier.Verify(v1WithAdjusts, receipt, key.PublicKey).Single();
+            Assert.False(refused.Passed);
+            Assert.Contains("version 1 delta has no adjusts", refused.Detail, StringComparison.Ordinal);
         }
     }
 

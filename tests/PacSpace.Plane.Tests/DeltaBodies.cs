@@ -93,7 +93,7 @@ internal static class DeltaBodies
     private static string Describe(IReadOnlyList<Result<NewDelta>> items) => "items [" + string.Join(", ", items.Select(Describe)) + "]";
 
     private static string Describe(NewDelta d) =>
-        $"delta {Text(d.CustomerId)} {d.Amount} {Text(d.Reason)} {Text(d.ReferenceId)} metadata={Text(d.Metadata?.GetRawText())} adjusts={Text(d.Adjusts)}";
+        $"delta {Text(d.CustomerId)} {d.Amount} {Text(d.Reason)} {Text(d.ReferenceId)} metadata={Text(d.Metadata?.GetRawText())} adjusts={Text(d.Adjusts?.ToJson())}";
 
     private static string Describe(Error e) =>
         $"error {e.Status} {e.Code} {Text(e.Message)} retry={e.RetryAfterSeconds} details [{string.Join(" | ", (e.Details ?? []).Select(d => Text(d.Field) + ": " + Text(d.Issue)))}]";

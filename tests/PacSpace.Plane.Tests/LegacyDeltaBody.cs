@@ -94,7 +94,7 @@ internal static class LegacyDeltaBody
             adjusts = ParseAdjusts(a, f);
         }
 
-        return f.HasErrors ? f.ToError() : new NewDelta(customerId!, amount, reason!, referenceId, metadata, adjusts);
+        return f.HasErrors ? f.ToError() : new NewDelta(customerId!, amount, reason!, referenceId, metadata, adjusts is null ? null : DeltaAdjusts.Parse(adjusts));
     }
 
     private static string? ParseAdjusts(JsonElement a, FieldReader f)

@@ -141,7 +141,21 @@ public class NewDeltaTests
     [InlineData("""{"referenceId": "inv-1"}""", """{"referenceId":"inv-1"}""")]
     [InlineData("""{ "recordId" : "rec_1" }""", """{"recordId":"rec_1"}""")]
     public void Read_Adjusts_KeptAsCanonicalJson(string adjusts, string expected) =>
-        Assert.Equal(expected, Parse($$$"""{"customerId": "c", "delta": 5, "reason": "r", "adjusts": {{{adjusts}}}}""").Value.Adjusts);
+        Assert.Equal(expected, Parse($$$"""{"customerId": "c", "delta": 5, "reason": "r", "adjusts": {{{adjusts}}}}""").Value.AdjustsJson);
+
+    [Fact]
+    public void Content_WithAdjusts_Version2WithAdjustsAsSentWithoutVersion1()
+    {
+        var plain = Parse("""{"customerId": "c", "delta": 5, "reason": "r", "referenceId": "adj-1"}""").Value.Content("tnt_x", "sandbox");
+        var byReference = Parse("""{"customerId": "c", "delta": 5, "reason": "r", "referenceId": "adj-1", "adjusts": {"referenceId": "inv-1"}}""").Value.Content("tnt_x", "sandbox");
+        var byRecord = Parse("""{"customerId": "c", "delta": 5, "reason": "r", "referenceId": "adj-1", "adjusts": {"recordId": "inv-1"}}""").Value.Content("tnt_x", "sandbox");
+
+        Assert.Equal(1, plain.Version);
+        Assert.Equal((2, 2), (byReference.Version, byRecord.Version));
+        Assert.StartsWith("""{"adjusts":{"referenceId":"inv-1"},"amount":"5",""", Encoding.UTF8.GetString(byReference.Canonical()), StringComparison.Ordinal);
+        Assert.EndsWith(""","v":2}""", Encoding.UTF8.GetString(byRecord.Canonical()), StringComparison.Ordinal);
+        Assert.Equal(3, new[] { plain.ContentHash(), byReference.ContentHash(), byRecord.ContentHash() }.Select(Convert.ToHexString).Distinct().Count());
+    }
 
     [Fact]
     public void ReadBatch_BadItem_FailsAloneWithFieldNamesCarryingItsIndex()

@@ -10,7 +10,8 @@ namespace PacSpace.Sdk.Balance;
 /// <param name="Reason">Why, as shown to the customer (1–500 characters).</param>
 /// <param name="ReferenceId">Your own id of this delta; a second delta with it is answered with the first (deduplication).</param>
 /// <param name="Metadata">Extra facts: strings, booleans, null, objects or arrays (numbers as strings), at most 4 KiB.</param>
-/// <param name="Adjusts">The delta this one corrects.</param>
+/// <param name="Adjusts">The delta this one corrects: one already recorded for the same customer (else 404 <c>NOT_FOUND</c>). A delta
+/// with it is content version 2: its hash covers it as sent.</param>
 public sealed record NewDelta(
     string CustomerId,
     long Delta,
@@ -19,7 +20,7 @@ public sealed record NewDelta(
     IReadOnlyDictionary<string, object?>? Metadata = null,
     AdjustsRef? Adjusts = null);
 
-/// <summary>Which earlier delta a correction refers to: by your <see cref="ReferenceId"/> or by its <see cref="RecordId"/>.</summary>
+/// <summary>Which earlier delta a correction refers to: by your <see cref="ReferenceId"/> or by its <see cref="RecordId"/> (set one).</summary>
 public sealed record AdjustsRef(string? ReferenceId = null, string? RecordId = null);
 
 /// <summary>The answer to an emit: the delta is durable and <c>QUEUED</c> for the log.</summary>
@@ -52,7 +53,15 @@ public sealed record DeltaStatus(
     string ReceiptId,
     DateTimeOffset? VerifiedAt,
     DeltaProof? Proof,
-    JsonElement Content);
+    JsonElement Content)
+{
+    /// <summary>
+    /// The content version its hash was made under (also <c>v</c> in <see cref="Content"/>): 2 for a delta that adjusts
+    /// another, its adjusts hashed with it; 1 otherwise, and for deltas recorded before version 2 (servers that do not
+    /// send it knew only version 1).
+    /// </summary>
+    public int ContentVersion { get; init; } = 1;
+}
 
 /// <summary>One item's outcome in a batch.</summary>
 public sealed record BatchItemResult(int Index, string Status, string? RecordId, string? ReceiptId, BatchItemError? Error, bool Idempotent);

@@ -10,8 +10,10 @@ namespace PacSpace.IntegrationTests.Balance;
 /// <summary>
 /// A Sandbox plane database written by an earlier version (Fixtures/plane-0006.*: plane schema up to migration 0006)
 /// opens with this code, its pending migrations applied at start-up: every delta, receipt, checkpoint and the signed
-/// head still verify, the deltas it left QUEUED are appended, the log grows consistently from its last signed head,
-/// and retries of its requests replay. Checked over HTTP only, with the key and figures of the fixture's manifest.
+/// head still verify (its corrections as content version 1), the deltas it left QUEUED are appended, the log grows
+/// consistently from its last signed head, its deltas can be adjusted as content version 2, and retries of its
+/// requests replay (its corrections with their version 1 hash). Checked over HTTP only, with the key and figures of
+/// the fixture's manifest.
 /// </summary>
 public abstract class MigrationScenarios(Store store, PostgresServer? postgres)
 {
@@ -29,6 +31,9 @@ public abstract class MigrationScenarios(Store store, PostgresServer? postgres)
             Assert.Equal(d.ReceiptId, status.GetProperty("receiptId").GetString());
             Assert.Equal(d.ContentHash, status.GetProperty("contentHash").GetString());
             Assert.Equal(d.Canonical, Encoding.UTF8.GetString(Jcs.Canonicalize(status.GetProperty("content"))));
+            // Stored before content version 2: version 1, corrections included (their hash does not cover their adjusts).
+            Assert.Equal(1, status.GetProperty("contentVersion").GetInt32());
+            Assert.False(status.GetProperty("content").TryGetProperty("adjusts", out _), d.RecordId);
             var proof = status.GetProperty("proof");
             if (d.Status == "VERIFIED")
             {
@@ -145,6 +150,44 @@ public abstract class MigrationScenarios(Store store, PostgresServer? postgres)
         Assert.True(SignedNote.Verify(m.Log.Checkpoint, m.Log.KeyName, publicKey, out var oldBody));
         Assert.True(Checkpoint.TryParse(oldBody, out var oldHead));
         Assert.Equal((m.Log.TreeSize, m.Log.RootHash), (oldHead!.Size, Hex.Encode(oldHead.RootHash)));
+    }
+
+    [Fact]
+    public async Task Adjust_AfterUpgrade_MigratedDeltasOfTheSameCustomerOnly_AsVersion2ThatVerifies()
+    {
+        await using var plane = await PlaneFixture.OpenAsync(store, postgres);
+        var (stack, m) = (plane.Stack, plane.Manifest);
+        var publicKey = await PinnedLogKeyAsync(stack, m);
+        var corrections = m.Deltas.Where(d => d.Adjusts is not null).ToList();
+        Assert.Equal(2, corrections.Count);
+        Assert.Contains(corrections, d => d.Adjusts!.Contains("recordId", StringComparison.Ordinal));
+        Assert.Contains(corrections, d => d.Adjusts!.Contains("referenceId", StringComparison.Ordinal));
+        var used = (await GetAsync(stack, m, "/api/v1/balance/usage")).Data.GetProperty("used").GetInt64();
+
+        foreach (var (c, i) in corrections.Select((c, i) => (c, i)))
+        {
+            // The migrated corrections still verify as version 1 (Open_… checks every delta); the deltas they adjust,
+            // by a record id handed out before ids were derived from the place or by referenceId, can be adjusted again.
+            using var adjusts = JsonDocument.Parse(c.Adjusts!);
+            var body = JsonSerializer.Serialize(new { customerId = c.CustomerId, delta = -1, reason = "after the upgrade", adjusts = adjusts.RootElement });
+            var emitted = await stack.EmitAsync(Role.Sandbox, m.ApiKey, body);
+            Assert.True(emitted.Status == HttpStatusCode.Created, $"{c.Adjusts}: {emitted}");
+            DeltaAdjusts.TryRead(adjusts.RootElement, out var sent);
+            var content = new DeltaContent(m.TenantId, m.Environment, c.CustomerId, -1, "after the upgrade", null, null) { Adjusts = sent };
+            var contentHash = Hex.Encode(content.ContentHash());
+            Assert.Equal(contentHash, emitted.Data.GetProperty("contentHash").GetString());
+            var status = (await stack.VerifiedAsync(Role.Sandbox, m.ApiKey, emitted.Data.GetProperty("recordId").GetString()!)).Data;
+            Assert.Equal(2, status.GetProperty("contentVersion").GetInt32());
+            await AssertReceiptVerifiesAsync(stack, m, emitted.Data.GetProperty("receiptId").GetString()!, contentHash, Encoding.UTF8.GetString(content.Canonical()), publicKey);
+
+            // The same ids for another customer of the log name nothing.
+            var other = m.Customers.First(x => x.CustomerId != c.CustomerId).CustomerId;
+            var refused = await stack.EmitAsync(Role.Sandbox, m.ApiKey,
+                JsonSerializer.Serialize(new { customerId = other, delta = -1, reason = "after the upgrade", adjusts = adjusts.RootElement }));
+            Assert.Equal((HttpStatusCode.NotFound, "NOT_FOUND"), (refused.Status, refused.Code));
+            Assert.Equal(["adjusts." + sent!.Field], refused.DetailFields);
+            Assert.Equal(used + i + 1, (await GetAsync(stack, m, "/api/v1/balance/usage")).Data.GetProperty("used").GetInt64());
+        }
     }
 
     [Fact]

@@ -476,7 +476,11 @@ public sealed class PlaneFixtureWriter(PostgresServer postgres)
         private FixtureDelta Expected(Spec spec, string request, string recordId, string receiptId, int? batchIndex)
         {
             using var metadata = spec.Metadata is null ? null : JsonDocument.Parse(spec.Metadata);
-            var content = new DeltaContent(tenantId, Env, spec.Customer, spec.Amount, spec.Reason, spec.ReferenceId, metadata?.RootElement);
+            // A correction written by this code is content version 2: its adjusts is hashed with it.
+            var content = new DeltaContent(tenantId, Env, spec.Customer, spec.Amount, spec.Reason, spec.ReferenceId, metadata?.RootElement)
+            {
+                Adjusts = spec.Adjusts is null ? null : DeltaAdjusts.Parse(spec.Adjusts),
+            };
             var adjusts = spec.Adjusts is null ? null : Encoding.UTF8.GetString(Jcs.Canonicalize(Encoding.UTF8.GetBytes(spec.Adjusts)));
             return new FixtureDelta(recordId, receiptId, Hex.Encode(content.ContentHash()), Encoding.UTF8.GetString(content.Canonical()),
                 spec.Customer, spec.Amount, spec.ReferenceId, spec.IdempotencyKey, adjusts, request, batchIndex, "QUEUED", null, null, null, null);

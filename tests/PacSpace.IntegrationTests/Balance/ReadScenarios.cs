@@ -206,6 +206,27 @@ public abstract class ReadScenarios(Store store, PostgresServer? postgres) : Sto
     }
 
     [Fact]
+    public async Task CheckpointOrReceipt_ForCustomerWithoutDeltas_404AndNoWindowClosed()
+    {
+        var session = await Api.ReadyTenantAsync();
+        var key = (await Api.CreateKeyAsync(session)).FullKey;
+        await EmitAllAsync(Stack, key, ("c", 7));
+        await using var plane = await Stack.PlaneDb(Role.Sandbox).OpenAsync(default);
+        Task<long> Checkpoints() => plane.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM checkpoints WHERE tenant_id = @t", new { t = session.TenantId });
+
+        var refused = await Post(Stack, key, "/api/v1/balance/checkpoint", """{"customerId": "nobody"}""");
+        Assert.Equal((HttpStatusCode.NotFound, "CUSTOMER_NOT_FOUND"), (refused.Status, refused.Code));
+        Assert.Equal("CUSTOMER_NOT_FOUND", (await Get(Stack, key, "/api/v1/balance/receipt/nobody", HttpStatusCode.NotFound)).Code);
+        Assert.Equal(0, await Checkpoints());
+
+        // Once the window is closed (for a customer it holds), the unknown customer is still refused from the stored checkpoint.
+        Assert.Equal(HttpStatusCode.Created, (await Post(Stack, key, "/api/v1/balance/checkpoint", """{"customerId": "c"}""")).Status);
+        var again = await Post(Stack, key, "/api/v1/balance/checkpoint", """{"customerId": "nobody"}""");
+        Assert.Equal(refused.Raw, again.Raw);
+        Assert.Equal(1, await Checkpoints());
+    }
+
+    [Fact]
     public async Task Customers_SearchPagingDetailAndGaps_AndGapsReportsATamperedChain()
     {
         var session = await Api.ReadyTenantAsync();

@@ -13,8 +13,9 @@ namespace PacSpace.IntegrationTests.Fuzz;
 /// <summary>
 /// Random requests to every route the OpenAPI documents of the control plane and of both planes list, with
 /// generated path segments, query values and bodies (well-formed objects with the documented fields holding
-/// random JSON, and malformed bytes), sent as a signed-in user with a valid key of each plane. Never a 5xx, never a
-/// hang, and a refused write leaves all three databases as they were.
+/// random JSON, some with a delta's own fields valid so the rules behind validation are reached, and malformed
+/// bytes), sent as a signed-in user with a valid key of each plane. Never a 5xx, never a hang, and a refused write
+/// leaves all three databases as they were.
 /// </summary>
 /// <remarks>
 /// The seed is fixed and the time budget short in <c>./test.sh</c>; a longer or different run:
@@ -52,7 +53,8 @@ public sealed class FuzzScenarios(ITestOutputHelper output) : IAsyncLifetime
         _liveKey = (await _stack.Dashboard.CreateKeyAsync(_session, "live")).FullKey;
         foreach (var (role, key) in new[] { (Role.Sandbox, _key), (Role.Production, _liveKey) })
         {
-            var emitted = await _stack.EmitAsync(role, key, """{"customerId":"c1","delta":5,"reason":"seed"}""");
+            // Its referenceId is among the generated ids, so a generated adjusts can name it (customer c1) or miss it.
+            var emitted = await _stack.EmitAsync(role, key, $$"""{"customerId":"c1","delta":5,"reason":"seed","referenceId":"{{SeedReference}}"}""");
             await _stack.VerifiedAsync(role, key, emitted.Data.GetProperty("recordId").GetString()!);
         }
     }
@@ -127,14 +129,32 @@ public sealed class FuzzScenarios(ITestOutputHelper output) : IAsyncLifetime
         Gen.Long.Select(v => v.ToString(System.Globalization.CultureInfo.InvariantCulture)),
         Gen.OneOf("0", "-0", "1.0", "0.5", "1e400", "-1e-400", "1000000001", "-1000000000", "true", "false", "null", "\"\\ud800\"", "\"\\u0000\""));
 
+    private const string SeedReference = "seed-ref";
+
+    // An object with one id member, the shape of adjusts ({referenceId} or {recordId}), so its rule is reached too: a
+    // delta of the same customer already recorded (the seed's, for c1), else 404 with nothing written.
+    private static readonly Gen<string> IdObject = Gen.Select(Gen.OneOf("referenceId", "recordId"), Gen.Frequency((3, Nasty), (2, Gen.Const(SeedReference))))
+        .Select((name, id) => $"{{\"{name}\":{JsonSerializer.Serialize(id)}}}");
+
     private static readonly Gen<string> Value = Gen.Frequency(
         (6, Scalar),
         (1, Scalar.Array[0, 3].Select(items => "[" + string.Join(",", items) + "]")),
-        (1, Scalar.Array[0, 3].Select(items => "{" + string.Join(",", items.Select((v, i) => $"\"k{i}\":{v}")) + "}")));
+        (1, Scalar.Array[0, 3].Select(items => "{" + string.Join(",", items.Select((v, i) => $"\"k{i}\":{v}")) + "}")),
+        (1, IdObject));
+
+    // Values a delta's own fields accept, so that the rules behind its validation (adjusts naming a recorded delta of the
+    // customer, duplicates, the free plan) are reached as well: customerId, delta, reason and adjusts (null: none), in that order.
+    private static readonly string[] DeltaFieldNames = ["customerId", "delta", "reason", "adjusts"];
+
+    private static readonly Gen<string[]> DeltaFields = Gen.Select(Gen.OneOf("\"c1\"", "\"c2\""), Gen.Int[1, 1000], Gen.Bool, Gen.OneOf("\"usage\"", "\"fix\""),
+            Gen.Frequency((1, Gen.Const("null")), (1, IdObject)))
+        .Select((customer, amount, negative, reason, adjusts) =>
+            new[] { customer, (negative ? -amount : amount).ToString(System.Globalization.CultureInfo.InvariantCulture), reason, adjusts });
 
     /// <summary>A body: the route's fields with random values (some left out, some extra), or bytes that are not such an object.</summary>
     private static readonly Gen<BodyShape> Body = Gen.Frequency(
-        (6, Gen.Select(Value.Array[8], Gen.Int[0, 255], Gen.Bool).Select((values, mask, extra) => (BodyShape)new FieldsBody(values, mask, extra))),
+        (6, Gen.Select(Value.Array[8], Gen.Int[0, 255], Gen.Bool).Select((values, mask, extra) => (BodyShape)new FieldsBody(values, mask, extra, null))),
+        (2, Gen.Select(Value.Array[8], Gen.Int[0, 255], Gen.Bool, DeltaFields).Select((values, mask, extra, delta) => (BodyShape)new FieldsBody(values, mask, extra, delta))),
         (1, Gen.OneOf(
             "", "{", "}", "[]", "[1,2]", "\"text\"", "42", "null", "{\"a\":1,\"a\":2}", "{\"a\":\"\\ud800\"}",
             new string('[', 40) + new string(']', 40), "{\"a\":" + new string('[', 40) + new string(']', 40) + "}", "{\"a\":1}garbage")
@@ -143,14 +163,15 @@ public sealed class FuzzScenarios(ITestOutputHelper output) : IAsyncLifetime
 
     private abstract record BodyShape;
 
-    private sealed record FieldsBody(string[] Values, int Mask, bool Extra) : BodyShape;
+    /// <summary>The route's fields that <see cref="Mask"/> keeps, with random values, except a delta's own fields when <see cref="Delta"/> gives them.</summary>
+    private sealed record FieldsBody(string[] Values, int Mask, bool Extra, string[]? Delta) : BodyShape;
 
     private sealed record RawBody(byte[] Bytes) : BodyShape;
 
     private static string Describe(BodyShape body) => body switch
     {
         RawBody raw => "raw " + Convert.ToHexString(raw.Bytes.AsSpan(0, Math.Min(raw.Bytes.Length, 48))),
-        FieldsBody f => $"fields mask {f.Mask} [{string.Join(", ", f.Values)}]",
+        FieldsBody f => $"fields mask {f.Mask} [{string.Join(", ", f.Values)}]{(f.Delta is null ? "" : " delta [" + string.Join(", ", f.Delta) + "]")}",
         _ => "",
     };
 
@@ -177,8 +198,9 @@ public sealed class FuzzScenarios(ITestOutputHelper output) : IAsyncLifetime
             var bytes = body switch
             {
                 FieldsBody f => Encoding.UTF8.GetBytes("{" + string.Join(",", route.Fields
-                    .Select((name, n) => (name, n)).Where(p => (f.Mask & (1 << (p.n % 8))) != 0)
-                    .Select(p => $"{JsonSerializer.Serialize(p.name)}:{f.Values[p.n % f.Values.Length]}")
+                    .Select((name, n) => (name, n, delta: f.Delta is null ? -1 : Array.IndexOf(DeltaFieldNames, name)))
+                    .Where(p => p.delta >= 0 || (f.Mask & (1 << (p.n % 8))) != 0)
+                    .Select(p => $"{JsonSerializer.Serialize(p.name)}:{(p.delta >= 0 ? f.Delta![p.delta] : f.Values[p.n % f.Values.Length])}")
                     .Concat(f.Extra ? ["\"unexpected\":" + f.Values[^1]] : [])) + "}"),
                 RawBody raw => raw.Bytes,
                 _ => [],

@@ -9,6 +9,7 @@ using Microsoft.Extensions.Options;
 using PacSpace.Cli;
 using PacSpace.IntegrationTests.Dashboard;
 using PacSpace.IntegrationTests.Infrastructure;
+using PacSpace.Ledger;
 using PacSpace.Samples;
 using PacSpace.Sdk;
 using PacSpace.Sdk.Balance;
@@ -80,6 +81,42 @@ public sealed class SdkScenarios() : StoreTests(Store.Sqlite, null)
         var other = role == Role.Sandbox ? Role.Production : Role.Sandbox;
         await using var otherPlane = await Stack.PlaneDb(other).OpenAsync(default);
         Assert.Equal(0, await otherPlane.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM deltas WHERE content_hash = @h", new { h = Convert.FromHexString(emitted.ContentHash) }));
+    }
+
+    [Fact]
+    public async Task EmitCorrection_NamesRecordedDeltaOfTheCustomerOrThrows404_VerifiesOfflineAsVersion2()
+    {
+        var session = await Api.ReadyTenantAsync();
+        var key = (await Api.CreateKeyAsync(session)).FullKey;
+        using var client = new PacSpaceClient(Options(key));
+        var original = await client.Balance.EmitAsync(new NewDelta("team/alpha", -42, "API calls", "inv-7"));
+
+        var missing = await Assert.ThrowsAsync<PacSpaceException>(() => client.Balance.EmitAsync(new NewDelta("team/beta", 42, "refund", Adjusts: new AdjustsRef(RecordId: original.RecordId))));
+        Assert.Equal((404, "NOT_FOUND", "adjusts.recordId"), (missing.StatusCode, missing.Code, Assert.Single(missing.Details).Field));
+
+        var byRecord = await client.Balance.EmitAsync(new NewDelta("team/alpha", 42, "refund", Adjusts: new AdjustsRef(RecordId: original.RecordId)));
+        var byReference = await client.Balance.EmitAsync(new NewDelta("team/alpha", 2, "refund", Adjusts: new AdjustsRef(ReferenceId: "inv-7")));
+        var expected = new DeltaContent(session.TenantId, "sandbox", "team/alpha", 42, "refund", null, null) { Adjusts = DeltaAdjusts.ByRecord(original.RecordId) };
+        Assert.Equal(Hex.Encode(expected.ContentHash()), byRecord.ContentHash);
+
+        await using var plane = await Stack.PlaneDb(Role.Sandbox).OpenAsync(default);
+        var pinned = Convert.FromBase64String(await plane.ExecuteScalarAsync<string>("SELECT public_key FROM tenant_ledgers WHERE tenant_id = @t", new { t = session.TenantId }) ?? "");
+        foreach (var (emitted, adjusts) in new[] { (byRecord, $"{{\"recordId\":\"{original.RecordId}\"}}"), (byReference, "{\"referenceId\":\"inv-7\"}") })
+        {
+            var verified = await client.Balance.WaitForVerifiedAsync(emitted.RecordId, TimeSpan.FromSeconds(10));
+            Assert.Equal(2, verified.ContentVersion);
+            Assert.Equal(adjusts, verified.Content.GetProperty("adjusts").GetRawText());
+            var receipt = await client.Verify.GetReceiptAsync(emitted.ReceiptId);
+            var check = VerifyClient.CheckReceipt(verified.Content, receipt, pinned);
+            Assert.True(check.Passed, string.Join("; ", check.Steps));
+            Assert.StartsWith("content version 2", check.Steps[0].Detail, StringComparison.Ordinal);
+            var altered = JsonDocument.Parse(verified.Content.GetRawText().Replace(adjusts, "{\"referenceId\":\"inv-8\"}", StringComparison.Ordinal)).RootElement;
+            var failed = VerifyClient.CheckReceipt(altered, receipt, pinned);
+            Assert.False(failed.Passed);
+            Assert.False(failed.Steps.Single(s => s.Name == "entry").Passed);
+        }
+
+        Assert.Equal(1, (await client.Balance.WaitForVerifiedAsync(original.RecordId, TimeSpan.FromSeconds(10))).ContentVersion);
     }
 
     [Fact]

@@ -40,7 +40,7 @@ internal sealed class CreateCheckpoint(PeriodCheckpoints checkpoints, Database d
 
     public async Task<Result<Output>> HandleAsync(ApiCaller caller, Input input, CancellationToken ct)
     {
-        var made = await checkpoints.GetOrCreateAsync(caller.TenantId, input.Scope, input.Problems, ct);
+        var made = await checkpoints.GetOrCreateAsync(caller.TenantId, input.Scope, input.Problems, input.CustomerId, ct);
         if (!made.IsSuccess)
         {
             return made.Error!;

@@ -15,14 +15,17 @@ internal sealed record CustomerView(
     long NetChange,
     BalanceProof BalanceProof)
 {
+    /// <summary>A checkpoint of <paramref name="period"/> holds no balance for the customer.</summary>
+    public static Error NotFound(string period) => new(404, CustomerIds.NotFound,
+        $"The customer has no VERIFIED delta in this environment's log before {period} closed, so the checkpoint holds no balance for it.");
+
     /// <summary>The customer's figures in <paramref name="row"/>; CUSTOMER_NOT_FOUND when the checkpoint holds no balance for it.</summary>
     public static async Task<Result<CustomerView>> ReadAsync(DbConnection connection, LogScope log, CheckpointRow row, string customerId, CancellationToken ct)
     {
         var proof = await PeriodCheckpoints.BalanceProofAsync(connection, row, customerId, ct);
         if (proof is null)
         {
-            return new Error(404, CustomerIds.NotFound,
-                $"The customer has no VERIFIED delta in this environment's log before {row.Period} closed, so the checkpoint holds no balance for it.");
+            return NotFound(row.Period);
         }
 
         var opening = await DeltaStore.BeforeIndexAsync(connection, log, customerId, row.FromSize, ct);

@@ -42,7 +42,7 @@ internal sealed class GetReceipt(PeriodCheckpoints checkpoints, Database db, Ent
 
     public async Task<Result<ReceiptView>> HandleAsync(ApiCaller caller, Input input, CancellationToken ct)
     {
-        var made = await checkpoints.GetOrCreateAsync(caller.TenantId, input.Scope, input.Problems, ct);
+        var made = await checkpoints.GetOrCreateAsync(caller.TenantId, input.Scope, input.Problems, input.CustomerId, ct);
         if (!made.IsSuccess)
         {
             return made.Error!;

@@ -25,16 +25,18 @@ internal sealed partial class PeriodCheckpoints(Database db, EntryIds ids, AtRes
 
     /// <summary>
     /// The checkpoint of the window the fields give (default: the current UTC month; no starting point), closed now if
-    /// none exists yet. <paramref name="problems"/> are the caller's other problems, reported with the scope's.
+    /// none exists yet. <paramref name="problems"/> are the caller's other problems, reported with the scope's. With a
+    /// <paramref name="customerId"/>, a window is not closed for a customer it would hold no balance for: that request is
+    /// refused (<c>CUSTOMER_NOT_FOUND</c>) before anything is written.
     /// </summary>
     public async Task<Result<(CheckpointRow Row, bool Created)>> GetOrCreateAsync(string tenantId, ScopeFields fields, IReadOnlyList<ErrorDetail> problems,
-        CancellationToken ct)
+        string? customerId, CancellationToken ct)
     {
         var scope = ScopeRules.Resolve(fields, allowStartingPoint: false, defaultWindow: true, time.GetUtcNow(), [.. problems]);
-        return scope.IsSuccess ? await GetOrCreateAsync(tenantId, scope.Value.Window!, ct) : scope.Error!;
+        return scope.IsSuccess ? await GetOrCreateAsync(tenantId, scope.Value.Window!, customerId, ct) : scope.Error!;
     }
 
-    public async Task<Result<(CheckpointRow Row, bool Created)>> GetOrCreateAsync(string tenantId, Window window, CancellationToken ct)
+    public async Task<Result<(CheckpointRow Row, bool Created)>> GetOrCreateAsync(string tenantId, Window window, string? customerId, CancellationToken ct)
     {
         var now = time.GetUtcNow().ToUnixTimeMilliseconds();
         var closedAt = Math.Min(window.EndMs, now);
@@ -51,6 +53,12 @@ internal sealed partial class PeriodCheckpoints(Database db, EntryIds ids, AtRes
         if (existing is not null)
         {
             return (existing, false);
+        }
+
+        // The same test as the checkpoint's balance leaves: the customer's last VERIFIED entry below toSize.
+        if (customerId is not null && await DeltaStore.BeforeIndexAsync(connection, log, customerId, toSize, ct) is null)
+        {
+            return CustomerView.NotFound(window.Period);
         }
 
         var fromSize = Math.Min(await DeltaStore.SizeBeforeAsync(connection, log, window.StartMs, ct), toSize);

@@ -17,7 +17,10 @@ internal static class DeltaEndpoints
     /// <summary>The emit body, for the OpenAPI document (the endpoint reads the JSON itself, see <see cref="NewDelta.Read"/>).</summary>
     public sealed record EmitRequest(string CustomerId, long Delta, string Reason, string? ReferenceId, JsonElement? Metadata, AdjustsRequest? Adjusts);
 
-    /// <summary>Which earlier delta a correction refers to.</summary>
+    /// <summary>
+    /// Which earlier delta a correction refers to: one already recorded for the same customer in the caller's log, by its
+    /// referenceId or its recordId; hashed with the delta as sent (content version 2).
+    /// </summary>
     public sealed record AdjustsRequest(string? ReferenceId, string? RecordId);
 
     /// <summary>The batch body, for the OpenAPI document.</summary>
@@ -27,7 +30,7 @@ internal static class DeltaEndpoints
     {
         services.AddSingleton<DeltaWriter>();
         services.AddHostedService(sp => sp.GetRequiredService<DeltaWriter>());
-        return services.AddSingleton<EmitDelta>().AddSingleton<EmitDeltaBatch>().AddSingleton<GetDelta>();
+        return services.AddSingleton<AdjustedDeltas>().AddSingleton<EmitDelta>().AddSingleton<EmitDeltaBatch>().AddSingleton<GetDelta>();
     }
 
     public static void MapDeltas(this RouteGroupBuilder balance)

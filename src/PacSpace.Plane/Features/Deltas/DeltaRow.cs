@@ -1,3 +1,4 @@
+using System.Text.Json;
 using PacSpace.Ledger;
 using PacSpace.Plane.Log;
 
@@ -10,7 +11,7 @@ internal sealed class DeltaRow
     public const string Select =
         """
         SELECT d.ledger_no, d.log_index, c.customer_id, d.amount, d.reason, d.reference_id, d.idempotency_key, d.content_hash, d.metadata, d.adjusts,
-               d.customer_seq, d.prev_index, d.balance_after, d.recorded_at, d.created_at, x.record_id AS legacy_record_id, x.receipt_id AS legacy_receipt_id
+               d.content_version, d.customer_seq, d.prev_index, d.balance_after, d.recorded_at, d.created_at, x.record_id AS legacy_record_id, x.receipt_id AS legacy_receipt_id
         FROM deltas d
         JOIN log_customers c ON c.customer_no = d.customer_no
         LEFT JOIN legacy_ids x ON x.ledger_no = d.ledger_no AND x.log_index = d.log_index
@@ -35,7 +36,14 @@ internal sealed class DeltaRow
     /// <summary>The metadata as canonical JSON, when the delta has any.</summary>
     public string? Metadata { get; set; }
 
+    /// <summary>The adjustment as its canonical JSON, when the delta names one.</summary>
     public string? Adjusts { get; set; }
+
+    /// <summary>
+    /// The content version its hash was made under: 2 for a delta that adjusts another (its adjusts hashed with it), 1 for
+    /// one that does not, and for every delta stored before version 2 existed, adjusts or not.
+    /// </summary>
+    public int ContentVersion { get; set; } = DeltaContent.FirstVersion;
 
     public long CustomerSeq { get; set; }
 
@@ -71,6 +79,13 @@ internal sealed class DeltaRow
         Status = LogIndex < treeSize ? DeltaStatus.Verified : DeltaStatus.Queued;
         return this;
     }
+
+    /// <summary>The canonical delta its content hash was made over, rebuilt from the columns, in its own content version.</summary>
+    public DeltaContent Content(string tenantId, string env) =>
+        new(tenantId, env, CustomerId, Amount, Reason, ReferenceId, Metadata is null ? null : JsonDocument.Parse(Metadata).RootElement.Clone())
+        {
+            Adjusts = ContentVersion >= DeltaContent.AdjustsVersion && Adjusts is { } adjusts ? DeltaAdjusts.Parse(adjusts) : null,
+        };
 
     /// <summary>The entry this delta is in its log (its leaf).</summary>
     public LeafEntry Entry() => new(RecordedAt, CustomerSeq, PrevIndex, BalanceAfter, ContentHash);

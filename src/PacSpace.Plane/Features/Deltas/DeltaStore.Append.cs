@@ -12,9 +12,9 @@ namespace PacSpace.Plane.Features.Deltas;
 /// </summary>
 internal static partial class DeltaStore
 {
-    /// <summary>A delta with its place in the log, ready to insert.</summary>
+    /// <summary>A delta with its place in the log, ready to insert; <paramref name="ContentVersion"/> is the version its hash was made under.</summary>
     public sealed record NewEntry(long LedgerNo, long LogIndex, long CustomerNo, long Amount, long CustomerSeq, long? PrevIndex, long BalanceAfter, long RecordedAt,
-        byte[] ContentHash, string Reason, string? ReferenceId, string? IdempotencyKey, string? Metadata, string? Adjusts);
+        byte[] ContentHash, string Reason, string? ReferenceId, string? IdempotencyKey, string? Metadata, string? Adjusts, int ContentVersion);
 
     /// <summary>The head of a customer's chain as the writer extends it.</summary>
     public readonly record struct Head(long Seq, long Index, long Balance);
@@ -93,9 +93,10 @@ internal static partial class DeltaStore
         c.ExecuteAsync(new CommandDefinition(
             """
             INSERT INTO deltas (ledger_no, log_index, customer_no, amount, customer_seq, prev_index, balance_after, recorded_at, content_hash, reason,
-                                reference_id, idempotency_key, metadata, adjusts)
+                                reference_id, idempotency_key, metadata, adjusts, content_version)
             SELECT * FROM unnest(@ledger::bigint[], @index::bigint[], @customer::bigint[], @amount::bigint[], @seq::bigint[], @prev::bigint[],
-                                 @balance::bigint[], @at::bigint[], @hash::bytea[], @reason::text[], @reference::text[], @key::text[], @metadata::text[], @adjusts::text[])
+                                 @balance::bigint[], @at::bigint[], @hash::bytea[], @reason::text[], @reference::text[], @key::text[], @metadata::text[], @adjusts::text[],
+                                 @version::smallint[])
             """,
             new
             {
@@ -104,6 +105,7 @@ internal static partial class DeltaStore
                 balance = rows.Select(r => r.BalanceAfter).ToArray(), at = rows.Select(r => r.RecordedAt).ToArray(), hash = rows.Select(r => r.ContentHash).ToArray(),
                 reason = rows.Select(r => r.Reason).ToArray(), reference = rows.Select(r => r.ReferenceId).ToArray(), key = rows.Select(r => r.IdempotencyKey).ToArray(),
                 metadata = rows.Select(r => r.Metadata).ToArray(), adjusts = rows.Select(r => r.Adjusts).ToArray(),
+                version = rows.Select(r => (short)r.ContentVersion).ToArray(),
             }, tx));
 
     /// <summary>Notes a group commit's time and first index in the log (the time-to-index map of window reads).</summary>

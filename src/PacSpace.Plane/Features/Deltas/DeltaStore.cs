@@ -1,6 +1,7 @@
 using System.Data.Common;
 using Dapper;
 using PacSpace.Hosting.Data;
+using PacSpace.Ledger;
 using PacSpace.Plane.Log;
 
 namespace PacSpace.Plane.Features.Deltas;
@@ -18,6 +19,36 @@ internal static partial class DeltaStore
     {
         var place = scope.Ids.PlaceOfRecord(recordId) ?? await LegacyPlaceAsync(connection, "record_id", recordId, ct);
         return place is { } p && p.LedgerNo == scope.LedgerNo ? await AtAsync(connection, scope, p.LogIndex, ct) : null;
+    }
+
+    /// <summary>
+    /// Whether the scope's log holds a delta of this customer that <paramref name="adjusts"/> names: by its referenceId (the
+    /// unique referenceId index) or by its record id (decrypted to its place, one primary-key seek; ids handed out before
+    /// that through <c>legacy_ids</c>). Every stored delta counts, QUEUED or VERIFIED: a row is there only once committed.
+    /// </summary>
+    public static async Task<bool> HoldsAsync(DbConnection connection, LogScope scope, string customerId, DeltaAdjusts adjusts, CancellationToken ct)
+    {
+        if (scope.LedgerNo < 0)
+        {
+            return false;
+        }
+
+        if (!adjusts.ByRecordId)
+        {
+            return await connection.ExecuteScalarAsync<long?>(new CommandDefinition(
+                """
+                SELECT 1 FROM deltas d JOIN log_customers c ON c.customer_no = d.customer_no
+                WHERE d.ledger_no = @LedgerNo AND d.reference_id = @reference AND c.customer_id = @customerId
+                """, new { scope.LedgerNo, reference = adjusts.Value, customerId }, cancellationToken: ct)) is not null;
+        }
+
+        var place = scope.Ids.PlaceOfRecord(adjusts.Value) ?? await LegacyPlaceAsync(connection, "record_id", adjusts.Value, ct);
+        return place is { } p && p.LedgerNo == scope.LedgerNo
+            && await connection.ExecuteScalarAsync<long?>(new CommandDefinition(
+                """
+                SELECT 1 FROM deltas d JOIN log_customers c ON c.customer_no = d.customer_no
+                WHERE d.ledger_no = @LedgerNo AND d.log_index = @LogIndex AND c.customer_id = @customerId
+                """, new { p.LedgerNo, p.LogIndex, customerId }, cancellationToken: ct)) is not null;
     }
 
     /// <summary>A delta by receipt id, whichever tenant's (public verification); null when there is none.</summary>

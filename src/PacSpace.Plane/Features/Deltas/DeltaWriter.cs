@@ -50,7 +50,11 @@ internal sealed partial class DeltaWriter(Database db, EntryIds ids, IOptions<Pl
         "{delta}", "Deltas accepted by the API and waiting for the group commit.");
 
     /// <summary>Queues a delta and completes once it is durable (or refused). A retry of a key still in flight is told so at once.</summary>
-    public async Task<WriteOutcome> WriteAsync(string tenantId, string plan, NewDelta delta, string? idempotencyKey, CancellationToken ct)
+    /// <param name="unlessRetry">
+    /// Why the delta may not be written, decided before it was queued (its adjusts names no delta of its customer), or none:
+    /// answered only when the delta turns out not to be a retry of a stored one, which is replayed (or refused as a reuse) first.
+    /// </param>
+    public async Task<WriteOutcome> WriteAsync(string tenantId, string plan, NewDelta delta, string? idempotencyKey, Error? unlessRetry, CancellationToken ct)
     {
         if (idempotencyKey is not null && !_inFlight.TryAdd((tenantId, idempotencyKey), 0))
         {
@@ -60,9 +64,10 @@ internal sealed partial class DeltaWriter(Database db, EntryIds ids, IOptions<Pl
         try
         {
             // Canonical form and hashes are computed here, on the request's thread, not by the single writer.
-            var contentHash = delta.Content(tenantId, options.Value.EnvironmentName).ContentHash();
+            var content = delta.Content(tenantId, options.Value.EnvironmentName);
+            var contentHash = content.ContentHash();
             var metadata = delta.Metadata is { } m ? Encoding.UTF8.GetString(Jcs.Canonicalize(m)) : null;
-            var pending = new PendingDelta(tenantId, plan, delta, idempotencyKey, contentHash, metadata);
+            var pending = new PendingDelta(tenantId, plan, delta, idempotencyKey, contentHash, content.Version, metadata, delta.AdjustsJson, unlessRetry);
             await _queue.Writer.WriteAsync(pending, ct);
             // Not cancelled with the request: once queued the write happens, and the answer must match it.
             var outcome = await pending.Done.Task;
@@ -244,6 +249,12 @@ internal sealed partial class DeltaWriter(Database db, EntryIds ids, IOptions<Pl
                 continue;
             }
 
+            if (p.UnlessRetry is { } refused)
+            {
+                outcomes[i] = WriteOutcome.Failed(refused);
+                continue;
+            }
+
             if (p.Plan == PlanCatalog.Free && next >= FreePlanLimit)
             {
                 outcomes[i] = WriteOutcome.Failed(new Error(402, "PLAN_LIMIT_REACHED",
@@ -279,7 +290,7 @@ internal sealed partial class DeltaWriter(Database db, EntryIds ids, IOptions<Pl
 
             var balance = (long)sum;
             var entry = new DeltaStore.NewEntry(ledgerNo, next, customerNo, d.Amount, chain.Seq + 1, chain.Seq == 0 ? null : chain.Index, balance, recordedAt,
-                p.ContentHash, d.Reason, d.ReferenceId, p.IdempotencyKey, p.Metadata, d.Adjusts);
+                p.ContentHash, d.Reason, d.ReferenceId, p.IdempotencyKey, p.Metadata, p.Adjusts, p.ContentVersion);
             sqlite?.Insert(entry);
             rows.Add(entry);
             rowCustomers.Add(d.CustomerId);
@@ -288,8 +299,8 @@ internal sealed partial class DeltaWriter(Database db, EntryIds ids, IOptions<Pl
             var created = new DeltaRow
             {
                 LedgerNo = ledgerNo, LogIndex = entry.LogIndex, CustomerId = d.CustomerId, Amount = d.Amount, Reason = d.Reason, ReferenceId = d.ReferenceId,
-                IdempotencyKey = p.IdempotencyKey, ContentHash = p.ContentHash, Metadata = p.Metadata, Adjusts = d.Adjusts, CustomerSeq = entry.CustomerSeq,
-                PrevIndex = entry.PrevIndex, BalanceAfter = balance, RecordedAt = recordedAt,
+                IdempotencyKey = p.IdempotencyKey, ContentHash = p.ContentHash, ContentVersion = p.ContentVersion, Metadata = p.Metadata, Adjusts = p.Adjusts,
+                CustomerSeq = entry.CustomerSeq, PrevIndex = entry.PrevIndex, BalanceAfter = balance, RecordedAt = recordedAt,
             };
             outcomes[i] = WriteOutcome.Created(created);
             // A later delta of the same round with this key or referenceId is a retry of this one.
@@ -408,7 +419,12 @@ internal sealed partial class DeltaWriter(Database db, EntryIds ids, IOptions<Pl
             existing.Finish(ids, 0);
         }
 
-        if (existing.RequestHash == NewDelta.RequestHash(p.ContentHash, p.Delta.Adjusts))
+        // The same body is compared under the stored delta's content version: a delta stored before version 2 existed was
+        // hashed as version 1 even when it carried an adjusts, and its retry must still replay.
+        var contentHash = existing.ContentVersion == p.ContentVersion
+            ? p.ContentHash
+            : (p.Delta.Content(p.TenantId, options.Value.EnvironmentName) with { Adjusts = null }).ContentHash();
+        if (existing.RequestHash == NewDelta.RequestHash(contentHash, p.Adjusts))
         {
             return WriteOutcome.Replay(existing);
         }
@@ -425,8 +441,12 @@ internal sealed partial class DeltaWriter(Database db, EntryIds ids, IOptions<Pl
     [LoggerMessage(EventId = 400, Level = LogLevel.Error, Message = "Writing a batch of {Count} deltas failed; every request in it gets an error")]
     private partial void LogCommitFailed(Exception ex, int count);
 
-    /// <summary>A delta waiting for the group commit, with its content already hashed (and its metadata canonicalized) by the request.</summary>
-    private sealed record PendingDelta(string TenantId, string Plan, NewDelta Delta, string? IdempotencyKey, byte[] ContentHash, string? Metadata)
+    /// <summary>
+    /// A delta waiting for the group commit, with its content already hashed (and its metadata and adjusts canonicalized) by
+    /// the request; <see cref="UnlessRetry"/> is why it may not be written unless it is a retry.
+    /// </summary>
+    private sealed record PendingDelta(string TenantId, string Plan, NewDelta Delta, string? IdempotencyKey, byte[] ContentHash, int ContentVersion,
+        string? Metadata, string? Adjusts, Error? UnlessRetry)
     {
         public TaskCompletionSource<WriteOutcome> Done { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
     }

@@ -4,8 +4,11 @@ using PacSpace.Plane.Log;
 
 namespace PacSpace.Plane.Features.Deltas;
 
-/// <summary>Records one delta: QUEUED once durable, VERIFIED when the sequencer has appended it. A replay answers what the first request was answered.</summary>
-internal sealed class EmitDelta(DeltaWriter writer)
+/// <summary>
+/// Records one delta: QUEUED once durable, VERIFIED when the sequencer has appended it. A replay answers what the first
+/// request was answered. A delta that adjusts another must name a committed delta of its customer (<see cref="AdjustedDeltas"/>).
+/// </summary>
+internal sealed class EmitDelta(DeltaWriter writer, AdjustedDeltas adjusted)
 {
     /// <param name="IdempotencyKey">The well-formed <c>Idempotency-Key</c>, or none.</param>
     /// <param name="Delta">The delta the body holds.</param>
@@ -23,7 +26,8 @@ internal sealed class EmitDelta(DeltaWriter writer)
 
     public async Task<Result<EmitView>> HandleAsync(ApiCaller caller, Input input, CancellationToken ct)
     {
-        var outcome = await writer.WriteAsync(caller.TenantId, caller.Plan, input.Delta, input.IdempotencyKey, ct);
+        var refused = await adjusted.CheckAsync(caller.TenantId, input.Delta, ct);
+        var outcome = await writer.WriteAsync(caller.TenantId, caller.Plan, input.Delta, input.IdempotencyKey, refused, ct);
         if (outcome.Error is { } error)
         {
             return error;

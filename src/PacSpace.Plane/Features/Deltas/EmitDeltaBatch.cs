@@ -8,9 +8,10 @@ namespace PacSpace.Plane.Features.Deltas;
 
 /// <summary>
 /// Records up to <see cref="MaxBatchItems"/> deltas. Items are independent: a bad one fails alone. Each gets its own
-/// idempotency key derived from the batch's, so a retried batch replays.
+/// idempotency key derived from the batch's, so a retried batch replays. An item that adjusts another must name a delta
+/// committed before the batch, of its customer (<see cref="AdjustedDeltas"/>).
 /// </summary>
-internal sealed class EmitDeltaBatch(DeltaWriter writer)
+internal sealed class EmitDeltaBatch(DeltaWriter writer, AdjustedDeltas adjusted)
 {
     public const int MaxBatchItems = 100;
 
@@ -108,12 +109,13 @@ internal sealed class EmitDeltaBatch(DeltaWriter writer)
     public async Task<Result<BatchView>> HandleAsync(ApiCaller caller, Input input, CancellationToken ct)
     {
         var key = input.IdempotencyKey;
+        var refused = await adjusted.CheckAsync(caller.TenantId, input.Deltas, static i => ItemPrefixes[i], ct);
         var tasks = new Task<WriteOutcome>[input.Deltas.Count];
         for (var i = 0; i < tasks.Length; i++)
         {
             var item = input.Deltas[i];
             tasks[i] = item.IsSuccess
-                ? writer.WriteAsync(caller.TenantId, caller.Plan, item.Value, key is null ? null : $"{key}#{i}", ct)
+                ? writer.WriteAsync(caller.TenantId, caller.Plan, item.Value, key is null ? null : $"{key}#{i}", refused[i], ct)
                 : Task.FromResult(WriteOutcome.Failed(item.Error!));
         }
 

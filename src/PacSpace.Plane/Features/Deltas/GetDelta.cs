@@ -8,7 +8,10 @@ using PacSpace.Plane.Log;
 
 namespace PacSpace.Plane.Features.Deltas;
 
-/// <summary>One of the caller's deltas: its status, its content as committed, and once appended, where it sits in the log.</summary>
+/// <summary>
+/// One of the caller's deltas: its status, its content as committed (the canonical delta its content hash covers, in the
+/// content version it was recorded under), and once appended, where it sits in the log.
+/// </summary>
 internal sealed class GetDelta(Database db, EntryIds ids, IOptions<PlaneOptions> options)
 {
     public sealed record Input(string RecordId);
@@ -23,7 +26,8 @@ internal sealed class GetDelta(Database db, EntryIds ids, IOptions<PlaneOptions>
         string ReceiptId,
         DateTimeOffset? VerifiedAt,
         ProofView? Proof,
-        JsonElement Content);
+        JsonElement Content,
+        int ContentVersion);
 
     public sealed record ProofView(long LogIndex, long TreeSize, long CustomerSeq, long? PrevCustomerIndex, long BalanceAfter, DateTimeOffset RecordedAt, string VerifyUrl);
 
@@ -43,10 +47,9 @@ internal sealed class GetDelta(Database db, EntryIds ids, IOptions<PlaneOptions>
             ? null
             : new ProofView(row.LogIndex, head.Size, row.CustomerSeq, row.PrevIndex, row.BalanceAfter, DateTimeOffset.FromUnixTimeMilliseconds(row.RecordedAt),
                 $"/api/v1/verify/receipt/{row.ReceiptId}");
-        var content = new DeltaContent(caller.TenantId, options.Value.EnvironmentName, row.CustomerId, row.Amount, row.Reason, row.ReferenceId,
-            row.Metadata is null ? null : JsonDocument.Parse(row.Metadata).RootElement.Clone());
+        var content = row.Content(caller.TenantId, options.Value.EnvironmentName);
         return new StatusView(row.RecordId, head is null ? DeltaStatus.Queued : DeltaStatus.Verified, row.CustomerId, row.Amount, row.ContentHashHex,
             head is null ? null : row.CustomerSeq, row.ReceiptId, head is null ? null : DateTimeOffset.FromUnixTimeMilliseconds(head.SignedAt), proof,
-            JsonDocument.Parse(content.Canonical()).RootElement.Clone());
+            JsonDocument.Parse(content.Canonical()).RootElement.Clone(), content.Version);
     }
 }

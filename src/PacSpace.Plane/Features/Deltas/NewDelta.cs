@@ -9,7 +9,9 @@ using PacSpace.Ledger;
 namespace PacSpace.Plane.Features.Deltas;
 
 /// <summary>A validated delta as the client sent it, before the server adds anything.</summary>
-internal sealed record NewDelta(string CustomerId, long Amount, string Reason, string? ReferenceId, JsonElement? Metadata, string? Adjusts)
+/// <param name="Adjusts">The earlier delta this one corrects, as named in the body; whether it names one of the customer's is
+/// checked against the store before the delta is written (<see cref="AdjustedDeltas"/>).</param>
+internal sealed record NewDelta(string CustomerId, long Amount, string Reason, string? ReferenceId, JsonElement? Metadata, DeltaAdjusts? Adjusts)
 {
     public const long MaxAmount = 1_000_000_000;
     public const int MaxCustomerId = 256;
@@ -42,10 +44,13 @@ internal sealed record NewDelta(string CustomerId, long Amount, string Reason, s
         }
     }
 
-    /// <summary>The content this delta commits to in the log.</summary>
-    public DeltaContent Content(string tenantId, string env) => new(tenantId, env, CustomerId, Amount, Reason, ReferenceId, Metadata);
+    /// <summary>The content this delta commits to in the log: version 2 when it adjusts another, else version 1.</summary>
+    public DeltaContent Content(string tenantId, string env) => new(tenantId, env, CustomerId, Amount, Reason, ReferenceId, Metadata) { Adjusts = Adjusts };
 
-    /// <summary>What makes two requests "the same body" for idempotency: the content hash and the adjustment.</summary>
+    /// <summary>The adjustment as stored (its canonical JSON), when there is one.</summary>
+    public string? AdjustsJson => Adjusts?.ToJson();
+
+    /// <summary>What makes two requests "the same body" for idempotency: the content hash and the adjustment (canonical JSON).</summary>
     public static string RequestHash(byte[] contentHash, string? adjusts) =>
         Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(Hex.Encode(contentHash) + "\n" + adjusts)));
 
@@ -151,7 +156,7 @@ internal sealed record NewDelta(string CustomerId, long Amount, string Reason, s
                 }
             }
 
-            string? adjusts = null;
+            DeltaAdjusts? adjusts = null;
             if (!_adjusts.Absent)
             {
                 adjusts = Adjusts(JsonElement.Parse(body[_adjusts.Start.._adjusts.End]), out var problem);
@@ -196,8 +201,8 @@ internal sealed record NewDelta(string CustomerId, long Amount, string Reason, s
         private static void Add(ref List<ErrorDetail>? errors, string prefix, string field, string issue) =>
             (errors ??= []).Add(new ErrorDetail(prefix + field, issue));
 
-        // {referenceId} or {recordId}: which earlier delta this one corrects. Kept as canonical JSON.
-        private static string? Adjusts(JsonElement a, out string? problem)
+        // {referenceId} or {recordId}: which earlier delta this one corrects, kept as sent (it is hashed as sent).
+        private static DeltaAdjusts? Adjusts(JsonElement a, out string? problem)
         {
             problem = null;
             if (a.ValueKind != JsonValueKind.Object)
@@ -206,15 +211,13 @@ internal sealed record NewDelta(string CustomerId, long Amount, string Reason, s
                 return null;
             }
 
-            var names = a.EnumerateObject().Select(p => p.Name).ToList();
-            if (names.Count != 1 || names[0] is not ("referenceId" or "recordId") || a.GetProperty(names[0]).ValueKind != JsonValueKind.String
-                || a.GetProperty(names[0]).GetString() is not { Length: > 0 and <= MaxReferenceId })
+            if (!DeltaAdjusts.TryRead(a, out var adjusts) || adjusts!.Value.Length is 0 or > MaxReferenceId)
             {
                 problem = "must be {\"referenceId\": \"…\"} or {\"recordId\": \"…\"} with a non-empty string";
                 return null;
             }
 
-            return Encoding.UTF8.GetString(Jcs.Canonicalize(a));
+            return adjusts;
         }
     }
 

@@ -69,8 +69,8 @@ internal sealed class SqliteAppender : IDisposable
         var s = Prepare(ref _insert,
             """
             INSERT INTO deltas (ledger_no, log_index, customer_no, amount, customer_seq, prev_index, balance_after, recorded_at, content_hash, reason,
-                                reference_id, idempotency_key, metadata, adjusts)
-            VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)
+                                reference_id, idempotency_key, metadata, adjusts, content_version)
+            VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)
             """);
         Check(raw.sqlite3_bind_int64(s, 1, e.LedgerNo));
         Check(raw.sqlite3_bind_int64(s, 2, e.LogIndex));
@@ -86,6 +86,7 @@ internal sealed class SqliteAppender : IDisposable
         BindText(s, 12, e.IdempotencyKey);
         BindText(s, 13, e.Metadata);
         BindText(s, 14, e.Adjusts);
+        Check(raw.sqlite3_bind_int64(s, 15, e.ContentVersion));
         try
         {
             Check(raw.sqlite3_step(s), raw.SQLITE_DONE);
