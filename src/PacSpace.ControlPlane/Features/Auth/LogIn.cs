@@ -140,7 +140,7 @@ internal sealed class LogIn(
     {
         var seconds = (int)Math.Max(1, Math.Ceiling(wait.TotalSeconds));
         return new Error(429, ErrorCodes.TooManyAttempts,
-            $"Too many failed sign-ins for this e-mail address or from this network. Try again in {seconds} seconds, or reset your password.")
+            $"Too many failed sign-ins for this e-mail address or from this network. Try again in {seconds} second{(seconds == 1 ? "" : "s")}, or reset your password.")
         {
             RetryAfterSeconds = seconds,
         };
