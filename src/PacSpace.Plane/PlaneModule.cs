@@ -9,6 +9,7 @@ using PacSpace.Plane.Features.Keys;
 using PacSpace.Plane.Features.Verify;
 using PacSpace.Plane.Log;
 using PacSpace.Plane.Features.Tenants;
+using PacSpace.Plane.Sync;
 using PacSpace.Hosting.Web;
 
 namespace PacSpace.Plane;
@@ -50,6 +51,10 @@ public static class PlaneModule
         // Before the writer and every read: record and receipt ids are derived with this plane's id key.
         services.AddSingleton<EntryIds>();
         services.AddHostedService(sp => sp.GetRequiredService<EntryIds>());
+        // Reads the changes the control plane could not deliver while this plane was down, before the first keyed request.
+        services.AddSingleton<ControlPlaneCatchUp>();
+        services.AddHostedService(sp => sp.GetRequiredService<ControlPlaneCatchUp>());
+        services.AddHttpClient(nameof(ControlPlaneCatchUp));
         services.AddKeys().AddTenants().AddDeltas().AddBalances().AddCheckpoints().AddVerify();
         services.AddSingleton<Sequencer>();
         services.AddHostedService(sp => sp.GetRequiredService<Sequencer>());

@@ -7,6 +7,7 @@ using PacSpace.Contracts.Keys;
 using PacSpace.Hosting.Errors;
 using PacSpace.Hosting.Json;
 using PacSpace.Hosting.Web;
+using PacSpace.Plane.Sync;
 
 namespace PacSpace.Plane.Features.Keys;
 
@@ -21,9 +22,7 @@ internal static class KeyEndpoints
         services.AddSingleton<KeyStore>();
         services.AddSingleton<UsageRecorder>();
         services.AddHostedService(sp => sp.GetRequiredService<UsageRecorder>());
-        services.AddSingleton<KeyCatchUp>();
-        services.AddHostedService(sp => sp.GetRequiredService<KeyCatchUp>());
-        services.AddHttpClient(nameof(KeyCatchUp));
+        services.AddSingleton<CatchUpFeed, KeyCatchUpFeed>();
         services.AddSingleton<KeyRateLimiter>();
         return services.AddSingleton<ApplyKeyState>().AddSingleton<ListKeyUsage>();
     }
