@@ -7,6 +7,7 @@ using PacSpace.Plane.Features.Checkpoints;
 using PacSpace.Plane.Features.Deltas;
 using PacSpace.Plane.Features.Keys;
 using PacSpace.Plane.Features.Verify;
+using PacSpace.Plane.Features.Webhooks;
 using PacSpace.Plane.Log;
 using PacSpace.Plane.Features.Tenants;
 using PacSpace.Plane.Sync;
@@ -55,7 +56,7 @@ public static class PlaneModule
         services.AddSingleton<ControlPlaneCatchUp>();
         services.AddHostedService(sp => sp.GetRequiredService<ControlPlaneCatchUp>());
         services.AddHttpClient(nameof(ControlPlaneCatchUp));
-        services.AddKeys().AddTenants().AddDeltas().AddBalances().AddCheckpoints().AddVerify();
+        services.AddKeys().AddTenants().AddDeltas().AddBalances().AddCheckpoints().AddVerify().AddWebhooks();
         services.AddSingleton<Sequencer>();
         services.AddHostedService(sp => sp.GetRequiredService<Sequencer>());
         return builder;
@@ -77,6 +78,7 @@ public static class PlaneModule
         var internalApi = app.MapInternalApi(options.ServiceSecret);
         internalApi.MapTenants();
         internalApi.MapKeyDelivery();
+        internalApi.MapWebhookSync();
 
         // Everything under /api/v1 needs a key of this plane's environment (public verify routes opt out).
         var api = app.MapGroup("/api/v1").WithMetadata(ApiKeyRequired.Instance);
