@@ -4,7 +4,7 @@ using PacSpace.Hosting.Web;
 
 namespace PacSpace.ControlPlane;
 
-/// <summary>The JSON body of a route turned into a use case's input; an unreadable body or a bad field is answered before the handler runs.</summary>
+/// <summary>The JSON body or query of a route turned into a use case's input; an unreadable body or a bad field is answered before the handler runs.</summary>
 internal static class JsonInput
 {
     public static async Task<IResult> HandleAsync<TInput>(HttpRequest request, Func<FieldReader, Result<TInput>> read, Func<TInput, Task<IResult>> handle, CancellationToken ct)
@@ -17,5 +17,34 @@ internal static class JsonInput
 
         var input = read(body.Value);
         return input.IsSuccess ? await handle(input.Value) : Envelope.Fail(input.Error!);
+    }
+
+    /// <summary>The JSON body turned into a use case's input; a body that is absent reads as <c>{}</c> unless <paramref name="required"/>.</summary>
+    public static async Task<Result<T>> ReadAsync<T>(HttpRequest request, bool required, Func<FieldReader, Result<T>> read, CancellationToken ct)
+    {
+        var body = required ? await JsonBody.ReadAsync(request, ct) : await JsonBody.ReadOptionalAsync(request, ct);
+        return body.IsSuccess ? read(body.Value) : body.Error!;
+    }
+
+    /// <summary>
+    /// An optional <c>environment</c> query filter in one of the <paramref name="accepted"/> spellings (said by
+    /// <paramref name="acceptedText"/>); a problem is added to <paramref name="errors"/>, to be reported with the paging's.
+    /// </summary>
+    public static PacSpaceEnvironment? EnvironmentFilter(IQueryCollection query, IReadOnlyDictionary<string, PacSpaceEnvironment> accepted, string acceptedText,
+        List<ErrorDetail> errors)
+    {
+        var filter = query["environment"].ToString();
+        if (filter.Length == 0)
+        {
+            return null;
+        }
+
+        if (accepted.TryGetValue(filter, out var env))
+        {
+            return env;
+        }
+
+        errors.Add(new ErrorDetail("environment", $"must be one of {acceptedText}"));
+        return null;
     }
 }
