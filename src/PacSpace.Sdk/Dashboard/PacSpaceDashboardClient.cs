@@ -7,7 +7,7 @@ namespace PacSpace.Sdk.Dashboard;
 /// <summary>
 /// The Dashboard API with a JWT (Authorization: Bearer): login, both generations of environment routes
 /// (<c>/dashboard/environments</c> sandbox/production and V3.6 <c>/dashboard/contracts</c> testnet/mainnet),
-/// API keys and the plan. Bearer calls need no CSRF header.
+/// API keys, webhook endpoints and the plan. Bearer calls need no CSRF header.
 /// </summary>
 /// <remarks>
 /// Every member is virtual, for test doubles; <see cref="ActivateAndWaitAsync"/> goes through <see cref="ActivateAsync"/>
@@ -155,6 +155,66 @@ public class PacSpaceDashboardClient : IDisposable
     public virtual Task<PlanInfo> SetPlanAsync(string tier, CancellationToken cancellationToken = default) =>
         Api.SendAsync<PlanInfo>(HttpMethod.Post, ApiRoutes.Plan, new { tier }, CallOptions.Public, cancellationToken);
 
+    /// <summary>
+    /// Creates a webhook endpoint. The answer is the only one that carries its signing secret (<c>whsec_…</c>); keep it
+    /// for <see cref="Webhooks.WebhookVerifier"/>.
+    /// </summary>
+    /// <param name="url">An http(s) URL that reaches a public address (<c>https://</c> for Production on hosted installations).</param>
+    /// <param name="events">Event types to receive (<see cref="WebhookEventTypes"/>); null for all of them.</param>
+    /// <param name="environment"><c>sandbox</c> or <c>production</c> (V3.6 and key-prefix names are accepted too); null for the user's preferred environment.</param>
+    /// <param name="description">A note to recognise the endpoint by.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    public virtual Task<CreatedWebhookEndpoint> CreateWebhookAsync(string url, IReadOnlyList<string>? events = null, string? environment = null, string? description = null,
+        CancellationToken cancellationToken = default) =>
+        Api.SendAsync<CreatedWebhookEndpoint>(HttpMethod.Post, ApiRoutes.Webhooks, new { url, description, events, environment }, CallOptions.Public, cancellationToken);
+
+    /// <summary>The account's webhook endpoints (never a secret), newest first, a page at a time.</summary>
+    /// <param name="environment"><c>sandbox</c> or <c>production</c> for one environment's; null for both.</param>
+    /// <param name="pageSize">Endpoints per request, 1 to 100.</param>
+    /// <param name="cancellationToken">Stops the enumeration.</param>
+    public virtual async IAsyncEnumerable<WebhookEndpoint> ListWebhooksAsync(string? environment = null, int pageSize = 100,
+        [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        for (var page = 1; ; page++)
+        {
+            var list = await Api.SendAsync<WebhookPage>(HttpMethod.Get, Query.Build(ApiRoutes.Webhooks, [("environment", environment), ("page", page), ("limit", pageSize)]),
+                null, CallOptions.Public, cancellationToken).ConfigureAwait(false);
+            foreach (var webhook in list.Webhooks)
+            {
+                yield return webhook;
+            }
+
+            if (list.Webhooks.Count == 0 || page >= list.Pagination.TotalPages)
+            {
+                yield break;
+            }
+        }
+    }
+
+    /// <summary>One webhook endpoint (never its secret).</summary>
+    public virtual Task<WebhookEndpoint> GetWebhookAsync(string webhookId, CancellationToken cancellationToken = default) =>
+        Api.SendAsync<WebhookEndpoint>(HttpMethod.Get, WebhookPath(webhookId), null, CallOptions.Public, cancellationToken);
+
+    /// <summary>Changes a webhook endpoint's URL, description, events or enabled flag.</summary>
+    public virtual Task<WebhookEndpoint> UpdateWebhookAsync(string webhookId, WebhookEndpointChanges changes, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(changes);
+        return Api.SendAsync<WebhookEndpoint>(HttpMethod.Patch, WebhookPath(webhookId),
+            new { url = changes.Url, description = changes.Description, events = changes.Events, enabled = changes.Enabled }, CallOptions.Public, cancellationToken);
+    }
+
+    /// <summary>
+    /// Gives a webhook endpoint a new signing secret. For <paramref name="overlap"/> (0 to 24 hours, default 24) deliveries are
+    /// signed with both, the new one first, so receivers can switch without missing one.
+    /// </summary>
+    public virtual Task<RotatedWebhookSecret> RotateWebhookSecretAsync(string webhookId, TimeSpan? overlap = null, CancellationToken cancellationToken = default) =>
+        Api.SendAsync<RotatedWebhookSecret>(HttpMethod.Post, WebhookPath(webhookId) + "/rotate-secret",
+            new { overlapHours = overlap?.TotalHours }, CallOptions.Public, cancellationToken);
+
+    /// <summary>Deletes a webhook endpoint for good; nothing is sent to it afterwards.</summary>
+    public virtual Task DeleteWebhookAsync(string webhookId, CancellationToken cancellationToken = default) =>
+        Api.SendForDataAsync(HttpMethod.Delete, WebhookPath(webhookId), null, CallOptions.Public, cancellationToken);
+
     /// <summary>Disposes the HTTP client if this client created it.</summary>
     public void Dispose()
     {
@@ -172,5 +232,11 @@ public class PacSpaceDashboardClient : IDisposable
         }
     }
 
+    private static string WebhookPath(string webhookId) => ApiRoutes.Webhooks + "/" + Query.Segment(webhookId);
+
     private sealed record KeyPage(IReadOnlyList<ApiKeyInfo> Items, long Total, int Page, int Limit);
+
+    private sealed record WebhookPage(IReadOnlyList<WebhookEndpoint> Webhooks, WebhookPagination Pagination);
+
+    private sealed record WebhookPagination(int Page, int Limit, long Total, long TotalPages);
 }
