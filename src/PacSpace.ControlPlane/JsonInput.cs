@@ -27,24 +27,28 @@ internal static class JsonInput
     }
 
     /// <summary>
-    /// An optional <c>environment</c> query filter in one of the <paramref name="accepted"/> spellings (said by
-    /// <paramref name="acceptedText"/>); a problem is added to <paramref name="errors"/>, to be reported with the paging's.
+    /// The query of a list route: an optional <c>environment</c> filter in one of the <paramref name="accepted"/> spellings
+    /// (said by <paramref name="acceptedText"/>), and <c>page</c>/<c>limit</c> (<see cref="Paging"/>); every problem is reported together.
     /// </summary>
-    public static PacSpaceEnvironment? EnvironmentFilter(IQueryCollection query, IReadOnlyDictionary<string, PacSpaceEnvironment> accepted, string acceptedText,
-        List<ErrorDetail> errors)
+    public static Result<(PacSpaceEnvironment? Environment, int Page, int Limit)> ListQuery(IQueryCollection query,
+        IReadOnlyDictionary<string, PacSpaceEnvironment> accepted, string acceptedText)
     {
+        var errors = new List<ErrorDetail>();
         var filter = query["environment"].ToString();
-        if (filter.Length == 0)
+        PacSpaceEnvironment? env = null;
+        if (filter.Length > 0)
         {
-            return null;
+            if (accepted.TryGetValue(filter, out var parsed))
+            {
+                env = parsed;
+            }
+            else
+            {
+                errors.Add(new ErrorDetail("environment", $"must be one of {acceptedText}"));
+            }
         }
 
-        if (accepted.TryGetValue(filter, out var env))
-        {
-            return env;
-        }
-
-        errors.Add(new ErrorDetail("environment", $"must be one of {acceptedText}"));
-        return null;
+        var paging = Paging.Read(query, errors);
+        return paging.IsSuccess ? (env, paging.Value.Page, paging.Value.Limit) : paging.Error!;
     }
 }

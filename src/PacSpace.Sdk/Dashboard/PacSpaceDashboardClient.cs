@@ -124,24 +124,8 @@ public class PacSpaceDashboardClient : IDisposable
         Api.SendAsync<CreatedApiKey>(HttpMethod.Post, ApiRoutes.ApiKeys, new { name, environment, expiresAt }, CallOptions.Public, cancellationToken);
 
     /// <summary>The account's keys (never a secret), newest first, a page at a time.</summary>
-    public virtual async IAsyncEnumerable<ApiKeyInfo> ListKeysAsync(string? environment = null, int pageSize = 100,
-        [EnumeratorCancellation] CancellationToken cancellationToken = default)
-    {
-        for (var page = 1; ; page++)
-        {
-            var list = await Api.SendAsync<KeyPage>(HttpMethod.Get, Query.Build(ApiRoutes.ApiKeys, [("environment", environment), ("page", page), ("limit", pageSize)]),
-                null, CallOptions.Public, cancellationToken).ConfigureAwait(false);
-            foreach (var key in list.Items)
-            {
-                yield return key;
-            }
-
-            if (list.Items.Count == 0 || (long)page * list.Limit >= list.Total)
-            {
-                yield break;
-            }
-        }
-    }
+    public virtual IAsyncEnumerable<ApiKeyInfo> ListKeysAsync(string? environment = null, int pageSize = 100, CancellationToken cancellationToken = default) =>
+        PagesAsync<KeyPage, ApiKeyInfo>(ApiRoutes.ApiKeys, environment, pageSize, p => (p.Items, p.Total, p.Limit), cancellationToken);
 
     /// <summary>Revokes a key at once and for good.</summary>
     public virtual Task<ApiKeyInfo> RevokeKeyAsync(string keyId, CancellationToken cancellationToken = default) =>
@@ -172,24 +156,8 @@ public class PacSpaceDashboardClient : IDisposable
     /// <param name="environment"><c>sandbox</c> or <c>production</c> for one environment's; null for both.</param>
     /// <param name="pageSize">Endpoints per request, 1 to 100.</param>
     /// <param name="cancellationToken">Stops the enumeration.</param>
-    public virtual async IAsyncEnumerable<WebhookEndpoint> ListWebhooksAsync(string? environment = null, int pageSize = 100,
-        [EnumeratorCancellation] CancellationToken cancellationToken = default)
-    {
-        for (var page = 1; ; page++)
-        {
-            var list = await Api.SendAsync<WebhookPage>(HttpMethod.Get, Query.Build(ApiRoutes.Webhooks, [("environment", environment), ("page", page), ("limit", pageSize)]),
-                null, CallOptions.Public, cancellationToken).ConfigureAwait(false);
-            foreach (var webhook in list.Webhooks)
-            {
-                yield return webhook;
-            }
-
-            if (list.Webhooks.Count == 0 || page >= list.Pagination.TotalPages)
-            {
-                yield break;
-            }
-        }
-    }
+    public virtual IAsyncEnumerable<WebhookEndpoint> ListWebhooksAsync(string? environment = null, int pageSize = 100, CancellationToken cancellationToken = default) =>
+        PagesAsync<WebhookPage, WebhookEndpoint>(ApiRoutes.Webhooks, environment, pageSize, p => (p.Webhooks, p.Pagination.Total, p.Pagination.Limit), cancellationToken);
 
     /// <summary>One webhook endpoint (never its secret).</summary>
     public virtual Task<WebhookEndpoint> GetWebhookAsync(string webhookId, CancellationToken cancellationToken = default) =>
@@ -229,6 +197,26 @@ public class PacSpaceDashboardClient : IDisposable
         if (disposing && _ownsHttp)
         {
             _http?.Dispose();
+        }
+    }
+
+    /// <summary>Every item of a paged list route (<c>environment</c>, <c>page</c>, <c>limit</c>), one request per page.</summary>
+    private async IAsyncEnumerable<TItem> PagesAsync<TPage, TItem>(string route, string? environment, int pageSize,
+        Func<TPage, (IReadOnlyList<TItem> Items, long Total, int Limit)> read, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        for (var page = 1; ; page++)
+        {
+            var (items, total, limit) = read(await Api.SendAsync<TPage>(HttpMethod.Get,
+                Query.Build(route, [("environment", environment), ("page", page), ("limit", pageSize)]), null, CallOptions.Public, cancellationToken).ConfigureAwait(false));
+            foreach (var item in items)
+            {
+                yield return item;
+            }
+
+            if (items.Count == 0 || (long)page * limit >= total)
+            {
+                yield break;
+            }
         }
     }
 

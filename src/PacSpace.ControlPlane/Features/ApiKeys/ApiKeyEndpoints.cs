@@ -52,12 +52,10 @@ internal static class ApiKeyEndpoints
 
     private static async Task<IResult> ListAsync(HttpContext http, ListKeys handler, CancellationToken ct)
     {
-        var errors = new List<ErrorDetail>();
-        var env = JsonInput.EnvironmentFilter(http.Request.Query, KeyRules.Environments, KeyRules.AcceptedEnvironments, errors);
-        var paging = Paging.Read(http.Request.Query, errors);
-        return paging.IsSuccess
-            ? Envelope.Ok(await handler.HandleAsync(Actor.Api(http), new ListKeys.Input(env, paging.Value.Page, paging.Value.Limit), ct))
-            : Envelope.Fail(paging.Error!);
+        var query = JsonInput.ListQuery(http.Request.Query, KeyRules.Environments, KeyRules.AcceptedEnvironments);
+        return query.IsSuccess
+            ? Envelope.Ok(await handler.HandleAsync(Actor.Api(http), new ListKeys.Input(query.Value.Environment, query.Value.Page, query.Value.Limit), ct))
+            : Envelope.Fail(query.Error!);
     }
 
     private static async Task<IResult> UpdateAsync(string id, HttpContext http, UpdateKey handler, CancellationToken ct)

@@ -68,12 +68,10 @@ internal static class WebhookEndpoints
 
     private static async Task<IResult> ListAsync(HttpContext http, ListEndpoints handler, CancellationToken ct)
     {
-        var errors = new List<ErrorDetail>();
-        var env = JsonInput.EnvironmentFilter(http.Request.Query, WebhookRules.Environments, WebhookRules.AcceptedEnvironments, errors);
-        var paging = Paging.Read(http.Request.Query, errors);
-        return paging.IsSuccess
-            ? Envelope.Ok(await handler.HandleAsync(Actor.Api(http), new ListEndpoints.Input(env, paging.Value.Page, paging.Value.Limit), ct))
-            : Envelope.Fail(paging.Error!);
+        var query = JsonInput.ListQuery(http.Request.Query, WebhookRules.Environments, WebhookRules.AcceptedEnvironments);
+        return query.IsSuccess
+            ? Envelope.Ok(await handler.HandleAsync(Actor.Api(http), new ListEndpoints.Input(query.Value.Environment, query.Value.Page, query.Value.Limit), ct))
+            : Envelope.Fail(query.Error!);
     }
 
     private static async Task<IResult> UpdateAsync(string id, HttpContext http, UpdateEndpoint handler, CancellationToken ct)
