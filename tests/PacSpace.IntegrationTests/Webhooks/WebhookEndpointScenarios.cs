@@ -113,7 +113,7 @@ public abstract partial class WebhookEndpointScenarios(Store store, PostgresServ
         {
             var listed = await Api.GetAsync($"/dashboard/webhooks?environment={filter}", session);
             Assert.Equal(count, listed.Data.GetProperty("pagination").GetProperty("total").GetInt64());
-            var expected = WebhookRulesEnvironment(filter);
+            var expected = CurrentName(filter);
             Assert.All(listed.Data.GetProperty("webhooks").EnumerateArray(), w => Assert.Equal(expected, w.GetProperty("environment").GetString()));
         }
 
@@ -195,7 +195,8 @@ public abstract partial class WebhookEndpointScenarios(Store store, PostgresServ
         Assert.Equal(0, (await Api.GetAsync("/dashboard/webhooks", b)).Data.GetProperty("pagination").GetProperty("total").GetInt64());
         Assert.Equal(0, (await Api.GetAsync("/dashboard/audit-log", b)).Data.GetProperty("total").GetInt64());
         Assert.Equal(before, await SnapshotAsync(a.TenantId));
-        Assert.Equal(planeBefore, await Stack.PlaneWebhookAsync(Role.Sandbox, endpoint.Id), PlaneRowComparer.Instance);
+        var planeAfter = await Stack.PlaneWebhookAsync(Role.Sandbox, endpoint.Id);
+        Assert.Equal((planeBefore!.Url, planeBefore.Enabled, planeBefore.Version, planeBefore.Sealed), (planeAfter!.Url, planeAfter.Enabled, planeAfter.Version, planeAfter.Sealed));
     }
 
     [Fact]
@@ -762,18 +763,7 @@ public abstract partial class WebhookEndpointScenarios(Store store, PostgresServ
     private static StringContent Json(WebhookEndpointState state) =>
         new(JsonSerializer.Serialize(state, PacSpace.Hosting.Json.JsonDefaults.Options), Encoding.UTF8, "application/json");
 
-    private static string WebhookRulesEnvironment(string alias) => alias is "sandbox" or "testnet" or "test" ? "sandbox" : "production";
-
-    /// <summary>Plane rows compared by what they hold (their secrets are lists).</summary>
-    private sealed class PlaneRowComparer : IEqualityComparer<PlaneRows.WebhookRow?>
-    {
-        public static readonly PlaneRowComparer Instance = new();
-
-        public bool Equals(PlaneRows.WebhookRow? x, PlaneRows.WebhookRow? y) =>
-            x is null ? y is null : y is not null && x with { Secrets = [] } == y with { Secrets = [] } && x.Secrets.SequenceEqual(y.Secrets);
-
-        public int GetHashCode(PlaneRows.WebhookRow? obj) => obj?.Id.GetHashCode(StringComparison.Ordinal) ?? 0;
-    }
+    private static string CurrentName(string alias) => alias is "sandbox" or "testnet" or "test" ? "sandbox" : "production";
 
     [GeneratedRegex("^wh_[0-9a-z]{26}$")]
     private static partial Regex WebhookId();
