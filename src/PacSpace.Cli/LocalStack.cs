@@ -40,7 +40,8 @@ public sealed class StackOptions
     public string? ConfigFile { get; set; }
 
     /// <summary>
-    /// Local-install conveniences: generate secrets into the data folder and turn on self-serve billing.
+    /// Local-install conveniences: generate secrets into the data folder, turn on self-serve billing, and let webhook
+    /// endpoints point at this machine (private networks allowed, plain HTTP for Production).
     /// <c>serve</c> turns this off: a deployment's replicas must share secrets from configuration.
     /// </summary>
     public bool LocalInstall { get; set; } = true;
@@ -124,6 +125,9 @@ public sealed class LocalStack : IAsyncDisposable
             defaults["Auth:JwtSigningKey"] = secrets.JwtSigningKey;
             defaults["Secrets:KeyEncryptionKey"] = secrets.KeyEncryptionKey;
             defaults["Billing:Mode"] = nameof(BillingMode.SelfServe);
+            // A local install's webhook receivers run on the same machine, over plain HTTP; metadata addresses stay refused.
+            defaults["Webhooks:AllowPrivateNetworks"] = "true";
+            defaults["Webhooks:RequireHttpsForProduction"] = "false";
         }
 
         if (!string.IsNullOrWhiteSpace(options.Database))

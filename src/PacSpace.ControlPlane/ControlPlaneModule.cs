@@ -14,6 +14,7 @@ using PacSpace.ControlPlane.Features.Auth;
 using PacSpace.ControlPlane.Features.Billing;
 using PacSpace.ControlPlane.Features.Environments;
 using PacSpace.ControlPlane.Features.Mail;
+using PacSpace.ControlPlane.Features.Webhooks;
 using PacSpace.ControlPlane.Pages;
 using PacSpace.ControlPlane.Planes;
 using PacSpace.Hosting.Errors;
@@ -59,6 +60,7 @@ public static class ControlPlaneModule
         services.AddBilling();
         services.AddEnvironments(config);
         services.AddKeySync(config);
+        services.AddWebhooks(config);
         return services;
     }
 
@@ -125,10 +127,13 @@ public static class ControlPlaneModule
         authed.MapEnvironments();
         authed.MapBilling();
         authed.MapApiKeys();
+        authed.MapWebhooks();
         authed.MapAudit();
 
         var planes = app.Services.GetRequiredService<IOptions<PlanesOptions>>().Value;
-        app.MapInternalApi(planes.ServiceSecret).MapKeySync();
+        var internalApi = app.MapInternalApi(planes.ServiceSecret);
+        internalApi.MapKeySync();
+        internalApi.MapWebhookSync();
 
         app.MapRazorPages();
         app.MapDashboardAssets();

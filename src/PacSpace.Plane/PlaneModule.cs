@@ -7,8 +7,10 @@ using PacSpace.Plane.Features.Checkpoints;
 using PacSpace.Plane.Features.Deltas;
 using PacSpace.Plane.Features.Keys;
 using PacSpace.Plane.Features.Verify;
+using PacSpace.Plane.Features.Webhooks;
 using PacSpace.Plane.Log;
 using PacSpace.Plane.Features.Tenants;
+using PacSpace.Plane.Sync;
 using PacSpace.Hosting.Web;
 
 namespace PacSpace.Plane;
@@ -50,7 +52,11 @@ public static class PlaneModule
         // Before the writer and every read: record and receipt ids are derived with this plane's id key.
         services.AddSingleton<EntryIds>();
         services.AddHostedService(sp => sp.GetRequiredService<EntryIds>());
-        services.AddKeys().AddTenants().AddDeltas().AddBalances().AddCheckpoints().AddVerify();
+        // Reads the changes the control plane could not deliver while this plane was down, before the first keyed request.
+        services.AddSingleton<ControlPlaneCatchUp>();
+        services.AddHostedService(sp => sp.GetRequiredService<ControlPlaneCatchUp>());
+        services.AddHttpClient(nameof(ControlPlaneCatchUp));
+        services.AddKeys().AddTenants().AddDeltas().AddBalances().AddCheckpoints().AddVerify().AddWebhooks();
         services.AddSingleton<Sequencer>();
         services.AddHostedService(sp => sp.GetRequiredService<Sequencer>());
         return builder;
@@ -72,6 +78,7 @@ public static class PlaneModule
         var internalApi = app.MapInternalApi(options.ServiceSecret);
         internalApi.MapTenants();
         internalApi.MapKeyDelivery();
+        internalApi.MapWebhookSync();
 
         // Everything under /api/v1 needs a key of this plane's environment (public verify routes opt out).
         var api = app.MapGroup("/api/v1").WithMetadata(ApiKeyRequired.Instance);

@@ -2,7 +2,8 @@ namespace PacSpace.Contracts.Keys;
 
 /// <summary>
 /// What a plane knows of one key, as the control plane sends it (<c>PUT /internal/v1/keys/{publicId}</c>) and
-/// as a plane catching up after a restart reads it (<c>GET /internal/v1/keys/pending</c> on the control plane).
+/// as a plane catching up after a restart reads it (<c>GET /internal/v1/keys/pending</c> on the control plane, a
+/// <see cref="Planes.SyncPage{T}"/>).
 /// Never a secret: only the SHA-256 of its <c>sk_…</c> part, hex.
 /// </summary>
 public sealed record KeyStateMessage(
@@ -15,8 +16,6 @@ public sealed record KeyStateMessage(
     long? ExpiresAt,
     string Plan,
     long Version);
-
-public sealed record KeyStatePage(IReadOnlyList<KeyStateMessage> Items, string? Next);
 
 /// <summary>One entry of a plane's key-usage feed: when a key was last used (Unix ms, plane clock).</summary>
 public sealed record KeyUsage(string PublicId, long LastUsedAt, long FlushedAt);

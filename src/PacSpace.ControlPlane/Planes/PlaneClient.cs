@@ -2,6 +2,7 @@ using System.Net.Http.Json;
 using Microsoft.Extensions.Options;
 using PacSpace.Contracts.Keys;
 using PacSpace.Contracts.Planes;
+using PacSpace.Contracts.Webhooks;
 using PacSpace.Hosting.Json;
 using PacSpace.Hosting.Web;
 
@@ -23,14 +24,12 @@ internal sealed class PlaneClient(HttpClient http, IOptions<PlanesOptions> plane
     }
 
     /// <summary>Delivers the latest state of a key to the plane of its environment. Throws on any failure.</summary>
-    public async Task PutKeyAsync(KeyStateMessage state, TimeSpan timeout, CancellationToken cancellationToken)
-    {
-        var env = EnvOfKey(state.Environment);
-        using var deadline = Deadline(timeout, cancellationToken);
-        using var request = Request(HttpMethod.Put, env, $"/internal/v1/keys/{Uri.EscapeDataString(state.PublicId)}");
-        request.Content = JsonContent.Create(state, options: JsonDefaults.Options);
-        using var response = await SendAsync(env, request, deadline.Token);
-    }
+    public Task PutKeyAsync(KeyStateMessage state, TimeSpan timeout, CancellationToken cancellationToken) =>
+        PutAsync(EnvOfKey(state.Environment), $"/internal/v1/keys/{Uri.EscapeDataString(state.PublicId)}", state, timeout, cancellationToken);
+
+    /// <summary>Delivers the latest state of a webhook endpoint (its secrets included) to the plane of its environment. Throws on any failure.</summary>
+    public Task PutWebhookAsync(WebhookEndpointState state, TimeSpan timeout, CancellationToken cancellationToken) =>
+        PutAsync(PacSpaceEnvironments.FromStored(state.Environment), $"/internal/v1/webhooks/{Uri.EscapeDataString(state.Id)}", state, timeout, cancellationToken);
 
     /// <summary>Reads one page of the plane's key-usage feed after the cursor.</summary>
     public async Task<KeyUsagePage> GetUsageAsync(PacSpaceEnvironment env, long after, string afterId, int limit, TimeSpan timeout, CancellationToken cancellationToken)
@@ -40,6 +39,14 @@ internal sealed class PlaneClient(HttpClient http, IOptions<PlanesOptions> plane
             $"/internal/v1/keys/usage?after={after}&afterId={Uri.EscapeDataString(afterId)}&limit={limit}");
         using var response = await SendAsync(env, request, deadline.Token);
         return await ReadDataAsync<KeyUsagePage>(response, deadline.Token);
+    }
+
+    private async Task PutAsync<T>(PacSpaceEnvironment env, string path, T state, TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        using var deadline = Deadline(timeout, cancellationToken);
+        using var request = Request(HttpMethod.Put, env, path);
+        request.Content = JsonContent.Create(state, options: JsonDefaults.Options);
+        using var response = await SendAsync(env, request, deadline.Token);
     }
 
     /// <summary>A plane that failed or did not answer in time, as opposed to this process shutting down or a bug.</summary>

@@ -60,4 +60,6 @@ public static class ErrorCodes
     public const string ApiKeyEnvironmentHostMismatch = "API_KEY_ENVIRONMENT_HOST_MISMATCH";
     public const string ContractNotDeployed = "CONTRACT_NOT_DEPLOYED";
     public const string PlanRequired = "PLAN_REQUIRED";
+    public const string EnvironmentMismatch = "ENVIRONMENT_MISMATCH";
+    public const string WebhookLimitReached = "WEBHOOK_LIMIT_REACHED";
 }

@@ -1,9 +1,11 @@
 using System.Security.Cryptography;
 using System.Text;
+using System.Text.Json;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using PacSpace.Hosting.Errors;
+using PacSpace.Hosting.Json;
 
 namespace PacSpace.Hosting.Web;
 
@@ -33,5 +35,22 @@ public static class InternalApi
             return next(context);
         });
         return group;
+    }
+
+    /// <summary>
+    /// The body of an internal call as the contract type both ends share (null for a JSON <c>null</c>); JSON that does not
+    /// fit it is a <c>VALIDATION_ERROR</c> naming the body.
+    /// </summary>
+    public static async Task<Result<T?>> ReadMessageAsync<T>(HttpRequest request, CancellationToken cancellationToken)
+        where T : class
+    {
+        try
+        {
+            return await JsonSerializer.DeserializeAsync<T>(request.Body, JsonDefaults.Options, cancellationToken);
+        }
+        catch (JsonException ex)
+        {
+            return Error.Validation("body", ex.Message);
+        }
     }
 }

@@ -110,6 +110,11 @@ internal static class TenantLedgerStore
             new { tenantId, env = environment, origin, publicKey, privateKey = secrets.Seal(privateKey, Purpose(tenantId)), root, checkpoint, now },
             cancellationToken: ct)) == 1;
 
+    /// <summary>Whether the tenant's environment is active on this plane (its ledger exists).</summary>
+    public static async Task<bool> ExistsAsync(DbConnection connection, string tenantId, CancellationToken ct) =>
+        await connection.ExecuteScalarAsync<long>(new CommandDefinition(
+            "SELECT COUNT(*) FROM tenant_ledgers WHERE tenant_id = @tenantId", new { tenantId }, cancellationToken: ct)) > 0;
+
     /// <summary>The ledger as the control plane reads it; null when the tenant has none here.</summary>
     public static async Task<TenantLedgerInfo?> FindInfoAsync(DbConnection connection, string tenantId, CancellationToken ct)
     {

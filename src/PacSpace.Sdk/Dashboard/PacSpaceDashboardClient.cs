@@ -7,7 +7,7 @@ namespace PacSpace.Sdk.Dashboard;
 /// <summary>
 /// The Dashboard API with a JWT (Authorization: Bearer): login, both generations of environment routes
 /// (<c>/dashboard/environments</c> sandbox/production and V3.6 <c>/dashboard/contracts</c> testnet/mainnet),
-/// API keys and the plan. Bearer calls need no CSRF header.
+/// API keys, webhook endpoints and the plan. Bearer calls need no CSRF header.
 /// </summary>
 /// <remarks>
 /// Every member is virtual, for test doubles; <see cref="ActivateAndWaitAsync"/> goes through <see cref="ActivateAsync"/>
@@ -124,24 +124,8 @@ public class PacSpaceDashboardClient : IDisposable
         Api.SendAsync<CreatedApiKey>(HttpMethod.Post, ApiRoutes.ApiKeys, new { name, environment, expiresAt }, CallOptions.Public, cancellationToken);
 
     /// <summary>The account's keys (never a secret), newest first, a page at a time.</summary>
-    public virtual async IAsyncEnumerable<ApiKeyInfo> ListKeysAsync(string? environment = null, int pageSize = 100,
-        [EnumeratorCancellation] CancellationToken cancellationToken = default)
-    {
-        for (var page = 1; ; page++)
-        {
-            var list = await Api.SendAsync<KeyPage>(HttpMethod.Get, Query.Build(ApiRoutes.ApiKeys, [("environment", environment), ("page", page), ("limit", pageSize)]),
-                null, CallOptions.Public, cancellationToken).ConfigureAwait(false);
-            foreach (var key in list.Items)
-            {
-                yield return key;
-            }
-
-            if (list.Items.Count == 0 || (long)page * list.Limit >= list.Total)
-            {
-                yield break;
-            }
-        }
-    }
+    public virtual IAsyncEnumerable<ApiKeyInfo> ListKeysAsync(string? environment = null, int pageSize = 100, CancellationToken cancellationToken = default) =>
+        PagesAsync<KeyPage, ApiKeyInfo>(ApiRoutes.ApiKeys, environment, pageSize, p => (p.Items, p.Total, p.Limit), cancellationToken);
 
     /// <summary>Revokes a key at once and for good.</summary>
     public virtual Task<ApiKeyInfo> RevokeKeyAsync(string keyId, CancellationToken cancellationToken = default) =>
@@ -154,6 +138,50 @@ public class PacSpaceDashboardClient : IDisposable
     /// <summary>Changes the plan (self-serve mode).</summary>
     public virtual Task<PlanInfo> SetPlanAsync(string tier, CancellationToken cancellationToken = default) =>
         Api.SendAsync<PlanInfo>(HttpMethod.Post, ApiRoutes.Plan, new { tier }, CallOptions.Public, cancellationToken);
+
+    /// <summary>
+    /// Creates a webhook endpoint. The answer is the only one that carries its signing secret (<c>whsec_…</c>); keep it
+    /// for <see cref="Webhooks.WebhookVerifier"/>.
+    /// </summary>
+    /// <param name="url">An http(s) URL that reaches a public address (<c>https://</c> for Production on hosted installations).</param>
+    /// <param name="events">Event types to receive (<see cref="WebhookEventTypes"/>); null for all of them.</param>
+    /// <param name="environment"><c>sandbox</c> or <c>production</c> (V3.6 and key-prefix names are accepted too); null for the user's preferred environment.</param>
+    /// <param name="description">A note to recognise the endpoint by.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    public virtual Task<CreatedWebhookEndpoint> CreateWebhookAsync(string url, IReadOnlyList<string>? events = null, string? environment = null, string? description = null,
+        CancellationToken cancellationToken = default) =>
+        Api.SendAsync<CreatedWebhookEndpoint>(HttpMethod.Post, ApiRoutes.Webhooks, new { url, description, events, environment }, CallOptions.Public, cancellationToken);
+
+    /// <summary>The account's webhook endpoints (never a secret), newest first, a page at a time.</summary>
+    /// <param name="environment"><c>sandbox</c> or <c>production</c> for one environment's; null for both.</param>
+    /// <param name="pageSize">Endpoints per request, 1 to 100.</param>
+    /// <param name="cancellationToken">Stops the enumeration.</param>
+    public virtual IAsyncEnumerable<WebhookEndpoint> ListWebhooksAsync(string? environment = null, int pageSize = 100, CancellationToken cancellationToken = default) =>
+        PagesAsync<WebhookPage, WebhookEndpoint>(ApiRoutes.Webhooks, environment, pageSize, p => (p.Webhooks, p.Pagination.Total, p.Pagination.Limit), cancellationToken);
+
+    /// <summary>One webhook endpoint (never its secret).</summary>
+    public virtual Task<WebhookEndpoint> GetWebhookAsync(string webhookId, CancellationToken cancellationToken = default) =>
+        Api.SendAsync<WebhookEndpoint>(HttpMethod.Get, WebhookPath(webhookId), null, CallOptions.Public, cancellationToken);
+
+    /// <summary>Changes a webhook endpoint's URL, description, events or enabled flag.</summary>
+    public virtual Task<WebhookEndpoint> UpdateWebhookAsync(string webhookId, WebhookEndpointChanges changes, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(changes);
+        return Api.SendAsync<WebhookEndpoint>(HttpMethod.Patch, WebhookPath(webhookId),
+            new { url = changes.Url, description = changes.Description, events = changes.Events, enabled = changes.Enabled }, CallOptions.Public, cancellationToken);
+    }
+
+    /// <summary>
+    /// Gives a webhook endpoint a new signing secret. For <paramref name="overlap"/> (0 to 24 hours, default 24) deliveries are
+    /// signed with both, the new one first, so receivers can switch without missing one.
+    /// </summary>
+    public virtual Task<RotatedWebhookSecret> RotateWebhookSecretAsync(string webhookId, TimeSpan? overlap = null, CancellationToken cancellationToken = default) =>
+        Api.SendAsync<RotatedWebhookSecret>(HttpMethod.Post, WebhookPath(webhookId) + "/rotate-secret",
+            new { overlapHours = overlap?.TotalHours }, CallOptions.Public, cancellationToken);
+
+    /// <summary>Deletes a webhook endpoint for good; nothing is sent to it afterwards.</summary>
+    public virtual Task DeleteWebhookAsync(string webhookId, CancellationToken cancellationToken = default) =>
+        Api.SendForDataAsync(HttpMethod.Delete, WebhookPath(webhookId), null, CallOptions.Public, cancellationToken);
 
     /// <summary>Disposes the HTTP client if this client created it.</summary>
     public void Dispose()
@@ -172,5 +200,31 @@ public class PacSpaceDashboardClient : IDisposable
         }
     }
 
+    /// <summary>Every item of a paged list route (<c>environment</c>, <c>page</c>, <c>limit</c>), one request per page.</summary>
+    private async IAsyncEnumerable<TItem> PagesAsync<TPage, TItem>(string route, string? environment, int pageSize,
+        Func<TPage, (IReadOnlyList<TItem> Items, long Total, int Limit)> read, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        for (var page = 1; ; page++)
+        {
+            var (items, total, limit) = read(await Api.SendAsync<TPage>(HttpMethod.Get,
+                Query.Build(route, [("environment", environment), ("page", page), ("limit", pageSize)]), null, CallOptions.Public, cancellationToken).ConfigureAwait(false));
+            foreach (var item in items)
+            {
+                yield return item;
+            }
+
+            if (items.Count == 0 || (long)page * limit >= total)
+            {
+                yield break;
+            }
+        }
+    }
+
+    private static string WebhookPath(string webhookId) => ApiRoutes.Webhooks + "/" + Query.Segment(webhookId);
+
     private sealed record KeyPage(IReadOnlyList<ApiKeyInfo> Items, long Total, int Page, int Limit);
+
+    private sealed record WebhookPage(IReadOnlyList<WebhookEndpoint> Webhooks, WebhookPagination Pagination);
+
+    private sealed record WebhookPagination(int Page, int Limit, long Total, long TotalPages);
 }

@@ -20,4 +20,6 @@ internal static class ApiRoutes
     public const string ApiKeys = Dashboard + "/api-keys";
 
     public const string Plan = Dashboard + "/billing/plan";
+
+    public const string Webhooks = Dashboard + "/webhooks";
 }

@@ -115,7 +115,9 @@ public sealed class FuzzScenarios(ITestOutputHelper output) : IAsyncLifetime
         "", "a", "0", "-1", "1.5", "1e309", "99999999999999999999", "9999-12", "2026-13", "2000-01", "null", "true", "[]",
         "%", "%2F", "%ff", "%00", "%C0%AF", "..", "../..", "ü", "💥", "\u202E", "tnt_", "key_0", "rec_", "rcp_", "c1",
         "0x" + new string('f', 64), new string('e', 64), "a/b", "?x=1", "#", " ", "\t", new string('x', 300), "custom", "current_month",
-        "proofRoot", "recordId", "sandbox", "production", "testnet", "mainnet", "test", "live", "pilot");
+        "proofRoot", "recordId", "sandbox", "production", "testnet", "mainnet", "test", "live", "pilot",
+        // Webhook endpoints: a URL that is accepted, ones refused for their address, an event type.
+        "https://203.0.113.10/hooks", "http://169.254.169.254/", "http://localhost:9/", "delta.verified");
 
     private static readonly Gen<string> Text = Gen.Char.Array[0, 24].Select(c => new string(c));
 
@@ -242,10 +244,13 @@ public sealed class FuzzScenarios(ITestOutputHelper output) : IAsyncLifetime
                    (SELECT COUNT(*) FROM environments WHERE status <> 'none'),
                    (SELECT COUNT(*) FROM recovery_codes), (SELECT COUNT(*) FROM password_reset_tokens WHERE used_at IS NULL)
             """);
-        const string planeCounts = "SELECT (SELECT COUNT(*) FROM deltas), (SELECT COUNT(*) FROM checkpoints), (SELECT COUNT(*) FROM tenant_ledgers)";
-        var b = await sandbox.QuerySingleAsync<(long, long, long)>(planeCounts);
-        var c = await production.QuerySingleAsync<(long, long, long)>(planeCounts);
-        return $"{a} {b} {c}";
+        // Webhook endpoints: a refused change must neither add one nor bump one's version.
+        var w = await control.QuerySingleAsync<(long, long)>("SELECT COUNT(*), COALESCE(SUM(version), 0) FROM webhook_endpoints");
+        const string planeCounts =
+            "SELECT (SELECT COUNT(*) FROM deltas), (SELECT COUNT(*) FROM checkpoints), (SELECT COUNT(*) FROM tenant_ledgers), (SELECT COUNT(*) FROM webhook_endpoints)";
+        var b = await sandbox.QuerySingleAsync<(long, long, long, long)>(planeCounts);
+        var c = await production.QuerySingleAsync<(long, long, long, long)>(planeCounts);
+        return $"{a} {w} {b} {c}";
     }
 
     private async Task<IReadOnlyList<Route>> RoutesAsync(Role role)

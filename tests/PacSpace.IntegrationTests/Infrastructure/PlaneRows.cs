@@ -1,7 +1,11 @@
 using System.Data.Common;
+using System.Text.Json;
 using Dapper;
 using Microsoft.Extensions.Options;
+using PacSpace.Contracts.Webhooks;
+using PacSpace.Hosting.Json;
 using PacSpace.Hosting.Secrets;
+using PacSpace.Plane.Features.Webhooks;
 using PacSpace.Plane.Log;
 
 namespace PacSpace.IntegrationTests.Infrastructure;
@@ -16,9 +20,50 @@ internal static class PlaneRows
     public static async Task<EntryIds> EntryIdsAsync(DbConnection connection, string kek)
     {
         var stored = await connection.ExecuteScalarAsync<string>("SELECT value FROM plane_secrets WHERE name = @KeyName", new { EntryIds.KeyName });
-        var secrets = new AtRestEncryption(Options.Create(new AtRestOptions { KeyEncryptionKey = kek }));
-        return EntryIds.ForKey(Convert.FromBase64String(secrets.Open(stored!, EntryIds.Purpose)));
+        return EntryIds.ForKey(Convert.FromBase64String(Sealing(kek).Open(stored!, EntryIds.Purpose)));
     }
+
+    /// <summary>A plane's <c>webhook_endpoints</c> row as stored (<see cref="Sealed"/>) and with its secrets opened.</summary>
+    public sealed record WebhookRow(string Id, string TenantId, string Url, string Events, long Enabled, long? DeletedAt, string? Sealed, long Version,
+        IReadOnlyList<WebhookSigningSecret> Secrets);
+
+    /// <summary>The plane's row of a webhook endpoint, null when it holds none; the secrets opened with the key-encryption key <paramref name="kek"/>.</summary>
+    public static async Task<WebhookRow?> WebhookEndpointAsync(DbConnection connection, string kek, string id)
+    {
+        var row = await connection.QuerySingleOrDefaultAsync<StoredWebhook>(
+            "SELECT id, tenant_id, url, events, enabled, deleted_at, secrets, version FROM webhook_endpoints WHERE id = @id", new { id });
+        if (row is null)
+        {
+            return null;
+        }
+
+        var secrets = row.Secrets is null
+            ? []
+            : JsonSerializer.Deserialize<List<WebhookSigningSecret>>(Sealing(kek).Open(row.Secrets, WebhookEndpointStore.Purpose(id)), JsonDefaults.Options)!;
+        return new WebhookRow(row.Id, row.TenantId, row.Url, row.Events, row.Enabled, row.DeletedAt, row.Secrets, row.Version, secrets);
+    }
+
+    private sealed class StoredWebhook
+    {
+        public string Id { get; set; } = "";
+
+        public string TenantId { get; set; } = "";
+
+        public string Url { get; set; } = "";
+
+        public string Events { get; set; } = "";
+
+        public long Enabled { get; set; }
+
+        public long? DeletedAt { get; set; }
+
+        public string? Secrets { get; set; }
+
+        public long Version { get; set; }
+    }
+
+    /// <summary>The sealing every database of a stack uses, with its key-encryption key.</summary>
+    public static AtRestEncryption Sealing(string kek) => new(Options.Create(new AtRestOptions { KeyEncryptionKey = kek }));
 
     public const string Deltas =
         """

@@ -45,52 +45,30 @@ internal static class ApiKeyEndpoints
 
     private static async Task<IResult> CreateAsync(HttpContext http, CreateKey handler, TimeProvider time, CancellationToken ct)
     {
-        var input = await ReadAsync(http, required: true, fields => CreateKey.Input.Read(fields, time.GetUtcNow()), ct);
+        var input = await JsonInput.ReadAsync(http.Request, required: true, fields => CreateKey.Input.Read(fields, time.GetUtcNow()), ct);
         var created = input.IsSuccess ? await handler.HandleAsync(Actor.Api(http), input.Value, ct) : input.Error!;
         return Envelope.From(created, v => Envelope.Ok(v, 201, "Copy the secret now: it is shown only this once."));
     }
 
     private static async Task<IResult> ListAsync(HttpContext http, ListKeys handler, CancellationToken ct)
     {
-        var errors = new List<ErrorDetail>();
-        PacSpaceEnvironment? env = null;
-        var filter = http.Request.Query["environment"].ToString();
-        if (filter.Length > 0)
-        {
-            if (KeyRules.Environments.TryGetValue(filter, out var parsed))
-            {
-                env = parsed;
-            }
-            else
-            {
-                errors.Add(new ErrorDetail("environment", $"must be one of {KeyRules.AcceptedEnvironments}"));
-            }
-        }
-
-        var paging = Paging.Read(http.Request.Query, errors);
-        return paging.IsSuccess
-            ? Envelope.Ok(await handler.HandleAsync(Actor.Api(http), new ListKeys.Input(env, paging.Value.Page, paging.Value.Limit), ct))
-            : Envelope.Fail(paging.Error!);
+        var query = JsonInput.ListQuery(http.Request.Query, KeyRules.Environments, KeyRules.AcceptedEnvironments);
+        return query.IsSuccess
+            ? Envelope.Ok(await handler.HandleAsync(Actor.Api(http), new ListKeys.Input(query.Value.Environment, query.Value.Page, query.Value.Limit), ct))
+            : Envelope.Fail(query.Error!);
     }
 
     private static async Task<IResult> UpdateAsync(string id, HttpContext http, UpdateKey handler, CancellationToken ct)
     {
-        var input = await ReadAsync(http, required: true, fields => UpdateKey.Input.Read(id, fields), ct);
+        var input = await JsonInput.ReadAsync(http.Request, required: true, fields => UpdateKey.Input.Read(id, fields), ct);
         return Envelope.From(input.IsSuccess ? await handler.HandleAsync(Actor.Api(http), input.Value, ct) : input.Error!, v => Envelope.Ok(v));
     }
 
     private static async Task<IResult> RotateAsync(string id, HttpContext http, RotateKey handler, CancellationToken ct)
     {
-        var input = await ReadAsync(http, required: false, fields => RotateKey.Input.Read(id, fields), ct);
+        var input = await JsonInput.ReadAsync(http.Request, required: false, fields => RotateKey.Input.Read(id, fields), ct);
         var rotated = input.IsSuccess ? await handler.HandleAsync(Actor.Api(http), input.Value, ct) : input.Error!;
         return Envelope.From(rotated, v => Envelope.Ok(v, 201, string.Create(CultureInfo.InvariantCulture,
             $"Copy the new secret now: it is shown only this once. The previous key works until {v.PreviousKeyExpiresAt:yyyy-MM-dd'T'HH:mm:ss'Z'}.")));
-    }
-
-    /// <summary>The JSON body turned into a use case's input; a body that is absent reads as <c>{}</c> unless <paramref name="required"/>.</summary>
-    private static async Task<Result<T>> ReadAsync<T>(HttpContext http, bool required, Func<FieldReader, Result<T>> read, CancellationToken ct)
-    {
-        var body = required ? await JsonBody.ReadAsync(http.Request, ct) : await JsonBody.ReadOptionalAsync(http.Request, ct);
-        return body.IsSuccess ? read(body.Value) : body.Error!;
     }
 }

@@ -30,5 +30,5 @@ internal sealed record ApiKeyRow(
     /// <summary>What the plane will answer for this key: the same precedence as its authentication.</summary>
     public string Status(long now) => IsRevoked ? KeyStates.Revoked : !IsEnabled ? KeyStates.Disabled : IsExpired(now) ? Expired : KeyStates.Active;
 
-    public string SyncStatus => SyncedVersion >= Version ? KeySync.Synced : KeySync.Pending;
+    public string SyncStatus => Planes.SyncStatus.Of(Version, SyncedVersion);
 }

@@ -1,5 +1,6 @@
 using System.Data.Common;
 using Dapper;
+using PacSpace.ControlPlane.Planes;
 using PacSpace.Hosting.Data;
 using PacSpace.Ledger;
 
@@ -8,6 +9,9 @@ namespace PacSpace.ControlPlane.Features.ApiKeys;
 /// <summary>Owner of <c>api_keys</c>: every read and write of that table goes through here.</summary>
 internal sealed partial class ApiKeyStore(Database db, TimeProvider time)
 {
+    /// <summary>The delivery of keys to their planes: every change below queues the key's state there.</summary>
+    public PlaneOutbox Outbox { get; } = new(db, time, "api_keys");
+
     /// <summary>
     /// How many keys a tenant has in one environment and when one was last used. Settable: SQLite types an
     /// aggregate column by its first value (NULL has none), which Dapper's constructor mapping refuses.
@@ -28,7 +32,7 @@ internal sealed partial class ApiKeyStore(Database db, TimeProvider time)
     public Task QueueTenantRedeliveryAsync(DbConnection connection, DbTransaction tx, string tenantId, CancellationToken cancellationToken) =>
         connection.ExecuteAsync(new CommandDefinition(
             $"""
-            UPDATE api_keys SET {QueueDelivery}
+            UPDATE api_keys SET {PlaneOutbox.QueueDelivery}
             WHERE tenant_id = @tenantId AND revoked_at IS NULL
             """, new { tenantId, now = time.GetUtcNow().ToUnixTimeMilliseconds() }, tx, cancellationToken: cancellationToken));
 
@@ -98,7 +102,7 @@ internal sealed partial class ApiKeyStore(Database db, TimeProvider time)
         connection.ExecuteAsync(new CommandDefinition(
             $"""
             UPDATE api_keys SET name = @name, enabled = @enabled
-                {(queueDelivery ? ", " + QueueDelivery : "")}
+                {(queueDelivery ? ", " + PlaneOutbox.QueueDelivery : "")}
             WHERE id = @id
             """, new { name, enabled = enabled ? 1L : 0L, now, id }, tx, cancellationToken: cancellationToken));
 
@@ -106,7 +110,7 @@ internal sealed partial class ApiKeyStore(Database db, TimeProvider time)
     public Task MarkRotatedAsync(DbConnection connection, DbTransaction tx, string id, string newId, DateTimeOffset expiresAt, long now, CancellationToken cancellationToken) =>
         connection.ExecuteAsync(new CommandDefinition(
             $"""
-            UPDATE api_keys SET expires_at = @expires, rotated_to = @newId, {QueueDelivery}
+            UPDATE api_keys SET expires_at = @expires, rotated_to = @newId, {PlaneOutbox.QueueDelivery}
             WHERE id = @id
             """, new { expires = expiresAt.ToUnixTimeMilliseconds(), newId, now, id }, tx, cancellationToken: cancellationToken));
 
@@ -114,7 +118,7 @@ internal sealed partial class ApiKeyStore(Database db, TimeProvider time)
     public async Task<bool> RevokeAsync(DbConnection connection, DbTransaction tx, string id, long now, CancellationToken cancellationToken) =>
         await connection.ExecuteAsync(new CommandDefinition(
             $"""
-            UPDATE api_keys SET revoked_at = @now, {QueueDelivery}
+            UPDATE api_keys SET revoked_at = @now, {PlaneOutbox.QueueDelivery}
             WHERE id = @id AND revoked_at IS NULL
             """, new { now, id }, tx, cancellationToken: cancellationToken)) == 1;
 }

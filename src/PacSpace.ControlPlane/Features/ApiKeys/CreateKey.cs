@@ -1,4 +1,5 @@
 using PacSpace.ControlPlane.Features.Audit;
+using PacSpace.ControlPlane.Planes;
 using PacSpace.Hosting.Data;
 using PacSpace.Hosting.Errors;
 using PacSpace.Hosting.Web;
@@ -6,7 +7,7 @@ using PacSpace.Hosting.Web;
 namespace PacSpace.ControlPlane.Features.ApiKeys;
 
 /// <summary>Creates a key for the actor's tenant; the answer is the only place the secret ever appears.</summary>
-internal sealed class CreateKey(Database db, ApiKeyStore keys, AuditStore audit, KeySync sync, TimeProvider time)
+internal sealed class CreateKey(Database db, ApiKeyStore keys, AuditStore audit, PlaneSync<KeyPlaneSync> sync, TimeProvider time)
 {
     public sealed record Input(string Name, PacSpaceEnvironment Environment, DateTimeOffset? ExpiresAt)
     {

@@ -1,5 +1,4 @@
 using System.Data.Common;
-using PacSpace.ControlPlane.Features.Billing;
 using PacSpace.ControlPlane.Features.Environments;
 using PacSpace.Hosting.Errors;
 
@@ -18,25 +17,8 @@ internal static class KeyRules
         $"{PacSpaceEnvironments.TestKeyName}, {PacSpaceEnvironments.LiveKeyName} ({PacSpaceEnvironments.SandboxName} and {PacSpaceEnvironments.ProductionName} are accepted too)";
 
     /// <summary>A test key needs Sandbox active; a live key a paid plan and Production active.</summary>
-    public static async Task<Error?> CheckEnvironmentAsync(DbConnection connection, string tenantId, PacSpaceEnvironment env, CancellationToken ct)
-    {
-        if (env == PacSpaceEnvironment.Production && !await Plans.TenantAllowsProductionAsync(connection, tenantId, ct))
-        {
-            return new Error(403, ErrorCodes.PlanUpgradeRequired,
-                $"Live keys need Production, which needs a paid plan ({Plans.PaidTierList}). Upgrade under Settings → Plan, then activate Production.");
-        }
-
-        var row = await EnvironmentStore.GetAsync(connection, tenantId, env, ct);
-        if (row?.Status == Vocabulary.Active)
-        {
-            return null;
-        }
-
-        var label = env.Name();
-        return new Error(409, ErrorCodes.EnvironmentNotActive,
-            $"{(env == PacSpaceEnvironment.Production ? "Live" : "Test")} keys need the {label} environment to be active; it is {row?.Status ?? Vocabulary.None}. "
-            + $"Activate it with POST /dashboard/environments/provision {{\"environment\":\"{label}\"}} and try again once it is active.");
-    }
+    public static Task<Error?> CheckEnvironmentAsync(DbConnection connection, string tenantId, PacSpaceEnvironment env, CancellationToken ct) =>
+        EnvironmentGate.CheckAsync(connection, tenantId, env, env == PacSpaceEnvironment.Production ? "Live keys" : "Test keys", ct);
 
     /// <summary>The tenant's key, else NOT_FOUND; a revoked key is API_KEY_REVOKED where it is to be <paramref name="changed"/>.</summary>
     public static async Task<Result<ApiKeyRow>> FindAsync(ApiKeyStore keys, DbConnection connection, string tenantId, string id, bool changed, CancellationToken ct) =>

@@ -1,11 +1,12 @@
 using PacSpace.ControlPlane.Features.Audit;
+using PacSpace.ControlPlane.Planes;
 using PacSpace.Hosting.Data;
 using PacSpace.Hosting.Errors;
 
 namespace PacSpace.ControlPlane.Features.ApiKeys;
 
 /// <summary>Revokes for good; repeating it is harmless and pushes a revocation that is still pending.</summary>
-internal sealed class RevokeKey(Database db, ApiKeyStore keys, AuditStore audit, KeySync sync, TimeProvider time)
+internal sealed class RevokeKey(Database db, ApiKeyStore keys, AuditStore audit, PlaneSync<KeyPlaneSync> sync, TimeProvider time)
 {
     public sealed record Input(string Id);
 

@@ -1,4 +1,5 @@
 using PacSpace.ControlPlane.Features.Audit;
+using PacSpace.ControlPlane.Planes;
 using PacSpace.Hosting.Data;
 using PacSpace.Hosting.Errors;
 using PacSpace.Hosting.Web;
@@ -6,7 +7,7 @@ using PacSpace.Hosting.Web;
 namespace PacSpace.ControlPlane.Features.ApiKeys;
 
 /// <summary>A new key with the same environment; the old one keeps working for the overlap, never past its own expiry.</summary>
-internal sealed class RotateKey(Database db, ApiKeyStore keys, AuditStore audit, KeySync sync, TimeProvider time)
+internal sealed class RotateKey(Database db, ApiKeyStore keys, AuditStore audit, PlaneSync<KeyPlaneSync> sync, TimeProvider time)
 {
     private const string RotatedSuffix = " (rotated)";
 

@@ -1,4 +1,5 @@
 using PacSpace.ControlPlane.Features.Audit;
+using PacSpace.ControlPlane.Planes;
 using PacSpace.Hosting.Data;
 using PacSpace.Hosting.Errors;
 using PacSpace.Hosting.Web;
@@ -6,7 +7,7 @@ using PacSpace.Hosting.Web;
 namespace PacSpace.ControlPlane.Features.ApiKeys;
 
 /// <summary>Rename and/or disable / enable; a state change is delivered to the key's plane before answering.</summary>
-internal sealed class UpdateKey(Database db, ApiKeyStore keys, AuditStore audit, KeySync sync, TimeProvider time)
+internal sealed class UpdateKey(Database db, ApiKeyStore keys, AuditStore audit, PlaneSync<KeyPlaneSync> sync, TimeProvider time)
 {
     public sealed record Input(string Id, string? Name, bool? Active)
     {

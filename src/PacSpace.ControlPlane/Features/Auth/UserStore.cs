@@ -82,6 +82,13 @@ internal sealed class UserStore
         connection.ExecuteAsync(new CommandDefinition(
             "UPDATE users SET preferred_environment = @name WHERE id = @userId", new { name, userId }, cancellationToken: cancellationToken));
 
+    /// <summary>The environment the user works in (<c>sandbox</c>, <c>production</c>), as saved.</summary>
+    public async Task<PacSpaceEnvironment> PreferredEnvironmentAsync(DbConnection connection, string userId, CancellationToken cancellationToken) =>
+        await connection.ExecuteScalarAsync<string?>(new CommandDefinition(
+            "SELECT preferred_environment FROM users WHERE id = @userId", new { userId }, cancellationToken: cancellationToken)) is { } stored
+            ? PacSpaceEnvironments.FromStored(stored)
+            : PacSpaceEnvironment.Sandbox;
+
     public Task<string?> TenantIdOfAsync(DbConnection connection, string normalized, CancellationToken cancellationToken) =>
         connection.ExecuteScalarAsync<string?>(new CommandDefinition(
             "SELECT tenant_id FROM users WHERE email_normalized = @normalized", new { normalized }, cancellationToken: cancellationToken));

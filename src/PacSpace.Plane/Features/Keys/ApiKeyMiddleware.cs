@@ -6,6 +6,7 @@ using Microsoft.Extensions.Options;
 using PacSpace.Hosting.Errors;
 using PacSpace.Contracts.Keys;
 using PacSpace.Hosting.Web;
+using PacSpace.Plane.Sync;
 
 namespace PacSpace.Plane.Features.Keys;
 
@@ -20,7 +21,7 @@ namespace PacSpace.Plane.Features.Keys;
 internal sealed class ApiKeyMiddleware(
     RequestDelegate next,
     KeyStore keys,
-    KeyCatchUp catchUp,
+    ControlPlaneCatchUp catchUp,
     UsageRecorder usage,
     KeyRateLimiter limiter,
     IOptions<PlaneOptions> plane,

@@ -1,12 +1,10 @@
-using System.Text.Json;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
 using PacSpace.Contracts.Keys;
-using PacSpace.Hosting.Errors;
-using PacSpace.Hosting.Json;
 using PacSpace.Hosting.Web;
+using PacSpace.Plane.Sync;
 
 namespace PacSpace.Plane.Features.Keys;
 
@@ -21,9 +19,7 @@ internal static class KeyEndpoints
         services.AddSingleton<KeyStore>();
         services.AddSingleton<UsageRecorder>();
         services.AddHostedService(sp => sp.GetRequiredService<UsageRecorder>());
-        services.AddSingleton<KeyCatchUp>();
-        services.AddHostedService(sp => sp.GetRequiredService<KeyCatchUp>());
-        services.AddHttpClient(nameof(KeyCatchUp));
+        services.AddSingleton<CatchUpFeed, KeyCatchUpFeed>();
         services.AddSingleton<KeyRateLimiter>();
         return services.AddSingleton<ApplyKeyState>().AddSingleton<ListKeyUsage>();
     }
@@ -32,17 +28,10 @@ internal static class KeyEndpoints
     {
         internalApi.MapPut("/keys/{publicId}", async (string publicId, HttpRequest request, ApplyKeyState handler, CancellationToken ct) =>
         {
-            KeyStateMessage? state;
-            try
-            {
-                state = await JsonSerializer.DeserializeAsync<KeyStateMessage>(request.Body, JsonDefaults.Options, ct);
-            }
-            catch (JsonException ex)
-            {
-                return Envelope.Fail(Error.Validation("body", ex.Message));
-            }
-
-            return Envelope.From(await handler.HandleAsync(new ApplyKeyState.Input(publicId, state), ct), output => Envelope.Ok(output));
+            var state = await InternalApi.ReadMessageAsync<KeyStateMessage>(request, ct);
+            return state.IsSuccess
+                ? Envelope.From(await handler.HandleAsync(new ApplyKeyState.Input(publicId, state.Value), ct), output => Envelope.Ok(output))
+                : Envelope.Fail(state.Error!);
         });
         internalApi.MapGet("/keys/usage", async (long? after, string? afterId, int? limit, ListKeyUsage handler, CancellationToken ct) =>
             Envelope.Ok(await handler.HandleAsync(new ListKeyUsage.Input(after, afterId, limit), ct)));

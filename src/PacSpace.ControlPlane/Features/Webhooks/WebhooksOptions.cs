@@ -1,0 +1,29 @@
+using System.ComponentModel.DataAnnotations;
+using PacSpace.ControlPlane.Planes;
+
+namespace PacSpace.ControlPlane.Features.Webhooks;
+
+/// <summary>Section <c>Webhooks</c>: which endpoints may be saved. The planes' delivery reads <c>AllowPrivateNetworks</c> from the same key.</summary>
+public sealed class WebhooksOptions
+{
+    /// <summary>
+    /// Whether endpoints may be on loopback and private addresses (10/8, 172.16/12, 192.168/16, 100.64/10, fc00::/7,
+    /// 127/8, ::1). <c>pacspace up</c> sets it (receivers on the same machine); <c>serve</c> keeps false. Link-local,
+    /// metadata and unspecified addresses are refused either way.
+    /// </summary>
+    public bool AllowPrivateNetworks { get; set; }
+
+    /// <summary>Whether a Production endpoint must use https://. <c>pacspace up</c> turns it off for local receivers.</summary>
+    public bool RequireHttpsForProduction { get; set; } = true;
+
+    /// <summary>The most endpoints a tenant may have in one environment (deleted ones do not count).</summary>
+    [Range(1, 1000)]
+    public int MaxEndpointsPerEnvironment { get; set; } = 20;
+
+    /// <summary>How long saving an endpoint waits for its host name to resolve before refusing it.</summary>
+    [Range(typeof(TimeSpan), "00:00:00.100", "00:00:30")]
+    public TimeSpan ResolveTimeout { get; set; } = TimeSpan.FromSeconds(3);
+}
+
+/// <summary>Section <c>WebhookSync</c>: delivery of endpoint changes to the planes (the same timings as <c>KeySync</c>).</summary>
+public sealed class WebhookSyncOptions : PlaneSyncOptions;
