@@ -128,7 +128,9 @@ public static class ControlPlaneModule
         authed.MapAudit();
 
         var planes = app.Services.GetRequiredService<IOptions<PlanesOptions>>().Value;
-        app.MapInternalApi(planes.ServiceSecret).MapKeySync();
+        var internalApi = app.MapInternalApi(planes.ServiceSecret);
+        internalApi.MapKeySync();
+        internalApi.MapUserAuthorization();
 
         app.MapRazorPages();
         app.MapDashboardAssets();
