@@ -4,6 +4,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using PacSpace.Plane.Features.Balances;
 using PacSpace.Plane.Features.Checkpoints;
+using PacSpace.Plane.Features.Customers;
 using PacSpace.Plane.Features.Deltas;
 using PacSpace.Plane.Features.Keys;
 using PacSpace.Plane.Features.Verify;
@@ -16,7 +17,7 @@ namespace PacSpace.Plane;
 /// <summary>A Sandbox or Production plane: Balance API, public verify, internal API for the control plane.</summary>
 public static class PlaneModule
 {
-    private const string ApiKeyScheme = "ApiKey";
+    internal const string ApiKeyScheme = "ApiKey";
 
     public static WebApplicationBuilder AddPlane(this WebApplicationBuilder builder)
     {
@@ -42,6 +43,13 @@ public static class PlaneModule
                 Name = ApiKeyMiddleware.HeaderName,
                 Description = "The full API key: pk_test_….sk_test_… on the Sandbox plane, pk_live_….sk_live_… on the Production plane.",
             };
+            document.Components.SecuritySchemes[CustomerProfileEndpoints.BearerScheme] = new Microsoft.OpenApi.OpenApiSecurityScheme
+            {
+                Type = Microsoft.OpenApi.SecuritySchemeType.Http,
+                Scheme = "bearer",
+                BearerFormat = "JWT",
+                Description = "A dashboard access token (POST /dashboard/auth/login) of a user of the API key's account; routes under /dashboard need it besides the key.",
+            };
             return Task.CompletedTask;
         }));
 
@@ -50,7 +58,7 @@ public static class PlaneModule
         // Before the writer and every read: record and receipt ids are derived with this plane's id key.
         services.AddSingleton<EntryIds>();
         services.AddHostedService(sp => sp.GetRequiredService<EntryIds>());
-        services.AddKeys().AddTenants().AddDeltas().AddBalances().AddCheckpoints().AddVerify();
+        services.AddKeys().AddTenants().AddDeltas().AddBalances().AddCheckpoints().AddVerify().AddCustomerProfiles();
         services.AddSingleton<Sequencer>();
         services.AddHostedService(sp => sp.GetRequiredService<Sequencer>());
         return builder;
@@ -72,6 +80,7 @@ public static class PlaneModule
         var internalApi = app.MapInternalApi(options.ServiceSecret);
         internalApi.MapTenants();
         internalApi.MapKeyDelivery();
+        internalApi.MapCustomerProvisioning();
 
         // Everything under /api/v1 needs a key of this plane's environment (public verify routes opt out).
         var api = app.MapGroup("/api/v1").WithMetadata(ApiKeyRequired.Instance);
@@ -88,6 +97,8 @@ public static class PlaneModule
         balance.MapCheckpoints();
         balance.MapCustomers();
         balance.MapUsage();
+        // Where the official clients send customers.create: the key's base URL, outside /api/v1, with a dashboard token too.
+        app.MapCustomerCreation();
         app.MapVerify();
 
         app.MapPacSpaceHealth(options.EnvironmentName);
