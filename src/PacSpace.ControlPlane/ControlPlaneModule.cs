@@ -12,6 +12,7 @@ using PacSpace.ControlPlane.Features.ApiKeys;
 using PacSpace.ControlPlane.Features.Audit;
 using PacSpace.ControlPlane.Features.Auth;
 using PacSpace.ControlPlane.Features.Billing;
+using PacSpace.ControlPlane.Features.Customers;
 using PacSpace.ControlPlane.Features.Environments;
 using PacSpace.ControlPlane.Features.Mail;
 using PacSpace.ControlPlane.Pages;
@@ -51,6 +52,7 @@ public static class ControlPlaneModule
         services.AddPlanes(config);
         services.AddAudit();
         services.AddApiKeys();
+        services.AddCustomers();
         services.AddSingleton<Mailer>();
         services.AddSingleton<MailQueue>();
         services.AddAuth();
@@ -126,6 +128,7 @@ public static class ControlPlaneModule
         authed.MapBilling();
         authed.MapApiKeys();
         authed.MapAudit();
+        authed.MapCustomers();
 
         var planes = app.Services.GetRequiredService<IOptions<PlanesOptions>>().Value;
         var internalApi = app.MapInternalApi(planes.ServiceSecret);
