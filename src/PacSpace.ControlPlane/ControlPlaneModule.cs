@@ -12,6 +12,7 @@ using PacSpace.ControlPlane.Features.ApiKeys;
 using PacSpace.ControlPlane.Features.Audit;
 using PacSpace.ControlPlane.Features.Auth;
 using PacSpace.ControlPlane.Features.Billing;
+using PacSpace.ControlPlane.Features.Customers;
 using PacSpace.ControlPlane.Features.Environments;
 using PacSpace.ControlPlane.Features.Mail;
 using PacSpace.ControlPlane.Features.Webhooks;
@@ -52,6 +53,7 @@ public static class ControlPlaneModule
         services.AddPlanes(config);
         services.AddAudit();
         services.AddApiKeys();
+        services.AddCustomers();
         services.AddSingleton<Mailer>();
         services.AddSingleton<MailQueue>();
         services.AddAuth();
@@ -129,11 +131,13 @@ public static class ControlPlaneModule
         authed.MapApiKeys();
         authed.MapWebhooks();
         authed.MapAudit();
+        authed.MapCustomers();
 
         var planes = app.Services.GetRequiredService<IOptions<PlanesOptions>>().Value;
         var internalApi = app.MapInternalApi(planes.ServiceSecret);
         internalApi.MapKeySync();
         internalApi.MapWebhookSync();
+        internalApi.MapUserAuthorization();
 
         app.MapRazorPages();
         app.MapDashboardAssets();

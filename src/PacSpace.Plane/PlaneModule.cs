@@ -4,6 +4,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using PacSpace.Plane.Features.Balances;
 using PacSpace.Plane.Features.Checkpoints;
+using PacSpace.Plane.Features.Customers;
 using PacSpace.Plane.Features.Deltas;
 using PacSpace.Plane.Features.Keys;
 using PacSpace.Plane.Features.Verify;
@@ -18,7 +19,7 @@ namespace PacSpace.Plane;
 /// <summary>A Sandbox or Production plane: Balance API, public verify, internal API for the control plane.</summary>
 public static class PlaneModule
 {
-    private const string ApiKeyScheme = "ApiKey";
+    internal const string ApiKeyScheme = "ApiKey";
 
     public static WebApplicationBuilder AddPlane(this WebApplicationBuilder builder)
     {
@@ -44,6 +45,13 @@ public static class PlaneModule
                 Name = ApiKeyMiddleware.HeaderName,
                 Description = "The full API key: pk_test_….sk_test_… on the Sandbox plane, pk_live_….sk_live_… on the Production plane.",
             };
+            document.Components.SecuritySchemes[CustomerProfileEndpoints.BearerScheme] = new Microsoft.OpenApi.OpenApiSecurityScheme
+            {
+                Type = Microsoft.OpenApi.SecuritySchemeType.Http,
+                Scheme = "bearer",
+                BearerFormat = "JWT",
+                Description = "A dashboard access token (POST /dashboard/auth/login) of a user of the API key's account; routes under /dashboard need it besides the key.",
+            };
             return Task.CompletedTask;
         }));
 
@@ -56,7 +64,7 @@ public static class PlaneModule
         services.AddSingleton<ControlPlaneCatchUp>();
         services.AddHostedService(sp => sp.GetRequiredService<ControlPlaneCatchUp>());
         services.AddHttpClient(nameof(ControlPlaneCatchUp));
-        services.AddKeys().AddTenants().AddDeltas().AddBalances().AddCheckpoints().AddVerify().AddWebhooks();
+        services.AddKeys().AddTenants().AddDeltas().AddBalances().AddCheckpoints().AddVerify().AddWebhooks().AddCustomerProfiles();
         services.AddSingleton<Sequencer>();
         services.AddHostedService(sp => sp.GetRequiredService<Sequencer>());
         return builder;
@@ -79,6 +87,7 @@ public static class PlaneModule
         internalApi.MapTenants();
         internalApi.MapKeyDelivery();
         internalApi.MapWebhookSync();
+        internalApi.MapCustomerProvisioning();
 
         // Everything under /api/v1 needs a key of this plane's environment (public verify routes opt out).
         var api = app.MapGroup("/api/v1").WithMetadata(ApiKeyRequired.Instance);
@@ -95,6 +104,8 @@ public static class PlaneModule
         balance.MapCheckpoints();
         balance.MapCustomers();
         balance.MapUsage();
+        // Where the official clients send customers.create: the key's base URL, outside /api/v1, with a dashboard token too.
+        app.MapCustomerCreation();
         app.MapVerify();
 
         app.MapPacSpaceHealth(options.EnvironmentName);

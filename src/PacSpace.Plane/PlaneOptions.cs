@@ -27,6 +27,21 @@ public sealed class PlaneOptions
     /// </summary>
     public string ControlPlaneUrl { get; set; } = "";
 
+    /// <summary>
+    /// How long an answer of the control plane about a dashboard token (<c>POST /dashboard/customers</c> on this plane) is
+    /// kept: a session that ends (logout, revoked) is refused here within this time. Zero asks every time.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:00", "00:01:00")]
+    public TimeSpan DashboardAuthCacheTtl { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>How long a dashboard token check waits for the control plane before answering 503.</summary>
+    [Range(typeof(TimeSpan), "00:00:00.100", "00:01:00")]
+    public TimeSpan DashboardAuthTimeout { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>The dashboard's session cookie (<c>Auth:CookieName</c> there), accepted by this plane's dashboard routes instead of a JWT.</summary>
+    [Required, RegularExpression(@"^[A-Za-z0-9_\-.]{1,64}$")]
+    public string SessionCookieName { get; set; } = "pacspace_session";
+
     /// <summary>How long start-up waits for the control plane before serving from the local key store.</summary>
     [Range(typeof(TimeSpan), "00:00:00.100", "00:05:00")]
     public TimeSpan StartupSyncTimeout { get; set; } = TimeSpan.FromSeconds(5);

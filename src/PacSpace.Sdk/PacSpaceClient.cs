@@ -54,7 +54,7 @@ public class PacSpaceClient : IDisposable
         _ownsHttp = httpClient is null;
         _http = httpClient ?? new HttpClient { Timeout = System.Threading.Timeout.InfiniteTimeSpan };
         _api = new ApiTransport(_http, baseUrl, options.ApiKey, environment.ChainId(), options.MaxRetries, options.Timeout, options.TimeProvider);
-        _balance = new BalanceClient(_api, options.TimeProvider);
+        _balance = new BalanceClient(_api, options.TimeProvider, options.DashboardToken);
         _verify = new VerifyClient(_api);
     }
 
@@ -72,7 +72,7 @@ public class PacSpaceClient : IDisposable
     /// <summary>The endpoint this client calls.</summary>
     public virtual Uri BaseUrl => _baseUrl ?? throw TestDouble.NotConnected(this);
 
-    /// <summary>Deltas, balances, checkpoints, receipts, customers and usage.</summary>
+    /// <summary>Deltas, balances, checkpoints, receipts, customers (listed, and created with a dashboard token) and usage.</summary>
     public virtual BalanceClient Balance => _balance ?? throw TestDouble.NotConnected(this);
 
     /// <summary>Public verification (no key sent) and offline checks.</summary>

@@ -21,6 +21,12 @@ public sealed class PacSpaceClientOptions
     /// <summary>When set, used for every key instead of <see cref="SandboxUrl"/>/<see cref="ProductionUrl"/> (a proxy, a tunnel). Default none.</summary>
     public Uri? BaseUrl { get; set; }
 
+    /// <summary>
+    /// A dashboard access token (<c>accessToken</c> of a login) of a user of the key's account, for the calls that need one
+    /// besides the key: <see cref="Balance.BalanceClient.CreateCustomerAsync"/>. A token passed to the call wins. Default none.
+    /// </summary>
+    public string? DashboardToken { get; set; }
+
     /// <summary>Time allowed for one attempt of one request. Default 30 seconds.</summary>
     public TimeSpan Timeout { get; set; } = TimeSpan.FromSeconds(30);
 

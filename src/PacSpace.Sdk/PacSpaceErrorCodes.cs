@@ -12,6 +12,15 @@ public static class PacSpaceErrorCodes
     /// <summary>The account uses two-factor authentication and the login sent no code (HTTP 401): log in again with one.</summary>
     public const string TwoFactorRequired = "TWO_FACTOR_REQUIRED";
 
+    /// <summary>
+    /// A dashboard call, or a customer creation, without a usable dashboard token (HTTP 401): none was sent, its session has
+    /// ended, or it belongs to a user of another account than the API key.
+    /// </summary>
+    public const string Unauthenticated = "UNAUTHENTICATED";
+
+    /// <summary>The customer exists with other details (HTTP 409); creating it with the same details answers it instead.</summary>
+    public const string CustomerExists = "CUSTOMER_EXISTS";
+
     /// <summary>The resource does not exist (HTTP 404).</summary>
     public const string NotFound = "NOT_FOUND";
 

@@ -46,7 +46,47 @@ public sealed class WireTests
         Assert.Null(request.Header(PacSpaceHeaders.ApiKey)); // public route
     }
 
-    private sealed record Sent(string Uri, IReadOnlyDictionary<string, string> Headers)
+    [Fact]
+    public async Task CreateCustomer_SendsTheKeyAndTheDashboardToken_ToTheKeysEndpoint_WithoutNullFields()
+    {
+        var key = ApiKeyFormat.Generate(PacSpaceEnvironment.Sandbox).FullKey;
+        var handler = new Recorder(
+            """{"success":true,"data":{"customerId":"acme","displayName":"Acme","unitLabel":null,"eventCadence":null,"sharingStateHint":"INHERIT","createdAt":"2026-01-01T00:00:00.000Z","environment":"sandbox"}}""",
+            HttpStatusCode.Created);
+        using var http = new HttpClient(handler);
+        using var client = new PacSpaceClient(new PacSpaceClientOptions { ApiKey = key, SandboxUrl = new Uri("http://sandbox.example/prefix"), DashboardToken = "jwt-options" }, http);
+
+        var created = await client.Balance.CreateCustomerAsync(new NewCustomer("Acme", "acme", SharingStateHint: "INHERIT"));
+        await client.Balance.CreateCustomerAsync(new NewCustomer("Acme", "acme", SharingStateHint: "INHERIT"), "jwt-call");
+
+        Assert.Equal(("acme", "INHERIT", "sandbox"), (created.CustomerId, created.SharingStateHint, created.Environment));
+        Assert.Null(created.UnitLabel);
+        var (first, second) = (handler.Requests[0], handler.Requests[1]);
+        Assert.Equal("http://sandbox.example/prefix/dashboard/customers", first.Uri);
+        Assert.Equal(key, first.Header(PacSpaceHeaders.ApiKey));
+        Assert.Equal("296", first.Header(PacSpaceHeaders.ChainId));
+        Assert.Equal("Bearer jwt-options", first.Header("Authorization"));
+        Assert.Equal("Bearer jwt-call", second.Header("Authorization"));
+        Assert.StartsWith("sdk-", first.Header(PacSpaceHeaders.IdempotencyKey), StringComparison.Ordinal);
+        Assert.NotEqual(first.Header(PacSpaceHeaders.IdempotencyKey), second.Header(PacSpaceHeaders.IdempotencyKey));
+        // The official client's order; what was not given is left out.
+        Assert.Equal("""{"displayName":"Acme","customerId":"acme","sharingStateHint":"INHERIT"}""", first.Body);
+    }
+
+    [Fact]
+    public async Task CreateCustomer_WithoutADashboardToken_SendsNothing()
+    {
+        var handler = new Recorder("{}");
+        using var http = new HttpClient(handler);
+        using var client = new PacSpaceClient(new PacSpaceClientOptions { ApiKey = ApiKeyFormat.Generate(PacSpaceEnvironment.Sandbox).FullKey }, http);
+
+        var ex = await Assert.ThrowsAsync<InvalidOperationException>(() => client.Balance.CreateCustomerAsync(new NewCustomer("Acme")));
+
+        Assert.Contains("dashboard token", ex.Message, StringComparison.Ordinal);
+        Assert.Empty(handler.Requests);
+    }
+
+    private sealed record Sent(string Uri, IReadOnlyDictionary<string, string> Headers, string? Body = null)
     {
         public string? Header(string name) => Headers.GetValueOrDefault(name);
     }
@@ -55,17 +95,18 @@ public sealed class WireTests
     {
         public List<Sent> Requests { get; } = [];
 
-        protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+        protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
         {
             Requests.Add(new Sent(request.RequestUri!.AbsoluteUri,
-                request.Headers.ToDictionary(h => h.Key, h => string.Join(",", h.Value), StringComparer.OrdinalIgnoreCase)));
+                request.Headers.ToDictionary(h => h.Key, h => string.Join(",", h.Value), StringComparer.OrdinalIgnoreCase),
+                request.Content is null ? null : await request.Content.ReadAsStringAsync(cancellationToken)));
             var response = new HttpResponseMessage(status) { Content = new StringContent(body, Encoding.UTF8, "application/json") };
             foreach (var (name, value) in headers)
             {
                 response.Headers.TryAddWithoutValidation(name, value);
             }
 
-            return Task.FromResult(response);
+            return response;
         }
     }
 }

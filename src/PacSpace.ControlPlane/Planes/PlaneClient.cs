@@ -1,8 +1,10 @@
 using System.Net.Http.Json;
 using Microsoft.Extensions.Options;
+using PacSpace.Contracts.Customers;
 using PacSpace.Contracts.Keys;
 using PacSpace.Contracts.Planes;
 using PacSpace.Contracts.Webhooks;
+using PacSpace.Hosting.Errors;
 using PacSpace.Hosting.Json;
 using PacSpace.Hosting.Web;
 
@@ -41,6 +43,37 @@ internal sealed class PlaneClient(HttpClient http, IOptions<PlanesOptions> plane
         return await ReadDataAsync<KeyUsagePage>(response, deadline.Token);
     }
 
+    /// <summary>
+    /// Creates a customer of the tenant on the plane of <paramref name="env"/> from the client's own JSON body. The plane's
+    /// refusal of the request (400, 409, 412) comes back as its <see cref="Error"/>, to be answered as it is; any other failure
+    /// throws (<see cref="IsUnavailable"/>).
+    /// </summary>
+    public async Task<Result<(CustomerProfileInfo Customer, bool Created)>> CreateCustomerAsync(PacSpaceEnvironment env, string tenantId, string? userId,
+        string body, string? idempotencyKey, TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        using var deadline = Deadline(timeout, cancellationToken);
+        using var request = Request(HttpMethod.Post, env, CustomerProvisioning.Path(tenantId));
+        request.Content = new StringContent(body, System.Text.Encoding.UTF8, "application/json");
+        if (userId is not null)
+        {
+            request.Headers.TryAddWithoutValidation(CustomerProvisioning.UserHeader, userId);
+        }
+
+        if (idempotencyKey is not null)
+        {
+            request.Headers.TryAddWithoutValidation(CustomerProvisioning.IdempotencyKeyHeader, idempotencyKey);
+        }
+
+        using var answer = await http.SendAsync(request, deadline.Token);
+        if ((int)answer.StatusCode is 400 or 409 or 412)
+        {
+            return await ReadErrorAsync(answer, deadline.Token);
+        }
+
+        await EnsureSuccessAsync(env, answer, deadline.Token);
+        return (await ReadDataAsync<CustomerProfileInfo>(answer, deadline.Token), answer.StatusCode == System.Net.HttpStatusCode.Created);
+    }
+
     private async Task PutAsync<T>(PacSpaceEnvironment env, string path, T state, TimeSpan timeout, CancellationToken cancellationToken)
     {
         using var deadline = Deadline(timeout, cancellationToken);
@@ -75,9 +108,11 @@ internal sealed class PlaneClient(HttpClient http, IOptions<PlanesOptions> plane
         return request;
     }
 
-    private async Task<HttpResponseMessage> SendAsync(PacSpaceEnvironment env, HttpRequestMessage request, CancellationToken cancellationToken)
+    private async Task<HttpResponseMessage> SendAsync(PacSpaceEnvironment env, HttpRequestMessage request, CancellationToken cancellationToken) =>
+        await EnsureSuccessAsync(env, await http.SendAsync(request, cancellationToken), cancellationToken);
+
+    private static async Task<HttpResponseMessage> EnsureSuccessAsync(PacSpaceEnvironment env, HttpResponseMessage response, CancellationToken cancellationToken)
     {
-        var response = await http.SendAsync(request, cancellationToken);
         if (!response.IsSuccessStatusCode)
         {
             var body = await response.Content.ReadAsStringAsync(cancellationToken);
@@ -88,6 +123,15 @@ internal sealed class PlaneClient(HttpClient http, IOptions<PlanesOptions> plane
         return response;
     }
 
+    /// <summary>A plane's error envelope as the <see cref="Error"/> it carries.</summary>
+    private static async Task<Error> ReadErrorAsync(HttpResponseMessage response, CancellationToken cancellationToken)
+    {
+        var status = (int)response.StatusCode;
+        var failure = (await response.Content.ReadFromJsonAsync<PlaneFailure>(JsonDefaults.Options, cancellationToken))?.Error
+            ?? throw new InvalidDataException($"The plane answered {status} without an error.");
+        return new Error(status, failure.Code, failure.Message) { Details = failure.Details is { Count: > 0 } d ? d : null, RetryAfterSeconds = failure.RetryAfterSeconds };
+    }
+
     private static string Truncate(string s) => s.Length <= 200 ? s : s[..200] + "…";
 
     /// <summary>The <c>data</c> member of a plane's envelope, as the contract type both ends share.</summary>
@@ -95,6 +139,11 @@ internal sealed class PlaneClient(HttpClient http, IOptions<PlanesOptions> plane
         where T : class =>
         (await response.Content.ReadFromJsonAsync<PlaneAnswer<T>>(JsonDefaults.Options, cancellationToken))?.Data
             ?? throw new InvalidDataException($"The plane answered without data for {typeof(T).Name}.");
+
+    /// <summary>The part of a plane's error envelope the control plane reads.</summary>
+    private sealed record PlaneFailure(PlaneError? Error);
+
+    private sealed record PlaneError(string Code, string Message, IReadOnlyList<ErrorDetail>? Details, int? RetryAfterSeconds);
 
     /// <summary>The part of the plane's envelope the control plane reads.</summary>
     private sealed record PlaneAnswer<T>(T? Data)

@@ -9,6 +9,13 @@ public sealed class PlanesOptions
     [Required, MinLength(32)]
     public string ServiceSecret { get; set; } = "";
 
+    /// <summary>
+    /// How long a dashboard request that a plane must answer (<c>POST /dashboard/customers</c>) waits for it before answering
+    /// 503. Background jobs have their own timeouts.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:01", "00:01:00")]
+    public TimeSpan RequestTimeout { get; set; } = TimeSpan.FromSeconds(10);
+
     [Required]
     public PlaneEndpoint Sandbox { get; set; } = new() { InternalUrl = "http://127.0.0.1:5081", PublicUrl = "http://127.0.0.1:5081" };
 

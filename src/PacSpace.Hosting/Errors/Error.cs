@@ -41,6 +41,8 @@ public static class ErrorCodes
     public const string SelfServeDisabled = "SELF_SERVE_DISABLED";
     public const string NotFound = "NOT_FOUND";
     public const string EmailTaken = "EMAIL_TAKEN";
+    public const string CustomerExists = "CUSTOMER_EXISTS";
+    public const string IdempotencyKeyReused = "IDEMPOTENCY_KEY_REUSED";
     public const string EnvironmentNotActive = "ENVIRONMENT_NOT_ACTIVE";
     public const string PayloadTooLarge = "PAYLOAD_TOO_LARGE";
     public const string UnsupportedMediaType = "UNSUPPORTED_MEDIA_TYPE";

@@ -224,6 +224,9 @@ public sealed class FieldReader(JsonElement root, string prefix = "")
 
     public bool Has(string name) => root.TryGetProperty(name, out var v) && v.ValueKind != JsonValueKind.Null;
 
+    /// <summary>The object's JSON text as it was sent, for a host that passes a body on to another (a plane) to be read there.</summary>
+    public string RawText => root.GetRawText();
+
     /// <summary>The raw value of a field that is present and not null (objects, arrays), for callers with their own rules.</summary>
     public JsonElement? Raw(string name) => root.TryGetProperty(name, out var v) && v.ValueKind != JsonValueKind.Null ? v : null;
 

@@ -9,7 +9,7 @@ namespace PacSpace.Plane.Log;
 /// written once by the group commit that appends its first delta (that delta's index and time). A customer's chain
 /// head — last sequence, running balance, last time — is its last entry below the signed size: one seek in the chain
 /// index, so nothing per customer is rewritten as deltas arrive. A customer whose first delta no head covers yet is
-/// not shown.
+/// not shown by its chain; the list shows it anyway when it was created ahead of its deltas (<c>customer_profiles</c>).
 /// </summary>
 internal static class LogCustomerStore
 {
@@ -46,19 +46,76 @@ internal static class LogCustomerStore
     public static async Task<long?> LastSeqAsync(DbConnection connection, LogScope scope, string customerId, CancellationToken ct) =>
         (await FindAsync(connection, scope, customerId, ct))?.LastSeq;
 
+    /// <summary>One customer of a page of the list: its signed chain head when a head covers its first delta, its profile when it has one.</summary>
+    public sealed class Listed
+    {
+        public string CustomerId { get; set; } = "";
+
+        public string? DisplayName { get; set; }
+
+        public string? UnitLabel { get; set; }
+
+        public long? LastSeq { get; set; }
+
+        public long? Balance { get; set; }
+
+        public long? FirstAt { get; set; }
+
+        public long? LastAt { get; set; }
+    }
+
     /// <summary>
-    /// One page of the tenant's customers by id, and how many match; <paramref name="search"/> is a case-insensitive part of
-    /// the id, LIKE's own wildcards in it matched literally.
+    /// One page of the tenant's customers by id, and how many match: those with a signed delta and those created ahead of
+    /// their deltas (<c>customer_profiles</c>), each once, with the profile's name beside the figures. <paramref name="search"/>
+    /// is a case-insensitive part of the id, LIKE's own wildcards in it matched literally.
     /// </summary>
-    public static async Task<(long Total, IReadOnlyList<ChainHead> Rows)> PageAsync(DbConnection connection, LogScope scope, string? search, int limit, long offset,
-        CancellationToken ct)
+    /// <remarks>
+    /// The count is the customers with a signed delta plus the profiles of customers without one (one seek, or one hash
+    /// probe, per profile). When there are none of the latter the page is read along the chain index alone, as before profiles
+    /// existed; otherwise the customers and the profiles are merged in id order, duplicates dropped, reading no further in
+    /// either than the page's end. Only the page is then joined to chains and profiles (docs/benchmarks.md, "Customer list").
+    /// </remarks>
+    public static async Task<(long Total, IReadOnlyList<Listed> Rows)> PageAsync(DbConnection connection, DbProvider provider, LogScope scope, string? search,
+        int limit, long offset, CancellationToken ct)
     {
         var pattern = search is null ? null : "%" + search.ToLowerInvariant().Replace("\\", "\\\\").Replace("%", "\\%").Replace("_", "\\_") + "%";
-        var filter = "c.ledger_no = @LedgerNo AND c.first_index < @TreeSize" + (pattern is null ? "" : " AND LOWER(c.customer_id) LIKE @pattern ESCAPE '\\'");
-        var args = new { scope.LedgerNo, scope.TreeSize, pattern, limit, offset };
-        var total = await connection.ExecuteScalarAsync<long>(new CommandDefinition($"SELECT COUNT(*) FROM log_customers c WHERE {filter}", args, cancellationToken: ct));
-        var rows = await connection.QueryAsync<ChainHead>(new CommandDefinition(
-            $"{Head} WHERE {filter} ORDER BY c.customer_id LIMIT @limit OFFSET @offset", args, cancellationToken: ct));
-        return (total, rows.ToList());
+        var signed = "c.ledger_no = @LedgerNo AND c.first_index < @TreeSize" + (pattern is null ? "" : " AND LOWER(c.customer_id) LIKE @pattern ESCAPE '\\'");
+        var profiles = "p.ledger_no = @LedgerNo" + (pattern is null ? "" : " AND LOWER(p.customer_id) LIKE @pattern ESCAPE '\\'");
+        var args = new { scope.LedgerNo, scope.TreeSize, pattern, limit, offset, upTo = offset + limit };
+        var counts = await connection.QuerySingleAsync<(long Signed, long Ahead)>(new CommandDefinition(
+            $"""
+            SELECT (SELECT COUNT(*) FROM log_customers c WHERE {signed}) AS signed,
+                   (SELECT COUNT(*) FROM customer_profiles p WHERE {profiles} AND NOT EXISTS (
+                        SELECT 1 FROM log_customers s WHERE s.ledger_no = p.ledger_no AND s.customer_id = p.customer_id AND s.first_index < @TreeSize)) AS ahead
+            """, args, cancellationToken: ct));
+        var ids = (counts.Ahead, provider) switch
+        {
+            (0, _) => $"SELECT c.customer_id FROM log_customers c WHERE {signed} ORDER BY c.customer_id LIMIT @limit OFFSET @offset",
+            // Each side bounded to the page's end, so PostgreSQL deduplicates at most that many of each instead of every customer.
+            (_, DbProvider.Postgres) => $"""
+                (SELECT c.customer_id FROM log_customers c WHERE {signed} ORDER BY c.customer_id LIMIT @upTo)
+                UNION
+                (SELECT p.customer_id FROM customer_profiles p WHERE {profiles} ORDER BY p.customer_id LIMIT @upTo)
+                ORDER BY customer_id LIMIT @limit OFFSET @offset
+                """,
+            // SQLite merges the two index-ordered sides, dropping duplicates as it goes, and stops at the page's end.
+            _ => $"""
+                SELECT c.customer_id FROM log_customers c WHERE {signed}
+                UNION
+                SELECT p.customer_id FROM customer_profiles p WHERE {profiles}
+                ORDER BY customer_id LIMIT @limit OFFSET @offset
+                """,
+        };
+        var rows = await connection.QueryAsync<Listed>(new CommandDefinition(
+            $"""
+            SELECT u.customer_id, p.display_name, p.unit_label, d.customer_seq AS last_seq, d.balance_after AS balance, c.first_at, d.recorded_at AS last_at
+            FROM ({ids}) u
+            LEFT JOIN customer_profiles p ON p.ledger_no = @LedgerNo AND p.customer_id = u.customer_id
+            LEFT JOIN log_customers c ON c.ledger_no = @LedgerNo AND c.customer_id = u.customer_id AND c.first_index < @TreeSize
+            LEFT JOIN deltas d ON d.ledger_no = c.ledger_no AND d.customer_no = c.customer_no AND d.log_index = (
+                SELECT MAX(x.log_index) FROM deltas x WHERE x.ledger_no = c.ledger_no AND x.customer_no = c.customer_no AND x.log_index < @TreeSize)
+            ORDER BY u.customer_id
+            """, args, cancellationToken: ct));
+        return (counts.Signed + counts.Ahead, rows.ToList());
     }
 }

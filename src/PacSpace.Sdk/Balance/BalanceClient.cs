@@ -19,11 +19,13 @@ public class BalanceClient
 
     private readonly ApiTransport? _api;
     private readonly TimeProvider _time;
+    private readonly string? _dashboardToken;
 
-    internal BalanceClient(ApiTransport api, TimeProvider time)
+    internal BalanceClient(ApiTransport api, TimeProvider time, string? dashboardToken = null)
     {
         _api = api;
         _time = time;
+        _dashboardToken = dashboardToken;
     }
 
     /// <summary>
@@ -204,7 +206,10 @@ public class BalanceClient
         return Api.SendAsync<InvoiceProof>(HttpMethod.Get, path, null, CallOptions.Default, cancellationToken);
     }
 
-    /// <summary>Every customer with a VERIFIED delta, optionally those whose id contains <paramref name="search"/> (any case).</summary>
+    /// <summary>
+    /// Every customer with a VERIFIED delta or created ahead of its deltas, optionally those whose id contains <paramref name="search"/>
+    /// (any case).
+    /// </summary>
     public virtual async IAsyncEnumerable<CustomerSummary> ListCustomersAsync(string? search = null, int pageSize = 100,
         [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
@@ -231,6 +236,39 @@ public class BalanceClient
         ArgumentException.ThrowIfNullOrWhiteSpace(customerId);
         var path = Query.Build(ApiRoutes.Balance + "/customers/" + Query.Segment(customerId), [("period", period), ("deltaPage", deltaPage), ("deltaLimit", deltaLimit)]);
         return Api.SendAsync<CustomerDetail>(HttpMethod.Get, path, null, CallOptions.Default, cancellationToken);
+    }
+
+    /// <summary>
+    /// Creates a customer in the key's environment ahead of its first delta (<c>POST /dashboard/customers</c> at this client's
+    /// endpoint, as the official clients send it): its display name and unit label then show in <see cref="ListCustomersAsync"/>
+    /// and <see cref="GetCustomerAsync"/>, with a zero balance until its deltas arrive. A Balance API key alone cannot create
+    /// customers: the call also carries a dashboard token of a user of the key's account, sent as <c>Authorization: Bearer</c>.
+    /// </summary>
+    /// <remarks>
+    /// Creating a customer that exists with the same details answers the stored customer; with other details the server refuses
+    /// it (409 <c>CUSTOMER_EXISTS</c>): nothing is overwritten. Retried on transient failures with the same <c>Idempotency-Key</c>,
+    /// so a customer whose id the server makes is created once however many attempts it takes.
+    /// </remarks>
+    /// <param name="customer">The customer; its null fields are not sent.</param>
+    /// <param name="dashboardToken">The dashboard access token (from a login); default <see cref="PacSpaceClientOptions.DashboardToken"/>.</param>
+    /// <param name="options">Per-call options (idempotency key).</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <exception cref="InvalidOperationException">No dashboard token was given here or in the options; nothing was sent.</exception>
+    /// <exception cref="PacSpaceException">The API refused it (<c>VALIDATION_ERROR</c>, <c>UNAUTHENTICATED</c> for a missing, ended or other
+    /// account's token, <c>CUSTOMER_EXISTS</c>) or could not be reached.</exception>
+    public virtual Task<CreatedCustomer> CreateCustomerAsync(NewCustomer customer, string? dashboardToken = null, RequestOptions? options = null,
+        CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(customer);
+        var token = dashboardToken ?? _dashboardToken;
+        if (string.IsNullOrWhiteSpace(token))
+        {
+            throw new InvalidOperationException(
+                "Creating a customer needs a dashboard token besides the API key: pass dashboardToken (the accessToken of a login) or set PacSpaceClientOptions.DashboardToken.");
+        }
+
+        return Api.SendAsync<CreatedCustomer>(HttpMethod.Post, ApiRoutes.Customers, customer,
+            new CallOptions(true, options?.IdempotencyKey ?? NewIdempotencyKey(), token), cancellationToken);
     }
 
     /// <summary>What the plan allows and what is used in this environment.</summary>

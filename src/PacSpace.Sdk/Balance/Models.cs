@@ -177,8 +177,17 @@ public sealed record InvoiceProof(
     IReadOnlyList<LoggedDelta> Deltas,
     DateTimeOffset ClosedAt);
 
-/// <summary>A customer in the list.</summary>
-public sealed record CustomerSummary(string CustomerId, string LedgerIdentifier, long TotalDeltas, long ComputedBalance, DateTimeOffset FirstDeltaAt, DateTimeOffset LastDeltaAt);
+/// <summary>A customer in the list: one with a VERIFIED delta, or one created ahead of its deltas (<see cref="BalanceClient.CreateCustomerAsync"/>).</summary>
+/// <param name="FirstDeltaAt">When its first VERIFIED delta was recorded; null while it has none.</param>
+/// <param name="LastDeltaAt">When its latest VERIFIED delta was recorded; null while it has none.</param>
+public sealed record CustomerSummary(string CustomerId, string LedgerIdentifier, long TotalDeltas, long ComputedBalance, DateTimeOffset? FirstDeltaAt, DateTimeOffset? LastDeltaAt)
+{
+    /// <summary>The name it was created with; null for a customer known only from its deltas (or from a server without customer creation).</summary>
+    public string? DisplayName { get; init; }
+
+    /// <summary>The unit its balance counts, as given when it was created; null when none was given.</summary>
+    public string? UnitLabel { get; init; }
+}
 
 /// <summary>Page information of page-numbered lists.</summary>
 public sealed record PageInfo(long Total, int Page, int Limit, long TotalPages);
@@ -195,7 +204,7 @@ public sealed record LatestCheckpoint(string CheckpointId, string ProofRoot, str
 /// <summary>A customer's figures for one period.</summary>
 public sealed record CustomerPeriod(string Period, DateTimeOffset StartDate, DateTimeOffset EndDate, long OpeningBalance, long ClosingBalance, long DeltaCount, long NetChange);
 
-/// <summary>One customer with its balance and recent activity.</summary>
+/// <summary>One customer with its balance and recent activity; all figures are zero for a customer created ahead of its deltas.</summary>
 public sealed record CustomerDetail(
     string CustomerId,
     string CustomerReference,
@@ -204,7 +213,33 @@ public sealed record CustomerDetail(
     long ComputedBalance,
     LatestCheckpoint? LatestCheckpoint,
     CustomerPeriod? Period,
-    Activity RecentActivity);
+    Activity RecentActivity)
+{
+    /// <summary>The name it was created with; null for a customer known only from its deltas (or from a server without customer creation).</summary>
+    public string? DisplayName { get; init; }
+
+    /// <summary>The unit its balance counts, as given when it was created; null when none was given.</summary>
+    public string? UnitLabel { get; init; }
+}
+
+/// <summary>A customer to create ahead of its first delta (<see cref="BalanceClient.CreateCustomerAsync"/>). Fields left null are not sent.</summary>
+/// <param name="DisplayName">How the customer is shown (1–200 characters, no control or bidirectional formatting characters).</param>
+/// <param name="CustomerId">Your id of the customer, the one its deltas will carry (1–256 characters); null lets the server make one (<c>cus_…</c>).</param>
+/// <param name="SharingStateHint">A hint on how its record is shared, such as <c>INHERIT</c> (1–32 characters).</param>
+/// <param name="EventCadence">How often you send its usage, such as <c>PER_EVENT</c> (1–32 characters).</param>
+/// <param name="UnitLabel">The unit its balance counts, such as <c>credits</c> (1–32 characters).</param>
+public sealed record NewCustomer(string DisplayName, string? CustomerId = null, string? SharingStateHint = null, string? EventCadence = null, string? UnitLabel = null);
+
+/// <summary>A customer as created (or, when the same request was made before, as it was first created).</summary>
+/// <param name="Environment"><c>sandbox</c> or <c>production</c>: the environment of the key, never the other one.</param>
+public sealed record CreatedCustomer(
+    string CustomerId,
+    string DisplayName,
+    string? UnitLabel,
+    string? EventCadence,
+    string? SharingStateHint,
+    DateTimeOffset CreatedAt,
+    string Environment);
 
 /// <summary>What the plan allows and what is used in this environment.</summary>
 public sealed record Usage(string Plan, string Environment, string Period, bool Metered, long? Allowed, long Used, long? Remaining, long Overage, long Pending, bool WritesAllowed);

@@ -123,6 +123,23 @@ public class PacSpaceDashboardClient : IDisposable
         CancellationToken cancellationToken = default) =>
         Api.SendAsync<CreatedApiKey>(HttpMethod.Post, ApiRoutes.ApiKeys, new { name, environment, expiresAt }, CallOptions.Public, cancellationToken);
 
+    /// <summary>
+    /// Creates a customer ahead of its first delta in <paramref name="environment"/> (<c>sandbox</c> or <c>production</c>; default the
+    /// signed-in user's preferred environment), stored by that environment's plane. A repeated create with the same details
+    /// answers the stored customer; other details are refused (409 <c>CUSTOMER_EXISTS</c>).
+    /// </summary>
+    /// <param name="customer">The customer; its null fields are not sent.</param>
+    /// <param name="environment"><c>sandbox</c> or <c>production</c>, or null for the user's preferred environment.</param>
+    /// <param name="idempotencyKey">Makes retries of this call safe; by default one is made per call and reused across its retries.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    public virtual Task<Balance.CreatedCustomer> CreateCustomerAsync(Balance.NewCustomer customer, string? environment = null, string? idempotencyKey = null,
+        CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(customer);
+        return Api.SendAsync<Balance.CreatedCustomer>(HttpMethod.Post, Query.Build(ApiRoutes.Customers, [("environment", environment)]), customer,
+            new CallOptions(false, idempotencyKey ?? "sdk-" + Guid.NewGuid().ToString("N")), cancellationToken);
+    }
+
     /// <summary>The account's keys (never a secret), newest first, a page at a time.</summary>
     public virtual IAsyncEnumerable<ApiKeyInfo> ListKeysAsync(string? environment = null, int pageSize = 100, CancellationToken cancellationToken = default) =>
         PagesAsync<KeyPage, ApiKeyInfo>(ApiRoutes.ApiKeys, environment, pageSize, p => (p.Items, p.Total, p.Limit), cancellationToken);

@@ -22,4 +22,7 @@ internal static class ApiRoutes
     public const string Plan = Dashboard + "/billing/plan";
 
     public const string Webhooks = Dashboard + "/webhooks";
+
+    /// <summary>Customer creation: on the control plane, and on each plane's own host (the official clients send it to the key's base URL).</summary>
+    public const string Customers = Dashboard + "/customers";
 }

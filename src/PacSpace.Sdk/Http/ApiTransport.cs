@@ -112,9 +112,9 @@ internal sealed class ApiTransport
             request.Headers.TryAddWithoutValidation(PacSpaceHeaders.ApiKey, _apiKey);
         }
 
-        if (BearerToken is not null)
+        if ((call.BearerToken ?? BearerToken) is { } bearer)
         {
-            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", BearerToken);
+            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", bearer);
         }
 
         if (_chainId is not null)
@@ -233,7 +233,8 @@ internal sealed class ApiTransport
 /// <summary>Per-call transport settings.</summary>
 /// <param name="Authenticated">Whether the API key is sent (public verify routes send none).</param>
 /// <param name="IdempotencyKey">Sent as <c>Idempotency-Key</c> on every attempt.</param>
-internal readonly record struct CallOptions(bool Authenticated = true, string? IdempotencyKey = null)
+/// <param name="BearerToken">A dashboard token sent as <c>Authorization: Bearer</c> with this call (besides the key).</param>
+internal readonly record struct CallOptions(bool Authenticated = true, string? IdempotencyKey = null, string? BearerToken = null)
 {
     public static readonly CallOptions Default = new(true);
 

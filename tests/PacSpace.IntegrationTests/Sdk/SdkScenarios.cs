@@ -120,6 +120,41 @@ public sealed class SdkScenarios() : StoreTests(Store.Sqlite, null)
     }
 
     [Fact]
+    public async Task CreateCustomer_SentToTheKeysEndpointWithTheDashboardToken_IsListedWithItsName_AndOnlyInItsEnvironment()
+    {
+        var session = await Api.ReadyTenantAsync();
+        await Api.ActivateProductionAsync(session);
+        var test = (await Api.CreateKeyAsync(session)).FullKey;
+        var live = (await Api.CreateKeyAsync(session, "live")).FullKey;
+        using var sandbox = new PacSpaceClient(Options(test));
+        var options = Options(live);
+        options.DashboardToken = session.Token;
+        using var production = new PacSpaceClient(options);
+
+        // No token anywhere: refused before anything is sent.
+        await Assert.ThrowsAsync<InvalidOperationException>(() => sandbox.Balance.CreateCustomerAsync(new NewCustomer("Acme")));
+
+        var created = await sandbox.Balance.CreateCustomerAsync(new NewCustomer("Acme Corp", "acme", UnitLabel: "credits", EventCadence: "PER_EVENT"), session.Token);
+        Assert.Equal(("acme", "Acme Corp", "credits", "PER_EVENT", null, "sandbox"),
+            (created.CustomerId, created.DisplayName, created.UnitLabel, created.EventCadence, created.SharingStateHint, created.Environment));
+        var generated = await production.Balance.CreateCustomerAsync(new NewCustomer("Live Co"));
+        Assert.StartsWith("cus_", generated.CustomerId, StringComparison.Ordinal);
+        Assert.Equal("production", generated.Environment);
+
+        var listed = Assert.Single(await sandbox.Balance.ListCustomersAsync().ToListAsync());
+        Assert.Equal(("acme", "Acme Corp", "credits", 0L, (DateTimeOffset?)null), (listed.CustomerId, listed.DisplayName, listed.UnitLabel, listed.ComputedBalance, listed.FirstDeltaAt));
+        await sandbox.Balance.WaitForVerifiedAsync((await sandbox.Balance.EmitAsync(new NewDelta("acme", 12, "top-up"))).RecordId, TimeSpan.FromSeconds(10));
+        var detail = await sandbox.Balance.GetCustomerAsync("acme");
+        Assert.Equal(("Acme Corp", "credits", 12L), (detail.DisplayName, detail.UnitLabel, detail.ComputedBalance));
+        Assert.Equal(generated.CustomerId, Assert.Single(await production.Balance.ListCustomersAsync().ToListAsync()).CustomerId);
+
+        var exists = await Assert.ThrowsAsync<PacSpaceException>(() => sandbox.Balance.CreateCustomerAsync(new NewCustomer("Other", "acme"), session.Token));
+        Assert.Equal((409, "CUSTOMER_EXISTS"), (exists.StatusCode, exists.Code));
+        var keyOnly = await Assert.ThrowsAsync<PacSpaceException>(() => sandbox.Balance.CreateCustomerAsync(new NewCustomer("Acme"), "not-a-token"));
+        Assert.Equal((401, "UNAUTHENTICATED"), (keyOnly.StatusCode, keyOnly.Code));
+    }
+
+    [Fact]
     public async Task Errors_AreOneExceptionType_WithCodeDetailsAndRequestId_AndNoRetryOn4xx()
     {
         var session = await Api.ReadyTenantAsync();
@@ -376,6 +411,10 @@ public sealed class DashboardClientScenarios() : StoreTests(Store.Sqlite, null)
         var contracts = await client.GetContractsStatusAsync(session.TenantId);
         Assert.Contains(contracts.GetProperty("environments").EnumerateArray(), e => e.GetProperty("environment").GetString() == "mainnet" && e.GetProperty("status").GetString() == "active");
         Assert.Equal(JsonValueKind.Object, (await client.ProvisionContractAsync("mainnet")).ValueKind);
+
+        var customer = await client.CreateCustomerAsync(new NewCustomer("Dashboard Co", "dash-co"), "production");
+        Assert.Equal(("dash-co", "production"), (customer.CustomerId, customer.Environment));
+        Assert.Equal("sandbox", (await client.CreateCustomerAsync(new NewCustomer("Sandbox Co"))).Environment);
 
         var created = await client.CreateKeyAsync("sdk", "live");
         Assert.StartsWith("pk_live_", created.FullKey, StringComparison.Ordinal);

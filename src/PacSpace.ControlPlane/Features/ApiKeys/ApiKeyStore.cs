@@ -57,6 +57,15 @@ internal sealed partial class ApiKeyStore(Database db, TimeProvider time)
                 $"SELECT {Columns} FROM api_keys WHERE id = @id AND tenant_id = @tenantId", new { id, tenantId }, cancellationToken: cancellationToken))
             : Task.FromResult<ApiKeyRow?>(null);
 
+    /// <summary>A key as presented in <c>X-Api-Key</c> to a dashboard route: whose it is, the hash of its secret and its state.</summary>
+    public sealed record PresentedKey(string Id, string TenantId, string Environment, string SecretHash, long Enabled, long? ExpiresAt, long? RevokedAt);
+
+    /// <summary>The key with this public id, whichever tenant's (the caller compares the secret before saying anything about it).</summary>
+    public Task<PresentedKey?> FindByPublicIdAsync(DbConnection connection, string publicId, CancellationToken cancellationToken) =>
+        connection.QuerySingleOrDefaultAsync<PresentedKey>(new CommandDefinition(
+            "SELECT id, tenant_id, environment, secret_hash, enabled, expires_at, revoked_at FROM api_keys WHERE public_id = @publicId",
+            new { publicId }, cancellationToken: cancellationToken));
+
     /// <summary>One page of the tenant's keys, newest first, optionally of one environment (<c>test</c>, <c>live</c>).</summary>
     public async Task<(long Total, IReadOnlyList<ApiKeyRow> Items)> ListAsync(string tenantId, string? environment, int page, int limit, CancellationToken cancellationToken)
     {

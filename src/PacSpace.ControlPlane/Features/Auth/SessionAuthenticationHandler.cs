@@ -17,8 +17,7 @@ internal sealed class SessionAuthenticationHandler(
     ILoggerFactory logger,
     UrlEncoder encoder,
     IOptions<AuthOptions> authOptions,
-    JwtIssuer jwt,
-    SessionStore sessions,
+    Sessions sessions,
     TimeProvider time) : AuthenticationHandler<AuthenticationSchemeOptions>(schemeOptions, logger, encoder)
 {
     public const string SchemeName = "PacSpaceSession";
@@ -27,41 +26,34 @@ internal sealed class SessionAuthenticationHandler(
     protected override async Task<AuthenticateResult> HandleAuthenticateAsync()
     {
         var now = time.GetUtcNow();
-        var nowMs = now.ToUnixTimeMilliseconds();
         string method;
-        SessionStore.OpenSession? session;
+        Sessions.Found found;
         var authorization = Request.Headers.Authorization.ToString();
         if (authorization.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase))
         {
             method = DashboardClaims.MethodBearer;
-            var sessionId = await jwt.ValidateAsync(authorization["Bearer ".Length..].Trim(), now);
-            if (sessionId is null)
+            found = await sessions.FromBearerAsync(authorization["Bearer ".Length..].Trim(), now, Context.RequestAborted);
+            if (found.BadToken)
             {
                 return Fail(ErrorCodes.SessionExpired, "The token is invalid or has expired. Log in again.");
             }
-
-            session = await sessions.FindOpenByIdAsync(sessionId, nowMs, Context.RequestAborted);
         }
         else if (Request.Cookies.TryGetValue(authOptions.Value.CookieName, out var cookie) && !string.IsNullOrEmpty(cookie))
         {
             method = DashboardClaims.MethodCookie;
-            session = await sessions.FindOpenByTokenHashAsync(Secrets.Hash(cookie), nowMs, Context.RequestAborted);
+            found = await sessions.FromCookieAsync(cookie, now, Context.RequestAborted);
         }
         else
         {
             return AuthenticateResult.NoResult();
         }
 
-        if (session is null)
+        if (found.Session is not { } session)
         {
             return Fail(ErrorCodes.SessionExpired, "The session has ended or expired. Log in again.");
         }
 
-        // The list of sessions shows when each was last used, to the minute: one write a minute, not one per request.
-        if (session.LastUsedAt is not long lastUsed || nowMs - lastUsed >= SessionStore.LastUsedResolutionMs)
-        {
-            await sessions.TouchAsync(session.Id, nowMs, Context.RequestAborted);
-        }
+        await sessions.NoteUseAsync(session, now, Context.RequestAborted);
 
         var identity = new ClaimsIdentity(
         [

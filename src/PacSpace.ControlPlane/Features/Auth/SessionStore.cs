@@ -19,7 +19,7 @@ internal sealed class SessionStore(Database db)
     public sealed record NewSession(string Id, string UserId, string TokenHash, long CreatedAt, long ExpiresAt, string? Ip, string? UserAgent = null);
 
     /// <summary>A session that has neither ended nor expired, with the tenant of its user.</summary>
-    public sealed record OpenSession(string Id, string UserId, string TenantId, long? LastUsedAt);
+    public sealed record OpenSession(string Id, string UserId, string TenantId, long? LastUsedAt, long ExpiresAt);
 
     /// <summary>One of a user's sessions as the list shows it.</summary>
     public sealed record SessionRow(string Id, long CreatedAt, long? LastUsedAt, long ExpiresAt, string? Ip, string? UserAgent);
@@ -108,7 +108,7 @@ internal sealed class SessionStore(Database db)
         await using var connection = await db.OpenAsync(cancellationToken);
         return await connection.QuerySingleOrDefaultAsync<OpenSession>(new CommandDefinition(
             $"""
-            SELECT s.id, s.user_id, u.tenant_id, s.last_used_at FROM sessions s JOIN users u ON u.id = s.user_id
+            SELECT s.id, s.user_id, u.tenant_id, s.last_used_at, s.expires_at FROM sessions s JOIN users u ON u.id = s.user_id
             WHERE {where} AND s.ended_at IS NULL AND s.expires_at > @now
             """, new { key, now }, cancellationToken: cancellationToken));
     }

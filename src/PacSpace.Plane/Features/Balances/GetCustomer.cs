@@ -1,6 +1,7 @@
 using PacSpace.Hosting.Data;
 using PacSpace.Hosting.Errors;
 using PacSpace.Plane.Features.Checkpoints;
+using PacSpace.Plane.Features.Customers;
 using PacSpace.Plane.Features.Deltas;
 using PacSpace.Plane.Features.Keys;
 using PacSpace.Plane.Features.Scopes;
@@ -8,7 +9,11 @@ using PacSpace.Plane.Log;
 
 namespace PacSpace.Plane.Features.Balances;
 
-/// <summary>One customer: its verified figures, queued deltas, latest checkpoint, optionally one month's figures, and its recent activity.</summary>
+/// <summary>
+/// One customer: its verified figures, queued deltas, latest checkpoint, optionally one month's figures, its recent activity, and
+/// the display name and unit label it was created with. A customer exists from its first delta or from its creation
+/// (<c>POST /dashboard/customers</c>), whichever came first; before its first delta its figures are zero.
+/// </summary>
 internal sealed class GetCustomer(Database db, EntryIds ids, TimeProvider time)
 {
     /// <param name="Period">A month (YYYY-MM) whose figures and activity to show, or none.</param>
@@ -23,8 +28,11 @@ internal sealed class GetCustomer(Database db, EntryIds ids, TimeProvider time)
 
     public sealed record LatestCheckpoint(string CheckpointId, string ProofRoot, string Period, long ClosingBalance, DateTimeOffset ClosedAt);
 
+    /// <param name="DisplayName">The name it was created with; null for a customer known only from its deltas.</param>
     public sealed record CustomerDetail(
         string CustomerId,
+        string? DisplayName,
+        string? UnitLabel,
         string CustomerReference,
         long TotalDeltas,
         long PendingDeltas,
@@ -57,9 +65,10 @@ internal sealed class GetCustomer(Database db, EntryIds ids, TimeProvider time)
         var log = await TenantLedgerStore.ScopeAsync(connection, ids, tenantId, ct);
         var chain = await LogCustomerStore.FindAsync(connection, log, customerId, ct);
         var pending = await DeltaStore.CountQueuedAsync(connection, log, customerId, ct);
-        if (chain is null && pending == 0)
+        var profile = log.LedgerNo < 0 ? null : await CustomerProfileStore.FindAsync(connection, log.LedgerNo, customerId, ct);
+        if (chain is null && pending == 0 && profile is null)
         {
-            return new Error(404, CustomerIds.NotFound, "No delta was recorded for this customer in this environment.");
+            return new Error(404, CustomerIds.NotFound, "No customer with this id was created, and no delta was recorded for it, in this environment.");
         }
 
         var checkpoint = await CheckpointStore.LatestForCustomerAsync(connection, tenantId, customerId, ct);
@@ -87,7 +96,7 @@ internal sealed class GetCustomer(Database db, EntryIds ids, TimeProvider time)
         var activity = items.Select(d => new ActivityItem(d.Amount, d.Reason, d.ReferenceId, d.Status,
             DateTimeOffset.FromUnixTimeMilliseconds(d.RecordedAt), d.RecordId, d.ReceiptId, d.ContentHashHex)).ToList();
 
-        return new CustomerDetail(customerId, CustomerIds.LedgerIdentifier(customerId), chain?.LastSeq ?? 0, pending, chain?.Balance ?? 0,
+        return new CustomerDetail(customerId, profile?.DisplayName, profile?.UnitLabel, CustomerIds.LedgerIdentifier(customerId), chain?.LastSeq ?? 0, pending, chain?.Balance ?? 0,
             checkpoint is null ? null : new LatestCheckpoint(checkpoint.CheckpointId, checkpoint.ProofRoot, checkpoint.Period, checkpoint.Balance,
                 DateTimeOffset.FromUnixTimeMilliseconds(checkpoint.ClosedAt)),
             periodView, new Activity(activity, PageInfo.Of(total, input.Page, input.Limit)));

@@ -12,8 +12,6 @@ namespace PacSpace.Plane.Features.Deltas;
 /// <summary><c>POST /api/v1/balance/delta</c>, <c>/delta/batch</c> and <c>GET /delta/{recordId}</c>.</summary>
 internal static class DeltaEndpoints
 {
-    private const int MaxIdempotencyKey = 255;
-
     /// <summary>The emit body, for the OpenAPI document (the endpoint reads the JSON itself, see <see cref="NewDelta.Read"/>).</summary>
     public sealed record EmitRequest(string CustomerId, long Delta, string Reason, string? ReferenceId, JsonElement? Metadata, AdjustsRequest? Adjusts);
 
@@ -55,7 +53,7 @@ internal static class DeltaEndpoints
         Func<string?, ReadOnlySpan<byte>, Result<TInput>> read,
         Func<THandler, ApiCaller, TInput, CancellationToken, Task<Result<TView>>> handle, CancellationToken ct)
     {
-        var key = ReadIdempotencyKey(http.Request);
+        var key = IdempotencyKey.Read(http.Request);
         if (!key.IsSuccess)
         {
             return Envelope.Fail(key.Error!);
@@ -76,18 +74,5 @@ internal static class DeltaEndpoints
         return input.IsSuccess
             ? Envelope.From(await handle(handler, ApiCaller.Of(http), input.Value, ct), view => Envelope.Ok(view, 201))
             : Envelope.Fail(input.Error!);
-    }
-
-    private static Result<string?> ReadIdempotencyKey(HttpRequest request)
-    {
-        var value = request.Headers["Idempotency-Key"].ToString();
-        if (value.Length == 0)
-        {
-            return (string?)null;
-        }
-
-        return value.Length > MaxIdempotencyKey || value.Any(c => c < 0x21 || c > 0x7e)
-            ? Error.Validation("Idempotency-Key", $"must be 1 to {MaxIdempotencyKey} visible ASCII characters")
-            : value;
     }
 }
