@@ -9,6 +9,24 @@ namespace PacSpace.IntegrationTests.Dashboard;
 public abstract class EnvironmentScenarios(Store store, PostgresServer? postgres) : StoreTests(store, postgres)
 {
     [Fact]
+    public async Task ClaimDueActivations_NothingDueThenOneDue_ReadsBoth()
+    {
+        // With no row due, SQLite could not type an expression column and the claim threw every second while idle.
+        var session = await Api.SignUpAsync();
+        await Api.WaitForStatusAsync(session, "sandbox", "active");
+        await Stack.StopAsync(Role.Dashboard);
+        var store = new PacSpace.ControlPlane.Features.Environments.EnvironmentStore(Stack.ControlDb, TimeProvider.System);
+        Assert.Empty(await store.ClaimDueActivationsAsync("test-owner", 10, TimeSpan.FromSeconds(30), CancellationToken.None));
+
+        await using var c = await Stack.ControlDb.OpenAsync(default);
+        var (id, tenantId) = await c.QueryFirstAsync<(string, string)>("SELECT id, tenant_id FROM environments WHERE environment = 'production'");
+        await c.ExecuteAsync("UPDATE environments SET status = 'activating', requested_at = NULL, next_attempt_at = 0, lease_until = NULL WHERE id = @id", new { id });
+        var claimed = await store.ClaimDueActivationsAsync("test-owner", 10, TimeSpan.FromSeconds(30), CancellationToken.None);
+        Assert.Equal(id, Assert.Single(claimed).Id);
+        Assert.Equal(tenantId, claimed[0].TenantId);
+    }
+
+    [Fact]
     public async Task EnvironmentStatus_NewAccount_SandboxActiveProductionNoneInSeedShape()
     {
         var session = await Api.SignUpAsync();

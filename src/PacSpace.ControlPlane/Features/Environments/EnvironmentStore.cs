@@ -15,7 +15,7 @@ internal sealed class EnvironmentStore(Database db, TimeProvider time)
 
     /// <summary>A claimed activation; <see cref="Attempt"/> counts the run just claimed.</summary>
     /// <param name="RequestedAt">When the activation was asked for (Unix ms; 0 if unknown), for its duration.</param>
-    public sealed record Activation(string Id, string TenantId, string Environment, long Attempt, long RequestedAt) : IJobItem;
+    public sealed record Activation(string Id, string TenantId, string Environment, long Attempt, long? RequestedAt) : IJobItem;
 
     /// <summary>At registration: Sandbox starts activating in the same transaction, Production waits.</summary>
     public static Task InsertInitialAsync(DbConnection connection, DbTransaction tx, string tenantId, string userId, TimeProvider time, CancellationToken cancellationToken)
@@ -87,7 +87,9 @@ internal sealed class EnvironmentStore(Database db, TimeProvider time)
         return await Leases.ClaimAsync<Activation, Activation>(connection,
             new CommandDefinition(
                 """
-                SELECT id, tenant_id, environment, attempts AS attempt, COALESCE(requested_at, 0) AS requested_at FROM environments
+                -- requested_at as the column itself: SQLite types an expression by its value, so with no row due its type is
+                -- unknown and the row mapping could not be built.
+                SELECT id, tenant_id, environment, attempts AS attempt, requested_at FROM environments
                 WHERE status = 'activating' AND next_attempt_at <= @now AND (lease_until IS NULL OR lease_until < @now)
                 ORDER BY next_attempt_at LIMIT @max
                 """, new { now, max }, cancellationToken: cancellationToken),

@@ -47,9 +47,9 @@ internal sealed partial class ProvisioningJob(
         var env = PacSpaceEnvironments.FromStored(item.Environment);
         var ledger = await planes.EnsureTenantAsync(env, item.TenantId, options.Value.RequestTimeout, cancellationToken);
         await environments.MarkActiveAsync(item.Id, owner, ledger.Origin, ledger.PublicKey);
-        if (item.RequestedAt > 0)
+        if (item.RequestedAt is long requestedAt && requestedAt > 0)
         {
-            Duration.Record(time.GetUtcNow().ToUnixTimeMilliseconds() - item.RequestedAt, new KeyValuePair<string, object?>("environment", item.Environment));
+            Duration.Record(time.GetUtcNow().ToUnixTimeMilliseconds() - requestedAt, new KeyValuePair<string, object?>("environment", item.Environment));
         }
 
         LogActivated(item.TenantId, item.Environment, item.Attempt);
