@@ -26,6 +26,26 @@ internal sealed class AccountMail(
         return token;
     }
 
+    /// <summary>Issues a token of <paramref name="kind"/> for the user in its own transaction, then queues the mail carrying its link.</summary>
+    public async Task IssueAndSendAsync(DbConnection connection, OneTimeToken kind, string userId, string email, CancellationToken ct)
+    {
+        string token;
+        await using (var tx = await connection.BeginTransactionAsync(ct))
+        {
+            token = await IssueTokenAsync(connection, tx, kind, userId, ct);
+            await tx.CommitAsync(ct);
+        }
+
+        if (kind == OneTimeToken.PasswordReset)
+        {
+            SendPasswordReset(email, token);
+        }
+        else
+        {
+            SendVerification(email, token);
+        }
+    }
+
     public void SendVerification(string email, string token)
     {
         var link = Url("/verify-email?token=" + Uri.EscapeDataString(token));

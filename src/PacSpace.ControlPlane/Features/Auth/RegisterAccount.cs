@@ -131,13 +131,6 @@ internal sealed class RegisterAccount(
             return;
         }
 
-        string token;
-        await using (var tx = await connection.BeginTransactionAsync(ct))
-        {
-            token = await mail.IssueTokenAsync(connection, tx, OneTimeToken.Verification, pending.Id, ct);
-            await tx.CommitAsync(ct);
-        }
-
-        mail.SendVerification(pending.Email, token);
+        await mail.IssueAndSendAsync(connection, OneTimeToken.Verification, pending.Id, pending.Email, ct);
     }
 }

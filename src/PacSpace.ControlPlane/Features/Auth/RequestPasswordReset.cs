@@ -27,13 +27,6 @@ internal sealed class RequestPasswordReset(Database db, UserStore users, Account
             return;
         }
 
-        string token;
-        await using (var tx = await connection.BeginTransactionAsync(ct))
-        {
-            token = await mail.IssueTokenAsync(connection, tx, OneTimeToken.PasswordReset, user.Id, ct);
-            await tx.CommitAsync(ct);
-        }
-
-        mail.SendPasswordReset(user.Email, token);
+        await mail.IssueAndSendAsync(connection, OneTimeToken.PasswordReset, user.Id, user.Email, ct);
     }
 }

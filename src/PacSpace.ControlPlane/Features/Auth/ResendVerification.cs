@@ -26,13 +26,6 @@ internal sealed class ResendVerification(Database db, UserStore users, AccountMa
             return;
         }
 
-        string token;
-        await using (var tx = await connection.BeginTransactionAsync(ct))
-        {
-            token = await mail.IssueTokenAsync(connection, tx, OneTimeToken.Verification, user.Id, ct);
-            await tx.CommitAsync(ct);
-        }
-
-        mail.SendVerification(user.Email, token);
+        await mail.IssueAndSendAsync(connection, OneTimeToken.Verification, user.Id, user.Email, ct);
     }
 }
