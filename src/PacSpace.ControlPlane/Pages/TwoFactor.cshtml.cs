@@ -1,7 +1,6 @@
 using System.Text.Json;
 using Microsoft.AspNetCore.Mvc;
 using PacSpace.ControlPlane.Features.Auth;
-using PacSpace.Hosting.Data;
 using QRCoder;
 
 namespace PacSpace.ControlPlane.Pages;
@@ -18,7 +17,7 @@ public sealed class TwoFactorModel : SignedInPage
 
     internal IReadOnlyList<string>? RecoveryCodes { get; private set; }
 
-    internal TwoFactorStore.State? State { get; private set; }
+    internal TwoFactorView Status { get; private set; } = null!;
 
     internal SetUpTwoFactor.Output? Pending { get; private set; }
 
@@ -34,12 +33,7 @@ public sealed class TwoFactorModel : SignedInPage
             RecoveryCodes = JsonSerializer.Deserialize<List<string>>(json);
         }
 
-        await using (var connection = await this.Service<Database>().OpenAsync(ct))
-        {
-            State = await this.Service<TwoFactorStore>().LoadAsync(connection, PageActor.UserId!, ct);
-        }
-
-        Pending = await this.Service<SetUpTwoFactor>().PendingAsync(PageActor, ct);
+        (Status, Pending) = await this.Service<GetTwoFactor>().HandleAsync(PageActor, withPendingSecret: true, ct);
         if (Pending is not null)
         {
             using var generator = new QRCodeGenerator();

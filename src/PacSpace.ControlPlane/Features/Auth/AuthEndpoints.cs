@@ -37,8 +37,6 @@ internal static class AuthEndpoints
 
     public sealed record PasswordOnlyRequest(string Password);
 
-    public sealed record TwoFactorView(bool Enabled, DateTimeOffset? EnabledAt, long RecoveryCodesLeft, bool SetupPending);
-
     public sealed record PreferencesRequest(string PreferredEnvironment);
 
     public sealed record PasswordRequest(string CurrentPassword, string NewPassword);
@@ -55,6 +53,7 @@ internal static class AuthEndpoints
         .AddSingleton<TwoFactor>()
         .AddSingleton<RequestPasswordReset>()
         .AddSingleton<ResetPassword>()
+        .AddSingleton<GetTwoFactor>()
         .AddSingleton<SetUpTwoFactor>()
         .AddSingleton<EnableTwoFactor>()
         .AddSingleton<DisableTwoFactor>()
@@ -124,14 +123,8 @@ internal static class AuthEndpoints
                 Envelope.From(await handler.HandleAsync(Actor.Api(http), input, ct),
                     v => Envelope.Ok(v, 200, "Password changed. Your other sessions have ended.")), ct))
             .AcceptsJson<PasswordRequest>().Produces<ChangePassword.Output>();
-        account.MapGet("/2fa", async (HttpContext http, TwoFactorStore store, PacSpace.Hosting.Data.Database db, CancellationToken ct) =>
-        {
-            await using var connection = await db.OpenAsync(ct);
-            var state = await store.LoadAsync(connection, http.User.UserIdOf(), ct);
-            return Envelope.Ok(new TwoFactorView(state?.TotpSecret is not null,
-                state?.TotpEnabledAt is long at ? DateTimeOffset.FromUnixTimeMilliseconds(at) : null,
-                state?.TotpSecret is null ? 0 : state.RecoveryCodesLeft, state is { TotpSecret: null, TotpPendingSecret: not null }));
-        }).Produces<TwoFactorView>();
+        account.MapGet("/2fa", async (HttpContext http, GetTwoFactor handler, CancellationToken ct) =>
+            Envelope.Ok((await handler.HandleAsync(Actor.Api(http), withPendingSecret: false, ct)).Status)).Produces<TwoFactorView>();
         account.MapPost("/2fa/setup", async (HttpContext http, SetUpTwoFactor handler, CancellationToken ct) =>
             Envelope.From(await handler.HandleAsync(Actor.Api(http), ct),
                 v => Envelope.Ok(v, 200, "Add this secret to your authenticator app, then send a code from it to POST /dashboard/auth/2fa/enable.")))

@@ -22,13 +22,13 @@ internal sealed class LoginThrottle(IOptions<AuthOptions> options, IDataProtecti
     private readonly IDataProtector _devices = protection.CreateProtector(DevicePurpose);
 
     /// <summary>The keys one attempt counts against: its account key (the known browser's, or the address's) and its client's.</summary>
-    public sealed record Keys(string Account, string? Client, bool KnownDevice);
+    public sealed record Keys(string Account, string? Client);
 
     public Keys For(string normalizedEmail, string? clientAddress, string? deviceToken)
     {
         var device = DeviceOf(normalizedEmail, deviceToken);
         var account = device is null ? Key("account", normalizedEmail) : Key("device", device, normalizedEmail);
-        return new Keys(account, clientAddress is null ? null : Key("client", clientAddress), device is not null);
+        return new Keys(account, clientAddress is null ? null : Key("client", clientAddress));
     }
 
     /// <summary>How long the attempt must wait, or null when it may go ahead.</summary>

@@ -29,21 +29,6 @@ internal sealed class SetUpTwoFactor(Database db, UserStore users, TwoFactorStor
         return new Output(secret, TwoFactor.OtpAuthUri(secret, account.Email));
     }
 
-    /// <summary>The pending secret again (the page shows its QR code on reload), or null.</summary>
-    public async Task<Output?> PendingAsync(Actor actor, CancellationToken ct)
-    {
-        var userId = actor.UserId!;
-        await using var connection = await db.OpenAsync(ct);
-        if (await store.LoadAsync(connection, userId, ct) is not { TotpSecret: null, TotpPendingSecret: { } pending })
-        {
-            return null;
-        }
-
-        var account = (await users.FindByIdAsync(connection, userId, ct))!;
-        var secret = twoFactor.Open(userId, pending);
-        return new Output(secret, TwoFactor.OtpAuthUri(secret, account.Email));
-    }
-
     internal static Error AlreadyEnabled() => new(409, ErrorCodes.TwoFactorAlreadyEnabled,
         "Two-factor authentication is already on. Turn it off first (POST /dashboard/auth/2fa/disable) to enrol another authenticator.");
 }
