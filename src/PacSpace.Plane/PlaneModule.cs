@@ -64,7 +64,7 @@ public static class PlaneModule
         services.AddSingleton<ControlPlaneCatchUp>();
         services.AddHostedService(sp => sp.GetRequiredService<ControlPlaneCatchUp>());
         services.AddHttpClient(nameof(ControlPlaneCatchUp));
-        services.AddKeys().AddTenants().AddDeltas().AddBalances().AddCheckpoints().AddVerify().AddWebhooks().AddCustomerProfiles();
+        services.AddKeys().AddTenants().AddDeltas().AddBalances().AddCheckpoints().AddVerify().AddWebhooks(builder.Configuration).AddCustomerProfiles();
         services.AddSingleton<Sequencer>();
         services.AddHostedService(sp => sp.GetRequiredService<Sequencer>());
         return builder;
@@ -104,6 +104,7 @@ public static class PlaneModule
         balance.MapCheckpoints();
         balance.MapCustomers();
         balance.MapUsage();
+        balance.MapWebhookDeliveries();
         // Where the official clients send customers.create: the key's base URL, outside /api/v1, with a dashboard token too.
         app.MapCustomerCreation();
         app.MapVerify();

@@ -21,6 +21,7 @@ internal sealed class EntryIds : IHostedService
 {
     private const byte RecordKind = (byte)'d';
     private const byte ReceiptKind = (byte)'r';
+    private const byte VerifiedEventKind = (byte)'v';
     private const long MaxLedger = uint.MaxValue;
     private const long MaxIndex = (1L << 48) - 1;
 
@@ -45,6 +46,15 @@ internal sealed class EntryIds : IHostedService
     public string RecordId(long ledgerNo, long logIndex) => Encrypt("rec", RecordKind, ledgerNo, logIndex);
 
     public string ReceiptId(long ledgerNo, long logIndex) => Encrypt("rcp", ReceiptKind, ledgerNo, logIndex);
+
+    /// <summary>
+    /// The id of the <c>delta.verified</c> event of the delta at this place (<c>evt_…</c>): the same for every endpoint and
+    /// every attempt, derived like the record id but with its own kind, so it is not stored either.
+    /// </summary>
+    public string VerifiedEventId(long ledgerNo, long logIndex) => Encrypt("evt", VerifiedEventKind, ledgerNo, logIndex);
+
+    /// <summary>The place a <c>delta.verified</c> event id names, or null when it is not one.</summary>
+    public (long LedgerNo, long LogIndex)? PlaceOfVerifiedEvent(string? id) => Decrypt(id, "evt", VerifiedEventKind);
 
     /// <summary>The place a record id names, or null when it is not one of this plane's (it may still be a legacy id).</summary>
     public (long LedgerNo, long LogIndex)? PlaceOfRecord(string? id) => Decrypt(id, "rec", RecordKind);

@@ -4,6 +4,7 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using PacSpace.Plane.Features.Deltas;
+using PacSpace.Plane.Features.Webhooks;
 using PacSpace.Hosting.Data;
 using PacSpace.Hosting.Secrets;
 using PacSpace.Hosting.Web;
@@ -17,7 +18,8 @@ namespace PacSpace.Plane.Log;
 /// tiles and signs the new head — in one transaction, so a signed head and the tiles it commits to can never disagree. The head update is conditional on the lease and the previous size: a replica
 /// that lost its lease cannot write a second, inconsistent head.
 /// </summary>
-internal sealed partial class Sequencer(Database db, AtRestEncryption secrets, IOptions<PlaneOptions> options, TimeProvider time, ILogger<Sequencer> logger) : BackgroundService
+internal sealed partial class Sequencer(Database db, AtRestEncryption secrets, IOptions<PlaneOptions> options, TimeProvider time, WebhookSignal webhooks,
+    ILogger<Sequencer> logger) : BackgroundService
 {
     private readonly string _owner = "seq_" + Guid.NewGuid().ToString("N")[..12];
 
@@ -148,6 +150,8 @@ internal sealed partial class Sequencer(Database db, AtRestEncryption secrets, I
         }
 
         await TenantLedgerStore.RecordHeadAsync(writer, tx, ledger.LedgerNo, size, signedAt, ct);
+        // The deltas this head verifies are delta.verified events: written with the head, or not at all.
+        var events = await WebhookOutbox.DeltasVerifiedAsync(writer, tx, tenantId, ledger.LedgerNo, ledger.TreeSize, size, signedAt, ct);
         try
         {
             await write.CommitAsync(ct);
@@ -159,6 +163,11 @@ internal sealed partial class Sequencer(Database db, AtRestEncryption secrets, I
         }
 
         _edges[tenantId] = range;
+        if (events > 0)
+        {
+            webhooks.Wake();
+        }
+
         var environment = new KeyValuePair<string, object?>("environment", options.Value.EnvironmentName);
         Appended.Add(entries.Count, environment);
         Lag.Record(Math.Max(0, signedAt - entries[0].RecordedAt), environment);

@@ -25,13 +25,13 @@ internal static class PlaneRows
 
     /// <summary>A plane's <c>webhook_endpoints</c> row as stored (<see cref="Sealed"/>) and with its secrets opened.</summary>
     public sealed record WebhookRow(string Id, string TenantId, string Url, string Events, long Enabled, long? DeletedAt, string? Sealed, long Version,
-        IReadOnlyList<WebhookSigningSecret> Secrets);
+        IReadOnlyList<WebhookSigningSecret> Secrets, string? DisabledReason = null);
 
     /// <summary>The plane's row of a webhook endpoint, null when it holds none; the secrets opened with the key-encryption key <paramref name="kek"/>.</summary>
     public static async Task<WebhookRow?> WebhookEndpointAsync(DbConnection connection, string kek, string id)
     {
         var row = await connection.QuerySingleOrDefaultAsync<StoredWebhook>(
-            "SELECT id, tenant_id, url, events, enabled, deleted_at, secrets, version FROM webhook_endpoints WHERE id = @id", new { id });
+            "SELECT id, tenant_id, url, events, enabled, deleted_at, secrets, version, disabled_reason FROM webhook_endpoints WHERE id = @id", new { id });
         if (row is null)
         {
             return null;
@@ -40,7 +40,7 @@ internal static class PlaneRows
         var secrets = row.Secrets is null
             ? []
             : JsonSerializer.Deserialize<List<WebhookSigningSecret>>(Sealing(kek).Open(row.Secrets, WebhookEndpointStore.Purpose(id)), JsonDefaults.Options)!;
-        return new WebhookRow(row.Id, row.TenantId, row.Url, row.Events, row.Enabled, row.DeletedAt, row.Secrets, row.Version, secrets);
+        return new WebhookRow(row.Id, row.TenantId, row.Url, row.Events, row.Enabled, row.DeletedAt, row.Secrets, row.Version, secrets, row.DisabledReason);
     }
 
     private sealed class StoredWebhook
@@ -60,6 +60,8 @@ internal static class PlaneRows
         public string? Secrets { get; set; }
 
         public long Version { get; set; }
+
+        public string? DisabledReason { get; set; }
     }
 
     /// <summary>The sealing every database of a stack uses, with its key-encryption key.</summary>

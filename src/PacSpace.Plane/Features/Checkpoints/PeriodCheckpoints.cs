@@ -9,6 +9,8 @@ using PacSpace.Plane.Features.Deltas;
 using PacSpace.Plane.Features.Scopes;
 using PacSpace.Plane.Log;
 
+using PacSpace.Plane.Features.Webhooks;
+
 namespace PacSpace.Plane.Features.Checkpoints;
 
 /// <summary>
@@ -19,7 +21,7 @@ namespace PacSpace.Plane.Features.Checkpoints;
 /// log's size at the window's start. Asking again for the same window answers the stored checkpoint while the
 /// log has nothing new in the window; the unique index settles concurrent requests.
 /// </summary>
-internal sealed partial class PeriodCheckpoints(Database db, EntryIds ids, AtRestEncryption secrets, TimeProvider time, ILogger<PeriodCheckpoints> logger)
+internal sealed partial class PeriodCheckpoints(Database db, EntryIds ids, AtRestEncryption secrets, TimeProvider time, WebhookSignal webhooks, ILogger<PeriodCheckpoints> logger)
 {
     public const string CheckpointEmpty = "CHECKPOINT_EMPTY";
 
@@ -104,6 +106,8 @@ internal sealed partial class PeriodCheckpoints(Database db, EntryIds ids, AtRes
         try
         {
             await CheckpointStore.InsertAsync(connection, tx, row, leaves, ct);
+            // checkpoint.verified: written with the checkpoint, or not at all.
+            await WebhookOutbox.CheckpointVerifiedAsync(connection, tx, tenantId, row.CheckpointId, now, time, ct);
             await tx.CommitAsync(ct);
         }
         catch (DbException ex) when (Database.IsUniqueViolation(ex))
@@ -114,6 +118,7 @@ internal sealed partial class PeriodCheckpoints(Database db, EntryIds ids, AtRes
                 ?? throw new InvalidOperationException("Checkpoint conflict without a stored row."), false);
         }
 
+        webhooks.Wake();
         LogCreated(row.CheckpointId, tenantId, row.Period, toSize);
         return (row, true);
     }

@@ -27,7 +27,11 @@ internal sealed class WebhookEndpointStore(Database db, AtRestEncryption secrets
             VALUES (@Id, @TenantId, @Url, @events, @enabled, @deletedAt, @sealed, @Version, @now)
             ON CONFLICT (id) DO UPDATE SET url = excluded.url, events = excluded.events, enabled = excluded.enabled,
                 deleted_at = COALESCE(webhook_endpoints.deleted_at, excluded.deleted_at), secrets = excluded.secrets,
-                version = excluded.version, updated_at = excluded.updated_at
+                version = excluded.version, updated_at = excluded.updated_at,
+                -- A newer state that enables the endpoint (its owner turned it on again) ends what deliveries decided here.
+                disabled_at = CASE WHEN excluded.enabled = 1 THEN NULL ELSE webhook_endpoints.disabled_at END,
+                disabled_reason = CASE WHEN excluded.enabled = 1 THEN NULL ELSE webhook_endpoints.disabled_reason END,
+                failing_since = CASE WHEN excluded.enabled = 1 THEN NULL ELSE webhook_endpoints.failing_since END
             WHERE webhook_endpoints.version < excluded.version AND webhook_endpoints.tenant_id = excluded.tenant_id
             """,
             new
