@@ -8,11 +8,15 @@ namespace PacSpace.ControlPlane.Features.Webhooks;
 /// <summary>
 /// The query of the delivery-log routes, read field by field so that every problem is answered together, naming its field:
 /// <c>environment</c> (any spelling of the two; default the user's preferred one), and for the list <c>status</c> (either
-/// vocabulary), <c>limit</c>, <c>offset</c> and <c>endpointId</c>.
+/// vocabulary), <c>limit</c>, <c>offset</c> and <c>endpointId</c>; for one event its id from the route. The planes apply
+/// the same rules; checking here answers a bad request even while a plane is down, and keeps malformed ids out of the
+/// internal paths.
 /// </summary>
 internal sealed class DeliveryQuery(IQueryCollection query)
 {
     public const int MaxLimit = 100;
+
+    public const long MaxOffset = 1_000_000_000;
 
     public const string AcceptedStatuses = "pending, retrying, delivered, failed (or QUEUED, PROCESSING, VERIFIED, FAILED), in any case";
 
@@ -86,6 +90,17 @@ internal sealed class DeliveryQuery(IQueryCollection query)
 
         _errors.Add(new ErrorDetail("endpointId", "must be a webhook endpoint id (wh_ and 26 characters)"));
         return null;
+    }
+
+    /// <summary>An event id from the route (<c>evt_…</c>, the event's <c>X-Event-ID</c>); a malformed one is named, as the planes name it.</summary>
+    public string EventId(string routeValue)
+    {
+        if (!Hosting.Data.Ids.IsValid(routeValue, "evt"))
+        {
+            _errors.Add(new ErrorDetail("eventId", "must be an event id (evt_…), as X-Event-ID carries it"));
+        }
+
+        return routeValue;
     }
 
     /// <summary>A field given once; empty is absent; a repeated field is a problem rather than a silent pick.</summary>

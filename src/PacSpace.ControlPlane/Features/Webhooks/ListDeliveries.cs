@@ -25,7 +25,7 @@ internal sealed class ListDeliveries(Database db, UserStore users, PlaneClient p
             var env = q.Environment();
             var status = q.Status();
             var limit = q.Integer("limit", 1, DeliveryQuery.MaxLimit);
-            var offset = q.Integer("offset", 0, int.MaxValue);
+            var offset = q.Integer("offset", 0, DeliveryQuery.MaxOffset);
             var endpointId = q.EndpointId();
             return q.HasErrors ? q.ToError() : new Input(env, status, (int?)limit, offset, endpointId);
         }

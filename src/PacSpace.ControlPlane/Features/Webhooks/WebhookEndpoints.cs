@@ -77,10 +77,10 @@ internal static class WebhookEndpoints
             ("offset", "Deliveries to skip, from 0"),
             ("endpointId", "Only deliveries to this endpoint (wh_…)"));
         deliveries.MapGet("/{eventId}", async (string eventId, HttpContext http, GetDelivery handler, CancellationToken ct) =>
-            await WithEnvironmentAsync(http, env => handler.HandleAsync(Actor.Api(http), new GetDelivery.Input(eventId, env), ct), v => Envelope.Ok(v)))
+            await OfEventAsync(http, eventId, (id, env) => handler.HandleAsync(Actor.Api(http), new GetDelivery.Input(id, env), ct), v => Envelope.Ok(v)))
             .Produces<WebhookDeliveryPage>().QueryParameters(EnvironmentParameter);
         deliveries.MapPost("/{eventId}/retry", async (string eventId, HttpContext http, RetryDelivery handler, CancellationToken ct) =>
-            await WithEnvironmentAsync(http, env => handler.HandleAsync(Actor.Api(http), new RetryDelivery.Input(eventId, env), ct),
+            await OfEventAsync(http, eventId, (id, env) => handler.HandleAsync(Actor.Api(http), new RetryDelivery.Input(id, env), ct),
                 v => Envelope.Ok(v, 200, v.Queued == 1 ? "1 delivery is queued for an attempt now." : $"{v.Queued} deliveries are queued for an attempt now.")))
             .Produces<WebhookRetryResult>().QueryParameters(EnvironmentParameter);
     }
@@ -114,12 +114,13 @@ internal static class WebhookEndpoints
         return Envelope.From(input.IsSuccess ? await handler.HandleAsync(Actor.Api(http), input.Value, ct) : input.Error!, v => Envelope.Ok(v));
     }
 
-    /// <summary>Reads <c>?environment=</c> (the only query field of one event's routes) and runs the handler with it.</summary>
-    private static async Task<IResult> WithEnvironmentAsync<T>(HttpContext http, Func<PacSpaceEnvironment?, Task<Result<T>>> handle, Func<T, IResult> ok)
+    /// <summary>Reads the event id and <c>?environment=</c> (the only query field of one event's routes) and runs the handler with them.</summary>
+    private static async Task<IResult> OfEventAsync<T>(HttpContext http, string eventId, Func<string, PacSpaceEnvironment?, Task<Result<T>>> handle, Func<T, IResult> ok)
     {
         var query = new DeliveryQuery(http.Request.Query);
+        var id = query.EventId(eventId);
         var env = query.Environment();
-        return query.HasErrors ? Envelope.Fail(query.ToError()) : Envelope.From(await handle(env), ok);
+        return query.HasErrors ? Envelope.Fail(query.ToError()) : Envelope.From(await handle(id, env), ok);
     }
 
     private static async Task<IResult> UpdateAsync(string id, HttpContext http, UpdateEndpoint handler, CancellationToken ct)
