@@ -107,7 +107,8 @@ internal sealed partial class WebhookDispatcher(
             {
                 var now = time.GetUtcNow().ToUnixTimeMilliseconds();
                 var rounds = (batch + o.ConcurrencyPerEndpoint - 1) / o.ConcurrencyPerEndpoint;
-                var lease = now + (long)(o.AttemptTimeout.TotalMilliseconds * rounds) + 30_000;
+                // Long enough for every attempt of the batch and the write of their results; a sender that died lets go after it.
+                var lease = now + (long)(o.AttemptTimeout.TotalMilliseconds * rounds) + 5_000;
                 var claims = await deliveries.ClaimAsync(endpointId, batch, now, lease, ct);
                 if (claims.Count == 0)
                 {
