@@ -50,6 +50,7 @@ internal sealed partial class WebhookDispatcher(
 {
     private readonly ConcurrentDictionary<string, Task> _senders = new(StringComparer.Ordinal);
     private readonly SemaphoreSlim _inFlight = new(options.Value.MaxConcurrency, options.Value.MaxConcurrency);
+    private DateTimeOffset _nextPrune = DateTimeOffset.MinValue;
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -82,6 +83,16 @@ internal sealed partial class WebhookDispatcher(
         while (await deliveries.FanOutAsync(now, ct) > 0)
         {
             // More rows may be waiting.
+        }
+
+        if (time.GetUtcNow() >= _nextPrune)
+        {
+            // Once an hour, in small steps: the log keeps ended deliveries for the retention period.
+            _nextPrune = time.GetUtcNow().AddHours(1);
+            var before = (time.GetUtcNow() - options.Value.Retention).ToUnixTimeMilliseconds();
+            while (await deliveries.PruneAsync(before, 1000, ct) == 1000)
+            {
+            }
         }
 
         foreach (var endpointId in await deliveries.DueEndpointsAsync(now, ct))
