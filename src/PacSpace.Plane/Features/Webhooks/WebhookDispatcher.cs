@@ -196,7 +196,7 @@ internal sealed partial class WebhookDispatcher(
     }
 
     /// <summary>What an attempt leaves: delivered; or a retry after the schedule's next wait (± jitter); or failed once the schedule is spent.</summary>
-    internal WebhookDeliveryStore.Outcome Outcome(WebhookDeliveryStore.Claimed claim, WebhookAttempt attempt, IReadOnlyList<TimeSpan> retries, double jitter)
+    internal static WebhookDeliveryStore.Outcome Outcome(WebhookDeliveryStore.Claimed claim, WebhookAttempt attempt, IReadOnlyList<TimeSpan> retries, double jitter)
     {
         if (attempt.Delivered)
         {
