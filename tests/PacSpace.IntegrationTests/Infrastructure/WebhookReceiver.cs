@@ -32,6 +32,9 @@ public sealed class WebhookReceiver : IAsyncDisposable
     /// <summary>The status code each request gets.</summary>
     public Func<ReceivedWebhook, int> Answer { get; set; } = _ => 200;
 
+    /// <summary>How long each answer takes (a slow receiver).</summary>
+    public TimeSpan Delay { get; set; } = TimeSpan.Zero;
+
     public IReadOnlyList<ReceivedWebhook> Received => _received.ToArray();
 
     public static async Task<WebhookReceiver> StartAsync()
@@ -68,6 +71,11 @@ public sealed class WebhookReceiver : IAsyncDisposable
             var body = await reader.ReadToEndAsync();
             var headers = context.Request.Headers.ToDictionary(h => h.Key, h => h.Value.ToString(), StringComparer.OrdinalIgnoreCase);
             var got = new ReceivedWebhook(headers, body, DateTimeOffset.UtcNow);
+            if (Delay > TimeSpan.Zero)
+            {
+                await Task.Delay(Delay);
+            }
+
             _received.Enqueue(got);
             context.Response.StatusCode = Answer(got);
             await context.Response.WriteAsync("ok");

@@ -201,12 +201,84 @@ public abstract class WebhookDeliveryScenarios(Store store, PostgresServer? post
         Assert.DoesNotContain(receiver.Received, r => r.Header("X-Webhook-Event") == "delta.verified");
     }
 
-    private async Task<List<string>> EmitAsync(Role plane, string key, int count, string prefix)
+    [Fact]
+    public async Task UnderServeRules_AnAddressThatIsPrivateAtSendTimeIsNeverConnected()
+    {
+        // The endpoint reaches the plane as if its name had resolved to a public address when it was saved (DNS rebinding):
+        // the plane resolves again at each connection and refuses the loopback address it now gives.
+        var stack = await StartStackAsync(o => o.Overrides["Webhooks:AllowPrivateNetworks"] = "false");
+        var session = await stack.Dashboard.ReadyTenantAsync();
+        var key = (await stack.Dashboard.CreateKeyAsync(session, "test")).FullKey;
+        await using var receiver = await WebhookReceiver.StartAsync();
+        var id = "wh_" + Guid.NewGuid().ToString("N")[..26];
+        var state = new { id, tenantId = session.TenantId, environment = "sandbox", url = $"http://localhost:{receiver.Port}/hooks", events = new[] { "delta.verified" },
+            enabled = true, deleted = false, secrets = new[] { new { secret = "whsec_rebinding", notAfter = (long?)null } }, version = 1 };
+        var put = await stack.SendAsync(Role.Sandbox, HttpMethod.Put, "/internal/v1/webhooks/" + id, null, JsonSerializer.Serialize(state),
+            new Dictionary<string, string> { ["X-PacSpace-Service-Secret"] = stack.ServiceSecret });
+        Assert.Equal(HttpStatusCode.OK, put.Status);
+
+        await EmitAsync(stack, Role.Sandbox, key, 1, "rb");
+        var log = await KeyTestKit.EventuallyAsync(() => stack.SendAsync(Role.Sandbox, HttpMethod.Get, "/api/v1/balance/webhooks", key),
+            a => a.Data.GetProperty("deliveries").EnumerateArray().Any(d => d.GetProperty("attempts").GetInt32() >= 1), Arrival, "a failed attempt");
+        var error = log.Data.GetProperty("deliveries")[0].GetProperty("lastError").GetString()!;
+        Assert.Contains("not allowed", error);
+        Assert.Contains("loopback", error);
+        var test = await stack.SendAsync(Role.Sandbox, HttpMethod.Post, $"/internal/v1/webhooks/{id}/test", null, JsonSerializer.Serialize(new { tenantId = session.TenantId }),
+            new Dictionary<string, string> { ["X-PacSpace-Service-Secret"] = stack.ServiceSecret });
+        Assert.False(test.Data.GetProperty("delivered").GetBoolean());
+        Assert.Contains("not allowed", test.Data.GetProperty("error").GetString());
+        Assert.Empty(receiver.Received);
+    }
+
+    [Fact]
+    public async Task FailingForFiveDays_DisablesTheEndpoint_ASuccessInBetweenStartsTheCountAgain()
+    {
+        var clock = new AdjustableClock();
+        var stack = await StartStackAsync(o => o.ConfigureServices = (role, services) =>
+        {
+            if (role == Role.Sandbox)
+            {
+                services.UseClock(clock);
+            }
+        });
+        var session = await stack.Dashboard.ReadyTenantAsync();
+        var key = (await stack.Dashboard.CreateKeyAsync(session, "test")).FullKey;
+        await using var receiver = await WebhookReceiver.StartAsync();
+        receiver.Answer = _ => 500;
+        var hook = await stack.Dashboard.CreateWebhookAsync(session, "sandbox", receiver.Url);
+
+        // Day 0: failing. Day 4: a success ends the failing streak. Day 8: failing again, but only since day 4.
+        await EmitAsync(stack, Role.Sandbox, key, 1, "d0");
+        await receiver.WaitForAsync(1, Arrival);
+        clock.Advance(TimeSpan.FromDays(4));
+        receiver.Answer = _ => 200;
+        await EmitAsync(stack, Role.Sandbox, key, 1, "d4");
+        await receiver.WaitForAsync(1, Arrival, r => r.Body.Contains("d4-", StringComparison.Ordinal));
+        receiver.Answer = _ => 500;
+        clock.Advance(TimeSpan.FromDays(1));
+        await EmitAsync(stack, Role.Sandbox, key, 1, "d5");
+        await receiver.WaitForAsync(1, Arrival, r => r.Body.Contains("d5-", StringComparison.Ordinal));
+        clock.Advance(TimeSpan.FromDays(3));
+        await EmitAsync(stack, Role.Sandbox, key, 1, "d8");
+        await receiver.WaitForAsync(1, Arrival, r => r.Body.Contains("d8-", StringComparison.Ordinal));
+        await Task.Delay(500);
+        Assert.Equal(1, (await stack.PlaneWebhookAsync(Role.Sandbox, hook.Id))!.Enabled);
+
+        // Day 10.5: every attempt has failed for more than five days.
+        clock.Advance(TimeSpan.FromDays(2.5));
+        await EmitAsync(stack, Role.Sandbox, key, 1, "d10");
+        var row = await KeyTestKit.EventuallyAsync(() => stack.PlaneWebhookAsync(Role.Sandbox, hook.Id), r => r is { Enabled: 0 }, Arrival, "endpoint disabled");
+        Assert.Contains("5 days", row!.DisabledReason);
+    }
+
+    private Task<List<string>> EmitAsync(Role plane, string key, int count, string prefix) => EmitAsync(Stack, plane, key, count, prefix);
+
+    private static async Task<List<string>> EmitAsync(TestStack stack, Role plane, string key, int count, string prefix)
     {
         var records = new List<string>();
         for (var i = 0; i < count; i++)
         {
-            var answer = await Stack.EmitAsync(plane, key, $$"""{"customerId": "{{prefix}}-cust-{{i % 3}}", "delta": {{i + 1}}, "reason": "usage"}""");
+            var answer = await stack.EmitAsync(plane, key, $$"""{"customerId": "{{prefix}}-cust-{{i % 3}}", "delta": {{i + 1}}, "reason": "usage"}""");
             Assert.Equal(HttpStatusCode.Created, answer.Status);
             records.Add(answer.Data.GetProperty("recordId").GetString()!);
         }

@@ -55,6 +55,10 @@ public sealed class WebhookDeliveryOptions
     [Range(typeof(TimeSpan), "00:00:01", "365.00:00:00")]
     public TimeSpan DisableAfter { get; set; } = TimeSpan.FromDays(5);
 
+    /// <summary>How long the delivery log keeps a delivery that ended (delivered or given up), with its attempts.</summary>
+    [Range(typeof(TimeSpan), "01:00:00", "3650.00:00:00")]
+    public TimeSpan Retention { get; set; } = TimeSpan.FromDays(30);
+
     /// <summary>Retry waits of an environment.</summary>
     public TimeSpan[] RetriesFor(string environment) => environment == "production" ? ProductionRetries : SandboxRetries;
 }

@@ -50,6 +50,7 @@ internal sealed partial class WebhookDispatcher(
 {
     private readonly ConcurrentDictionary<string, Task> _senders = new(StringComparer.Ordinal);
     private readonly SemaphoreSlim _inFlight = new(options.Value.MaxConcurrency, options.Value.MaxConcurrency);
+    private DateTimeOffset _nextPrune = DateTimeOffset.MinValue;
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -84,6 +85,16 @@ internal sealed partial class WebhookDispatcher(
             // More rows may be waiting.
         }
 
+        if (time.GetUtcNow() >= _nextPrune)
+        {
+            // Once an hour, in small steps: the log keeps ended deliveries for the retention period.
+            _nextPrune = time.GetUtcNow().AddHours(1);
+            var before = (time.GetUtcNow() - options.Value.Retention).ToUnixTimeMilliseconds();
+            while (await deliveries.PruneAsync(before, 1000, ct) == 1000)
+            {
+            }
+        }
+
         foreach (var endpointId in await deliveries.DueEndpointsAsync(now, ct))
         {
             if (_senders.ContainsKey(endpointId))
@@ -107,7 +118,8 @@ internal sealed partial class WebhookDispatcher(
             {
                 var now = time.GetUtcNow().ToUnixTimeMilliseconds();
                 var rounds = (batch + o.ConcurrencyPerEndpoint - 1) / o.ConcurrencyPerEndpoint;
-                var lease = now + (long)(o.AttemptTimeout.TotalMilliseconds * rounds) + 30_000;
+                // Long enough for every attempt of the batch and the write of their results; a sender that died lets go after it.
+                var lease = now + (long)(o.AttemptTimeout.TotalMilliseconds * rounds) + 5_000;
                 var claims = await deliveries.ClaimAsync(endpointId, batch, now, lease, ct);
                 if (claims.Count == 0)
                 {
@@ -184,7 +196,7 @@ internal sealed partial class WebhookDispatcher(
     }
 
     /// <summary>What an attempt leaves: delivered; or a retry after the schedule's next wait (± jitter); or failed once the schedule is spent.</summary>
-    internal WebhookDeliveryStore.Outcome Outcome(WebhookDeliveryStore.Claimed claim, WebhookAttempt attempt, IReadOnlyList<TimeSpan> retries, double jitter)
+    internal static WebhookDeliveryStore.Outcome Outcome(WebhookDeliveryStore.Claimed claim, WebhookAttempt attempt, IReadOnlyList<TimeSpan> retries, double jitter)
     {
         if (attempt.Delivered)
         {
