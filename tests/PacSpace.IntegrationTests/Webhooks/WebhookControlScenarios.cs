@@ -480,7 +480,9 @@ public abstract class WebhookControlScenarios(Store store, PostgresServer? postg
         var tested = await dashboard.TestWebhookAsync(endpoint.Id);
         await Stack.EmitAsync(Role.Sandbox, key.FullKey, """{"customerId":"c1","delta":-1,"reason":"one"}""");
         var eventId = (await receiver.WaitForAsync(1, Soon, r => r.Header("X-Webhook-Event") == "delta.verified"))[0].Header(PacSpaceHeaders.WebhookEventId);
-        var fromDashboard = await dashboard.ListWebhookDeliveriesAsync("sandbox", WebhookDeliveryStatuses.Retrying);
+        // The receiver has the first attempt a moment before the plane records its outcome.
+        var fromDashboard = await KeyTestKit.EventuallyAsync(() => dashboard.ListWebhookDeliveriesAsync("sandbox", WebhookDeliveryStatuses.Retrying),
+            p => p.Deliveries.Count == 1, Soon, "the delivery retrying");
         var fromPlane = await balance.Balance.ListWebhookDeliveriesAsync("PROCESSING", 10, 0);
         var one = await dashboard.GetWebhookDeliveryAsync(eventId);
         var onePlane = await balance.Balance.GetWebhookDeliveryAsync(eventId);
