@@ -5,7 +5,7 @@ namespace PacSpace.ControlPlane.Planes;
 
 internal static class PlanesRegistration
 {
-    /// <summary>The <c>Planes</c> section, validated at start-up, and the client that uses it.</summary>
+    /// <summary>The <c>Planes</c> section, validated at start-up, the client that uses it, and the cursors of the planes' feeds.</summary>
     public static IServiceCollection AddPlanes(this IServiceCollection services, IConfiguration config)
     {
         services.AddOptions<PlanesOptions>().Bind(config.GetSection("Planes")).ValidateDataAnnotations()
@@ -15,6 +15,6 @@ internal static class PlanesRegistration
                 "Planes:Sandbox:InternalUrl, Planes:Sandbox:PublicUrl, Planes:Production:InternalUrl and Planes:Production:PublicUrl must be absolute http(s) URLs.")
             .ValidateOnStart();
         services.AddHttpClient<PlaneClient>();
-        return services;
+        return services.AddSingleton<PlaneCursorStore>();
     }
 }
