@@ -1,0 +1,60 @@
+using Microsoft.AspNetCore.Http;
+using PacSpace.Hosting.Web;
+using Yarp.ReverseProxy.Forwarder;
+
+namespace PacSpace.ControlPlane.Features.OneOrigin;
+
+/// <summary>
+/// YARP's default copy of the request and the answer (every header but the hop-by-hop ones), plus who the client is: the
+/// client's own forwarded headers are dropped, and the control plane's view of the client (its address, scheme and host,
+/// after <c>ForwardedHeaders</c> has believed the configured proxies in front of it) is sent in their place with the hop token
+/// that makes a plane believe them (<see cref="ForwardedHop"/>).
+/// </summary>
+internal sealed class PlaneTransformer(string hopToken, bool skipNotFound = false) : HttpTransformer
+{
+    // Headers a client could use to pose as a hop or an earlier proxy; the plane hears them only from this transformer.
+    private static readonly string[] Dropped =
+        ["X-Forwarded-For", "X-Forwarded-Proto", "X-Forwarded-Host", "X-Forwarded-Prefix", "Forwarded", "X-Original-For", "X-Original-Proto", "X-Original-Host",
+            ForwardedHop.HeaderName, InternalApi.SecretHeader];
+
+    public string HopToken => hopToken;
+
+    /// <summary>Whether the plane answered 404 and the answer was dropped so that the next plane can be asked.</summary>
+    public bool SkippedNotFound { get; private set; }
+
+    public override async ValueTask TransformRequestAsync(HttpContext httpContext, HttpRequestMessage proxyRequest, string destinationPrefix, CancellationToken cancellationToken)
+    {
+        await base.TransformRequestAsync(httpContext, proxyRequest, destinationPrefix, cancellationToken);
+        var headers = proxyRequest.Headers;
+        foreach (var name in Dropped)
+        {
+            headers.Remove(name);
+        }
+
+        if (httpContext.Connection.RemoteIpAddress is { } client)
+        {
+            // An IPv4 client reached over a dual-stack socket reads as ::ffff:a.b.c.d; the plane should see a.b.c.d.
+            headers.TryAddWithoutValidation("X-Forwarded-For", (client.IsIPv4MappedToIPv6 ? client.MapToIPv4() : client).ToString());
+        }
+
+        headers.TryAddWithoutValidation("X-Forwarded-Proto", httpContext.Request.Scheme);
+        if (httpContext.Request.Host.HasValue)
+        {
+            // URLs the plane writes into answers (a checkpoint's verifyUrl) then name the one origin the client used.
+            headers.TryAddWithoutValidation("X-Forwarded-Host", httpContext.Request.Host.Value);
+        }
+
+        headers.TryAddWithoutValidation(ForwardedHop.HeaderName, hopToken);
+    }
+
+    public override ValueTask<bool> TransformResponseAsync(HttpContext httpContext, HttpResponseMessage? proxyResponse, CancellationToken cancellationToken)
+    {
+        if (skipNotFound && proxyResponse is { StatusCode: System.Net.HttpStatusCode.NotFound })
+        {
+            SkippedNotFound = true;
+            return ValueTask.FromResult(false);
+        }
+
+        return base.TransformResponseAsync(httpContext, proxyResponse, cancellationToken);
+    }
+}
