@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Features;
 using PacSpace.Hosting.Web;
 using Yarp.ReverseProxy.Forwarder;
 
@@ -17,6 +18,9 @@ internal sealed class PlaneTransformer(string hopToken, bool skipNotFound = fals
         ["X-Forwarded-For", "X-Forwarded-Proto", "X-Forwarded-Host", "X-Forwarded-Prefix", "Forwarded", "X-Original-For", "X-Original-Proto", "X-Original-Host",
             ForwardedHop.HeaderName, InternalApi.SecretHeader];
 
+    // The target goes on exactly as the client wrote it: no re-encoding, no dot-segment or escape canonicalisation.
+    private static readonly UriCreationOptions AsWritten = new() { DangerousDisablePathAndQueryCanonicalization = true };
+
     public string HopToken => hopToken;
 
     /// <summary>Whether the plane answered 404 and the answer was dropped so that the next plane can be asked.</summary>
@@ -25,6 +29,14 @@ internal sealed class PlaneTransformer(string hopToken, bool skipNotFound = fals
     public override async ValueTask TransformRequestAsync(HttpContext httpContext, HttpRequestMessage proxyRequest, string destinationPrefix, CancellationToken cancellationToken)
     {
         await base.TransformRequestAsync(httpContext, proxyRequest, destinationPrefix, cancellationToken);
+        // The path as sent, not as decoded: a customer id's %2F must stay inside its segment, and PathString would write it
+        // back as %252F. The plane's own Kestrel then decodes and normalises these bytes exactly as this one did.
+        if (httpContext.Features.Get<IHttpRequestFeature>()?.RawTarget is { Length: > 0 } raw && raw[0] == '/'
+            && Uri.TryCreate(destinationPrefix + raw, in AsWritten, out var target))
+        {
+            proxyRequest.RequestUri = target;
+        }
+
         var headers = proxyRequest.Headers;
         foreach (var name in Dropped)
         {
