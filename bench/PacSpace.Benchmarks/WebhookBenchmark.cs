@@ -36,7 +36,7 @@ internal static class WebhookBenchmark
             Connections: Cli.Arg(args, "--connections", 64),
             Customers: Cli.Arg(args, "--customers", 1000),
             DrainTimeout: TimeSpan.FromSeconds(Cli.Arg(args, "--drain-timeout", 300)),
-            Burst: Cli.Arg(args, "--burst", 30000));
+            Burst: Cli.Arg(args, "--burst", 10000));
         var total = Stopwatch.StartNew();
         await using var receiver = await WebhookReceiverChild.StartAsync();
         var results = new List<(string Name, List<RunRow> Rows)>();
