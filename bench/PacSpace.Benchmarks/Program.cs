@@ -4,7 +4,7 @@
 //   dotnet run -c Release --project bench/PacSpace.Benchmarks -- whoami [--runs 5] [--seconds 10] [--connections 16]
 //   dotnet run -c Release --project bench/PacSpace.Benchmarks -- ingest [--runs 5] [--seconds 4] [--connections 64] [--batch-connections 16] [--rate 15000] [--light-rate 1000] [--store both|sqlite|postgres] [--database "Host=…"]
 //   dotnet run -c Release --project bench/PacSpace.Benchmarks -- verified [--runs 5] [--seconds 5] [--rate 1000] [--store both|sqlite|postgres] [--database "Host=…"]
-//   dotnet run -c Release --project bench/PacSpace.Benchmarks -- webhooks [--runs 5] [--seconds 8] [--saturation-seconds 4] [--connections 64] [--store both|sqlite|postgres] [--database "Host=…"]
+//   dotnet run -c Release --project bench/PacSpace.Benchmarks -- webhooks [--runs 5] [--seconds 8] [--saturation-seconds 4] [--connections 64] [--burst 10000] [--store both|sqlite|postgres] [--database "Host=…"]
 //   dotnet run -c Release --project bench/PacSpace.Benchmarks -- derive [--runs 5] [--deltas 1000000] [--requests 200] [--store both|sqlite|postgres] [--database "Host=…"]
 //   dotnet run -c Release --project bench/PacSpace.Benchmarks -- one-origin [--runs 5] [--seconds 4] [--connections 64] [--store both|sqlite|postgres] [--database "Host=…"]
 //   dotnet run -c Release --project bench/PacSpace.Benchmarks -- verify-offline [--runs 5] [--entries 1000000] [--iterations 20000]

@@ -13,17 +13,21 @@ namespace PacSpace.Benchmarks;
 // plane delivers while it ingests. Per run, on the Sandbox plane of the `pacspace up` composition (one tenant on a paid
 // plan, its key's rate limit lifted, as for `ingest`):
 //   1. the saturated single-delta rate, as `ingest` finds it (closed loop, 64 connections, 1 s warm-up + 4 s window, no
-//      endpoint enabled); the offered rate of this run is half of it;
+//      endpoint enabled); the offered rate of this run is half of it. The same closed loop also runs with the endpoint
+//      enabled (order alternating), for the loss at saturation;
 //   2. an open loop at that rate (child-process generator, latency from each request's due time, as `ingest`) with no
 //      enabled endpoint;
 //   3. the same open loop with one endpoint enabled (created once through the Dashboard API, subscribed to
 //      delta.verified only, pointing to a receiver in a child process that answers 200 at once), and the deliveries
-//      the receiver counts while the loop runs and until every delta of the arm has arrived (the drain).
-// Arms 2 and 3 alternate order from run to run; each starts once the head signer has caught up, so no delta of one arm
-// is verified in the other. The endpoint is enabled and disabled through the Dashboard API (PATCH), and each arm waits
-// until the plane has the change.
+//      the receiver counts while the loop runs and until every delta of the arm has arrived (the drain);
+//   4. a backlog posted at once through the batch route (--burst deltas, 100 per request) with the endpoint enabled and
+//      no other load, and the rate at which it drains: what the dispatcher delivers when ingest does not compete.
+// Arms with and without the endpoint alternate order from run to run; each starts once the head signer has caught up, so
+// no delta of one arm is verified in the other. The endpoint is enabled and disabled through the Dashboard API (PATCH),
+// and each arm waits until the plane has the change; after an arm with the endpoint, every delivery is closed before the
+// next arm starts.
 //
-//   dotnet run -c Release --project bench/PacSpace.Benchmarks -- webhooks [--runs 5] [--seconds 8] [--saturation-seconds 4] [--connections 64] [--store both|sqlite|postgres] [--database "Host=…"] [--set Key=Value]
+//   dotnet run -c Release --project bench/PacSpace.Benchmarks -- webhooks [--runs 5] [--seconds 8] [--saturation-seconds 4] [--connections 64] [--burst 10000] [--drain-timeout 300] [--store both|sqlite|postgres] [--database "Host=…"] [--set Key=Value]
 internal static class WebhookBenchmark
 {
     public static async Task<int> RunAsync(string[] args)
@@ -68,9 +72,24 @@ internal static class WebhookBenchmark
         var rows = new List<RunRow>();
         for (var run = 1; run <= runs; run++)
         {
-            await IngestBenchmark.WaitCaughtUpAsync(plane);
-            var saturated = await IngestBenchmark.MeasureAsync(url, tenant.Key, closedLoop, 0, $"s{run}");
-            var rate = (int)Math.Max(1, Math.Round(saturated.Rps / 2));
+            // The saturated rate without and with the endpoint (closed loops, in alternating order), then the open loops at
+            // half of the rate without it (alternating too).
+            IngestBenchmark.Measurement? saturated = null;
+            WithEndpoint? saturatedWith = null;
+            foreach (var enabled in run % 2 == 1 ? new[] { false, true } : [true, false])
+            {
+                await IngestBenchmark.WaitCaughtUpAsync(plane);
+                if (enabled)
+                {
+                    saturatedWith = await WithEndpointAsync(dashboard, plane, tenant, endpointId, receiver, url, closedLoop, 0, $"se{run}", o.DrainTimeout);
+                }
+                else
+                {
+                    saturated = await IngestBenchmark.MeasureAsync(url, tenant.Key, closedLoop, 0, $"s{run}");
+                }
+            }
+
+            var rate = (int)Math.Max(1, Math.Round(saturated!.Rps / 2));
             IngestBenchmark.Measurement? without = null;
             WithEndpoint? with = null;
             foreach (var enabled in run % 2 == 1 ? new[] { false, true } : [true, false])
@@ -88,10 +107,10 @@ internal static class WebhookBenchmark
 
             // Delivery capacity without ingest: a backlog posted at once through the batch route, then drained.
             var burst = o.Burst > 0 ? await BurstAsync(dashboard, plane, new Uri(stack.Url(Role.Sandbox), "/api/v1/balance/delta/batch"), tenant, endpointId, receiver, o.Burst, o.Customers, $"b{run}", o.DrainTimeout) : null;
-            var row = new RunRow(saturated, rate, without!, with!, burst);
+            var row = new RunRow(saturated, saturatedWith!, rate, without!, with!, burst);
             rows.Add(row);
             Console.WriteLine(FormattableString.Invariant(
-                $"{name} run {run} ({(run % 2 == 1 ? "without first" : "with first")}): saturated {saturated.Rps:0}/s; offered {rate}/s; without endpoint {Paced(row.Without)}, {row.Without.CpuUs:0} µs CPU per delta; with endpoint {Paced(row.With.Ingest)}, {row.With.Ingest.CpuUs:0} µs CPU per delta; loss {row.LossPercent:0.0} %; deliveries {row.With.DuringRate:0}/s while ingest ran, backlog {row.With.BacklogAtEnd} at its end, drained in {row.With.DrainSeconds:0.0} s ({Drain(row.With)}); {row.With.Expected} deltas, {row.With.Stats.Requests} requests, {row.With.Stats.Distinct} distinct events, {row.With.Undelivered} not delivered, {row.With.Retried} retried; lag signed → received p50 {row.With.Stats.LagP50:0} ms, p99 {row.With.Stats.LagP99:0} ms, max {row.With.Stats.LagMax:0} ms; commit → received p50 {row.With.Stats.CommitLagP50:0} ms, p99 {row.With.Stats.CommitLagP99:0} ms; per second: {string.Join(' ', row.With.Stats.PerSecond)}{Burst(row.Burst)}"));
+                $"{name} run {run} ({(run % 2 == 1 ? "without first" : "with first")}): saturated {saturated.Rps:0}/s ({saturated.CpuUs:0} µs CPU per delta), with endpoint {row.SaturatedWith.Ingest.Rps:0}/s ({row.SaturatedWith.Ingest.CpuUs:0} µs; loss {row.SaturatedLossPercent:0.0} %; {row.SaturatedWith.DuringRate:0} deliveries/s meanwhile, {row.SaturatedWith.Expected} events drained {row.SaturatedWith.DrainSeconds:0.0} s later); offered {rate}/s; without endpoint {Paced(row.Without)}, {row.Without.CpuUs:0} µs CPU per delta; with endpoint {Paced(row.With.Ingest)}, {row.With.Ingest.CpuUs:0} µs CPU per delta; loss {row.LossPercent:0.0} %; deliveries {row.With.DuringRate:0}/s while ingest ran, backlog {row.With.BacklogAtEnd} at its end, drained in {row.With.DrainSeconds:0.0} s ({Drain(row.With)}); {row.With.Expected} deltas, {row.With.Stats.Requests} requests, {row.With.Stats.Distinct} distinct events, {row.With.Undelivered} not delivered, {row.With.Retried} retried; lag signed → received p50 {row.With.Stats.LagP50:0} ms, p99 {row.With.Stats.LagP99:0} ms, max {row.With.Stats.LagMax:0} ms; commit → received p50 {row.With.Stats.CommitLagP50:0} ms, p99 {row.With.Stats.CommitLagP99:0} ms; per second: {string.Join(' ', row.With.Stats.PerSecond)}{Burst(row.Burst)}"));
         }
 
         await stack.DisposeAsync();
@@ -289,8 +308,11 @@ internal static class WebhookBenchmark
         static string Ms(double v) => double.IsPositiveInfinity(v) ? "saturated" : v.ToString("0.0", CultureInfo.InvariantCulture) + " ms";
         var metrics = new List<(string Metric, Func<List<RunRow>, string> Value)>
         {
-            ($"saturated single-delta ingest (closed loop, {o.Connections} connections, {o.Warmup} s + {o.SaturationSeconds} s, no endpoint)",
-                r => FormattableString.Invariant($"{M(r.Select(x => x.Saturated.Rps)):N0} deltas/s")),
+            ($"saturated single-delta ingest (closed loop, {o.Connections} connections, {o.Warmup} s + {o.SaturationSeconds} s, no endpoint): answered, p99",
+                r => FormattableString.Invariant($"{M(r.Select(x => x.Saturated.Rps)):N0} deltas/s, {Ms(M(r.Select(x => x.Saturated.P99)))}")),
+            ("saturated ingest with one endpoint (same closed loop): answered, p99; loss", r => FormattableString.Invariant(
+                $"{M(r.Select(x => x.SaturatedWith.Ingest.Rps)):N0} deltas/s, {Ms(M(r.Select(x => x.SaturatedWith.Ingest.P99)))}; {M(r.Select(x => x.SaturatedLossPercent)):0.0} %")),
+            ("deliveries/s during the saturated loop with the endpoint", r => FormattableString.Invariant($"{M(r.Select(x => x.SaturatedWith.DuringRate)):N0}/s")),
             ("offered rate (half of the run's saturated rate, open loop)", r => FormattableString.Invariant($"{M(r.Select(x => (double)x.Rate)):N0}/s")),
             ("**ingest without endpoint**: answered, p50 / p99", r => FormattableString.Invariant(
                 $"{M(r.Select(x => x.Without.Rps)):N0}/s, {Ms(M(r.Select(x => x.Without.P50)))} / {Ms(M(r.Select(x => x.Without.P99)))}")),
@@ -326,11 +348,11 @@ internal static class WebhookBenchmark
         foreach (var (name, rows) in stores)
         {
             w.WriteLine();
-            w.WriteLine($"{name}, per run (offered; answered without / with; loss; p99 without / with; deliveries/s during / drain after; lag p99; backlog drain with no ingest):");
+            w.WriteLine($"{name}, per run (saturated without / with, loss; offered; answered without / with; loss; p99 without / with; deliveries/s during / drain after; lag p99; backlog drain with no ingest):");
             foreach (var r in rows)
             {
                 w.WriteLine(FormattableString.Invariant(
-                    $"- {r.Rate:N0}/s; {r.Without.Rps:N0} / {r.With.Ingest.Rps:N0}/s; {r.LossPercent:0.0} %; {Ms(r.Without.P99)} / {Ms(r.With.Ingest.P99)}; {r.With.DuringRate:N0} / {Drain(r.With)}; {r.With.Stats.LagP99:N0} ms; {(r.Burst is null ? "-" : r.Burst.DrainRate.ToString("N0", CultureInfo.InvariantCulture) + "/s")}"));
+                    $"- {r.Saturated.Rps:N0} / {r.SaturatedWith.Ingest.Rps:N0}/s, {r.SaturatedLossPercent:0.0} %; {r.Rate:N0}/s; {r.Without.Rps:N0} / {r.With.Ingest.Rps:N0}/s; {r.LossPercent:0.0} %; {Ms(r.Without.P99)} / {Ms(r.With.Ingest.P99)}; {r.With.DuringRate:N0} / {Drain(r.With)}; {r.With.Stats.LagP99:N0} ms; {(r.Burst is null ? "-" : r.Burst.DrainRate.ToString("N0", CultureInfo.InvariantCulture) + "/s")}"));
             }
         }
 
@@ -375,8 +397,10 @@ internal static class WebhookBenchmark
         public double DrainRate => DrainSeconds > 0 ? (Deltas - AtPosted) / DrainSeconds : double.NaN;
     }
 
-    private sealed record RunRow(IngestBenchmark.Measurement Saturated, int Rate, IngestBenchmark.Measurement Without, WithEndpoint With, BurstDrain? Burst)
+    private sealed record RunRow(IngestBenchmark.Measurement Saturated, WithEndpoint SaturatedWith, int Rate, IngestBenchmark.Measurement Without, WithEndpoint With, BurstDrain? Burst)
     {
+        public double SaturatedLossPercent => (1 - (SaturatedWith.Ingest.Rps / Saturated.Rps)) * 100;
+
         public double LossPercent => (1 - (With.Ingest.Rps / Without.Rps)) * 100;
     }
 }
