@@ -205,6 +205,10 @@ internal static class WebhookBenchmark
         })));
         var posted = Stopwatch.GetTimestamp();
         var atPosted = (await receiver.CountAsync()).Distinct;
+        // This process's CPU time and allocations while the backlog drains with no other load: the plane's cost per delivery
+        // (the signer's last rounds included).
+        var cpuAtPosted = Process.GetCurrentProcess().TotalProcessorTime;
+        var allocatedAtPosted = GC.GetTotalAllocatedBytes(precise: true);
         var expected = await NextIndexAsync(plane, tenant.TenantId) - before;
         var drained = true;
         while ((await receiver.CountAsync()).Distinct < expected)
@@ -219,10 +223,14 @@ internal static class WebhookBenchmark
         }
 
         var drainSeconds = Stopwatch.GetElapsedTime(posted).TotalSeconds;
+        var cpu = Process.GetCurrentProcess().TotalProcessorTime - cpuAtPosted;
+        var allocated = GC.GetTotalAllocatedBytes(precise: true) - allocatedAtPosted;
         var stats = await receiver.StatsAsync();
         await SetEnabledAsync(dashboard, plane, endpointId, false);
         var open = await WaitNoOpenDeliveriesAsync(plane);
-        return new BurstDrain(expected, Stopwatch.GetElapsedTime(started, posted).TotalSeconds, atPosted, drained ? drainSeconds : double.NaN, stats, drained ? 0 : open);
+        var delivered = Math.Max(1, stats.Distinct - atPosted);
+        return new BurstDrain(expected, Stopwatch.GetElapsedTime(started, posted).TotalSeconds, atPosted, drained ? drainSeconds : double.NaN, stats, drained ? 0 : open,
+            cpu.TotalMicroseconds / delivered, (double)allocated / delivered, stats.CpuMs * 1000 / Math.Max(1, stats.Requests));
     }
 
     private static async Task<string> CreateEndpointAsync(HttpClient dashboard, Database plane, Uri receiver)
@@ -330,6 +338,9 @@ internal static class WebhookBenchmark
             ("**drain rate of a backlog with no ingest** (posted through the batch route; events per run)", r => r.Any(x => x.Burst is not null)
                 ? FormattableString.Invariant($"**{M(r.Where(x => x.Burst is not null).Select(x => x.Burst!.DrainRate)):N0}/s** ({r.Where(x => x.Burst is not null).Min(x => x.Burst!.Deltas):N0})")
                 : "not measured"),
+            ("during that drain: plane process CPU / allocations per delivery; receiver process CPU per request", r => r.Any(x => x.Burst is not null)
+                ? FormattableString.Invariant($"{M(r.Where(x => x.Burst is not null).Select(x => x.Burst!.CpuUs)):0} µs / {M(r.Where(x => x.Burst is not null).Select(x => x.Burst!.Alloc)):N0} B; {M(r.Where(x => x.Burst is not null).Select(x => x.Burst!.ReceiverCpuUs)):0} µs")
+                : "not measured"),
             ("**delivery lag, head signed (`createdAt`) → received, p50 / p99**", r => FormattableString.Invariant(
                 $"{M(r.Select(x => x.With.Stats.LagP50)):N0} / **{M(r.Select(x => x.With.Stats.LagP99)):N0} ms**")),
             ("delivery lag, delta committed (`recordedAt`) → received, p50 / p99", r => FormattableString.Invariant(
@@ -368,7 +379,7 @@ internal static class WebhookBenchmark
         : w.FellBehind ? FormattableString.Invariant($"{w.DrainRate:N0}/s") : "kept up";
 
     private static string Burst(BurstDrain? b) => b is null ? "" : FormattableString.Invariant(
-        $"; backlog of {b.Deltas} posted in {b.PostSeconds:0.0} s ({b.AtPosted} delivered meanwhile), {(double.IsNaN(b.DrainSeconds) ? $"not drained within the timeout, {b.Undelivered} left" : $"drained at {b.DrainRate:0}/s in {b.DrainSeconds:0.0} s")}, lag p99 {b.Stats.LagP99:0} ms; per second: {string.Join(' ', b.Stats.PerSecond)}");
+        $"; backlog of {b.Deltas} posted in {b.PostSeconds:0.0} s ({b.AtPosted} delivered meanwhile), {(double.IsNaN(b.DrainSeconds) ? $"not drained within the timeout, {b.Undelivered} left" : $"drained at {b.DrainRate:0}/s in {b.DrainSeconds:0.0} s")} ({b.CpuUs:0} µs CPU, {b.Alloc:0} B per delivery; receiver {b.ReceiverCpuUs:0} µs CPU per request), lag p99 {b.Stats.LagP99:0} ms; per second: {string.Join(' ', b.Stats.PerSecond)}");
 
     private sealed record Options(int Seconds, int Warmup, int SaturationSeconds, int Connections, int Customers, TimeSpan DrainTimeout, int Burst);
 
@@ -392,7 +403,11 @@ internal static class WebhookBenchmark
     /// <param name="PostSeconds">How long posting them took.</param>
     /// <param name="AtPosted">Events received when the last batch was answered.</param>
     /// <param name="DrainSeconds">From then until the last event arrived; NaN when the timeout came first.</param>
-    private sealed record BurstDrain(long Deltas, double PostSeconds, long AtPosted, double DrainSeconds, WebhookReceiverChild.Stats Stats, long Undelivered)
+    /// <param name="CpuUs">This process's CPU time per event delivered during the drain, in µs.</param>
+    /// <param name="Alloc">This process's allocations per event delivered during the drain, in bytes.</param>
+    /// <param name="ReceiverCpuUs">The receiver process's CPU time per request, in µs (over the whole burst).</param>
+    private sealed record BurstDrain(long Deltas, double PostSeconds, long AtPosted, double DrainSeconds, WebhookReceiverChild.Stats Stats, long Undelivered,
+        double CpuUs, double Alloc, double ReceiverCpuUs)
     {
         public double DrainRate => DrainSeconds > 0 ? (Deltas - AtPosted) / DrainSeconds : double.NaN;
     }

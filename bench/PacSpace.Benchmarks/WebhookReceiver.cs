@@ -18,8 +18,8 @@ namespace PacSpace.Benchmarks;
 /// <para>
 /// It prints <c>URL &lt;url&gt;</c> once listening, then answers one line per command read from standard input:
 /// <c>RESET</c> (forget everything, start a new window) → <c>OK</c>; <c>COUNT</c> → <c>COUNT &lt;requests&gt; &lt;distinct events&gt;</c>;
-/// <c>STATS</c> → <c>STATS &lt;requests&gt; &lt;distinct&gt; &lt;lag p50&gt; &lt;lag p99&gt; &lt;lag max&gt; &lt;commit lag p50&gt; &lt;commit lag p99&gt; &lt;per-second counts, comma separated&gt;</c>
-/// (lags in ms; per-second counts from the last <c>RESET</c>).
+/// <c>STATS</c> → <c>STATS &lt;requests&gt; &lt;distinct&gt; &lt;lag p50&gt; &lt;lag p99&gt; &lt;lag max&gt; &lt;commit lag p50&gt; &lt;commit lag p99&gt; &lt;CPU ms&gt; &lt;per-second counts, comma separated&gt;</c>
+/// (lags in ms; the receiver process's CPU time and the per-second counts since the last <c>RESET</c>).
 /// </para>
 /// </summary>
 internal static class WebhookReceiver
@@ -76,6 +76,7 @@ internal static class WebhookReceiver
         private long[] _perSecond = new long[3600];
         private long _requests;
         private long _resetAt = Stopwatch.GetTimestamp();
+        private TimeSpan _cpuAtReset = Process.GetCurrentProcess().TotalProcessorTime;
 
         public void Note(string eventId, ReadOnlySpan<byte> body)
         {
@@ -101,6 +102,7 @@ internal static class WebhookReceiver
                 _perSecond = new long[_perSecond.Length];
                 _requests = 0;
                 _resetAt = Stopwatch.GetTimestamp();
+                _cpuAtReset = Process.GetCurrentProcess().TotalProcessorTime;
             }
 
             return "OK";
@@ -119,8 +121,10 @@ internal static class WebhookReceiver
             List<double> signed, committed;
             long requests, distinct;
             long[] perSecond;
+            double cpuMs;
             lock (_gate)
             {
+                cpuMs = (Process.GetCurrentProcess().TotalProcessorTime - _cpuAtReset).TotalMilliseconds;
                 signed = [.. _lags.Select(l => l.Signed).Where(double.IsFinite)];
                 committed = [.. _lags.Select(l => l.Committed).Where(double.IsFinite)];
                 (requests, distinct, perSecond) = (_requests, _events.Count, _perSecond);
@@ -132,7 +136,7 @@ internal static class WebhookReceiver
             committed.Sort();
             static double P(List<double> v, double p) => v.Count == 0 ? double.NaN : v[Math.Clamp((int)Math.Ceiling(p / 100 * v.Count) - 1, 0, v.Count - 1)];
             return string.Create(CultureInfo.InvariantCulture,
-                $"STATS {requests} {distinct} {P(signed, 50):0.0} {P(signed, 99):0.0} {(signed.Count == 0 ? double.NaN : signed[^1]):0.0} {P(committed, 50):0.0} {P(committed, 99):0.0} {string.Join(',', perSecond)}");
+                $"STATS {requests} {distinct} {P(signed, 50):0.0} {P(signed, 99):0.0} {(signed.Count == 0 ? double.NaN : signed[^1]):0.0} {P(committed, 50):0.0} {P(committed, 99):0.0} {cpuMs:0.0} {string.Join(',', perSecond)}");
         }
 
         /// <summary>Now minus the first ISO 8601 time after <paramref name="field"/> in the body, in ms; NaN when there is none.</summary>
@@ -196,8 +200,8 @@ internal sealed class WebhookReceiverChild : IAsyncDisposable
     {
         var parts = (await AskAsync("STATS")).Split(' ');
         double D(int i) => double.Parse(parts[i], CultureInfo.InvariantCulture);
-        return new Stats((long)D(1), (long)D(2), D(3), D(4), D(5), D(6), D(7),
-            parts.Length > 8 && parts[8].Length > 0 ? [.. parts[8].Split(',').Select(x => long.Parse(x, CultureInfo.InvariantCulture))] : []);
+        return new Stats((long)D(1), (long)D(2), D(3), D(4), D(5), D(6), D(7), D(8),
+            parts.Length > 9 && parts[9].Length > 0 ? [.. parts[9].Split(',').Select(x => long.Parse(x, CultureInfo.InvariantCulture))] : []);
     }
 
     public async ValueTask DisposeAsync()
@@ -227,6 +231,6 @@ internal sealed class WebhookReceiverChild : IAsyncDisposable
         }
     }
 
-    /// <summary>What the receiver saw since the last reset; lags in ms (signed head → received, commit → received).</summary>
-    public sealed record Stats(long Requests, long Distinct, double LagP50, double LagP99, double LagMax, double CommitLagP50, double CommitLagP99, long[] PerSecond);
+    /// <summary>What the receiver saw since the last reset; lags in ms (signed head → received, commit → received); its own CPU time in ms.</summary>
+    public sealed record Stats(long Requests, long Distinct, double LagP50, double LagP99, double LagMax, double CommitLagP50, double CommitLagP99, double CpuMs, long[] PerSecond);
 }
