@@ -8,7 +8,8 @@ using PacSpace.Cli;
 namespace PacSpace.Benchmarks;
 
 /// <summary>A tenant of a benchmark stack with an active Sandbox and a test key, set up through the Dashboard API.</summary>
-internal sealed record BenchTenant(string TenantId, string Key, JsonElement WhoAmI)
+/// <param name="DashboardToken">The user's bearer token for further Dashboard API calls (webhook endpoints).</param>
+internal sealed record BenchTenant(string TenantId, string Key, JsonElement WhoAmI, string DashboardToken)
 {
     /// <summary>Registers a tenant, moves it to <paramref name="plan"/> when given, waits for Sandbox and creates a test key.</summary>
     public static async Task<BenchTenant> CreateAsync(LocalStack stack, string? plan = null)
@@ -24,7 +25,8 @@ internal sealed record BenchTenant(string TenantId, string Key, JsonElement WhoA
         }
 
         var login = await (await http.PostAsJsonAsync("/dashboard/auth/login", new { email, password })).Content.ReadFromJsonAsync<JsonElement>();
-        http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", login.GetProperty("data").GetProperty("accessToken").GetString());
+        var token = login.GetProperty("data").GetProperty("accessToken").GetString()!;
+        http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
         if (plan is not null)
         {
             // A paid plan: the free plan stops at 100 deltas. The plan travels with the key created below.
@@ -55,6 +57,6 @@ internal sealed record BenchTenant(string TenantId, string Key, JsonElement WhoA
         using var plane = new HttpClient { BaseAddress = stack.Url(Role.Sandbox) };
         plane.DefaultRequestHeaders.Add("X-Api-Key", fullKey);
         var whoami = await plane.GetFromJsonAsync<JsonElement>("/api/v1/whoami");
-        return new BenchTenant(whoami.GetProperty("data").GetProperty("tenantId").GetString()!, fullKey, whoami);
+        return new BenchTenant(whoami.GetProperty("data").GetProperty("tenantId").GetString()!, fullKey, whoami, token);
     }
 }

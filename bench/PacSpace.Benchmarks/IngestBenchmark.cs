@@ -209,10 +209,12 @@ internal static class IngestBenchmark
     /// <summary>Runs the delta load generator against <paramref name="url"/> (open loop when <paramref name="rate"/> &gt; 0).</summary>
     /// <remarks>With <paramref name="batch"/> &gt; 1 each request carries that many deltas (the batch route): rates and costs are
     /// per delta, latencies per request, and deltas not queued are counted in <see cref="Measurement.Failed"/> instead of
-    /// failing the measurement.</remarks>
+    /// failing the measurement. <paramref name="onStart"/> and <paramref name="onEnd"/>, when given, run as the generator
+    /// reports the window's start and its end (in the open loop: once the last request is answered).</remarks>
     /// <param name="other">A second server process whose CPU time over the same window is reported per request in
     /// <see cref="Measurement.OtherCpuUs"/> (the one origin's proxy, run apart from the planes).</param>
-    internal static async Task<Measurement> MeasureAsync(Uri url, string? key, LoadShape load, int rate, string prefix, int batch = 1, Process? other = null)
+    internal static async Task<Measurement> MeasureAsync(Uri url, string? key, LoadShape load, int rate, string prefix, int batch = 1, Process? other = null,
+        Func<Task>? onStart = null, Func<Task>? onEnd = null)
     {
         var start = ChildProcess.Self();
         foreach (var a in new[]
@@ -249,6 +251,11 @@ internal static class IngestBenchmark
                     other.Refresh();
                     otherAtStart = other.TotalProcessorTime;
                 }
+
+                if (onStart is not null)
+                {
+                    await onStart();
+                }
             }
             else if (line.StartsWith("END ", StringComparison.Ordinal))
             {
@@ -259,6 +266,11 @@ internal static class IngestBenchmark
                 {
                     other.Refresh();
                     otherCpu = other.TotalProcessorTime - otherAtStart;
+                }
+
+                if (onEnd is not null)
+                {
+                    await onEnd();
                 }
 
                 var parts = line.Split(' ').Skip(1).Select(x => double.Parse(x, CultureInfo.InvariantCulture)).ToArray();

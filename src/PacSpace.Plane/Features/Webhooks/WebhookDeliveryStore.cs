@@ -16,6 +16,10 @@ internal sealed class WebhookDeliveryStore(Database db, EntryIds ids)
     /// <summary>Most outbox rows fanned out in one transaction.</summary>
     private const int FanOutRows = 64;
 
+    private static readonly string[] RecordColumns = ["State", "Attempts", "NextAttemptAt", "AttemptedAt", "StatusCode", "LatencyMs", "Error", "delivered", "Id"];
+
+    private static readonly string[] AttemptColumns = ["Id", "attempt", "AttemptedAt", "StatusCode", "LatencyMs", "Response", "Error"];
+
     /// <summary>A delivery claimed for sending, with what its body is built from.</summary>
     public sealed class Claimed
     {
@@ -169,22 +173,28 @@ internal sealed class WebhookDeliveryStore(Database db, EntryIds ids)
     {
         await using var write = await db.BeginWriteAsync(ct);
         var (c, tx) = (write.Connection, write.Transaction);
-        await c.ExecuteAsync(new CommandDefinition(
+        // One statement per delivery and per attempt, sent in one round trip each on PostgreSQL (a batch of 32 deliveries
+        // was 64 round trips with a statement per row).
+        await Database.ExecuteEachAsync(c, tx,
             """
             UPDATE webhook_deliveries SET state = @State, attempts = @Attempts, next_attempt_at = @NextAttemptAt, lease_until = NULL,
                 last_attempt_at = @AttemptedAt, last_status_code = @StatusCode, last_latency_ms = @LatencyMs, last_error = @Error,
                 delivered_at = CASE WHEN @delivered = 1 THEN @AttemptedAt ELSE delivered_at END
             WHERE id = @Id
             """,
-            outcomes.Select(o => new
+            RecordColumns,
+            outcomes.Select(o => new object?[]
             {
-                o.State, Attempts = o.Delivery.Attempts + 1, o.NextAttemptAt, o.Attempt.AttemptedAt, o.Attempt.StatusCode, o.Attempt.LatencyMs, o.Attempt.Error,
-                delivered = o.Attempt.Delivered ? 1 : 0, o.Delivery.Id,
-            }).ToList(), tx, cancellationToken: ct));
-        await c.ExecuteAsync(new CommandDefinition(
+                o.State, o.Delivery.Attempts + 1, o.NextAttemptAt, o.Attempt.AttemptedAt, o.Attempt.StatusCode, o.Attempt.LatencyMs, o.Attempt.Error,
+                o.Attempt.Delivered ? 1 : 0, o.Delivery.Id,
+            }).ToList(), ct);
+        await Database.ExecuteEachAsync(c, tx,
             "INSERT INTO webhook_attempts (delivery_id, attempt, attempted_at, status_code, latency_ms, response, error) VALUES (@Id, @attempt, @AttemptedAt, @StatusCode, @LatencyMs, @Response, @Error)",
-            outcomes.Select(o => new { o.Delivery.Id, attempt = o.Delivery.Attempts + 1, o.Attempt.AttemptedAt, o.Attempt.StatusCode, o.Attempt.LatencyMs, o.Attempt.Response, o.Attempt.Error }).ToList(),
-            tx, cancellationToken: ct));
+            AttemptColumns,
+            outcomes.Select(o => new object?[]
+            {
+                o.Delivery.Id, o.Delivery.Attempts + 1, o.Attempt.AttemptedAt, o.Attempt.StatusCode, o.Attempt.LatencyMs, o.Attempt.Response, o.Attempt.Error,
+            }).ToList(), ct);
         var successes = outcomes.Count(o => o.Attempt.Delivered);
         var failures = outcomes.Count - successes;
         var lastAt = outcomes.Max(o => o.Attempt.AttemptedAt);
