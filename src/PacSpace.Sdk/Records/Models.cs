@@ -4,7 +4,7 @@ using System.Text.Json.Serialization;
 namespace PacSpace.Sdk.Records;
 
 /// <summary>The lifecycle words of a record's entries: a record opens with <see cref="Recorded"/>; <see cref="Amended"/> and <see cref="Closed"/> come after it.</summary>
-public static class RecordLifecycles
+public static class Lifecycles
 {
     public const string Recorded = "recorded";
     public const string Amended = "amended";
@@ -26,6 +26,7 @@ public static class RecordEntryStatuses
 public sealed record PayloadReference(string Alg, string Digest, string ByteLength)
 {
     /// <summary>How <c>records.check</c> compares references: <c>alg:digest:byteLength</c>, the digest in lower case.</summary>
+    [JsonIgnore]
     public string MatchKey => $"{Alg}:{Digest.ToLowerInvariant()}:{ByteLength}";
 }
 
@@ -55,7 +56,7 @@ public sealed record RecordEntryContent(
     IReadOnlyList<RecordEntryRef>? References = null,
     RecordEntryRef? Amends = null);
 
-/// <summary>A transition of a record: its lifecycle (<see cref="RecordLifecycles"/>) and content.</summary>
+/// <summary>A transition of a record: its lifecycle (<see cref="Lifecycles"/>) and content.</summary>
 /// <param name="Lifecycle"><c>recorded</c> (the first entry only), <c>amended</c> or <c>closed</c>.</param>
 /// <param name="Content">What the entry says.</param>
 /// <param name="ReferenceId">Makes a retry idempotent: the same transition again answers the first answer; another one under it is refused (409).</param>

@@ -90,7 +90,7 @@ internal static class RecordEndpoints
 
         records.MapGet("/history", async (string recordType, string entityId, HttpContext http, GetRecordHistory handler, CancellationToken ct) =>
             {
-                var path = Path(http, 2, recordType, entityId);
+                var path = Path(http, 3, recordType, entityId);
                 var query = new QueryFields(http.Request.Query);
                 var problems = path.IsSuccess ? [] : path.Error!.Details!.ToList();
                 var from = query.Integer("fromSeq", 0, 0, NewTransition.MaxWhole);
