@@ -230,6 +230,47 @@ public abstract class WebhookDeliveryScenarios(Store store, PostgresServer? post
         Assert.Empty(receiver.Received);
     }
 
+    [Fact]
+    public async Task FailingForFiveDays_DisablesTheEndpoint_ASuccessInBetweenStartsTheCountAgain()
+    {
+        var clock = new AdjustableClock();
+        var stack = await StartStackAsync(o => o.ConfigureServices = (role, services) =>
+        {
+            if (role == Role.Sandbox)
+            {
+                services.UseClock(clock);
+            }
+        });
+        var session = await stack.Dashboard.ReadyTenantAsync();
+        var key = (await stack.Dashboard.CreateKeyAsync(session, "test")).FullKey;
+        await using var receiver = await WebhookReceiver.StartAsync();
+        receiver.Answer = _ => 500;
+        var hook = await stack.Dashboard.CreateWebhookAsync(session, "sandbox", receiver.Url);
+
+        // Day 0: failing. Day 4: a success ends the failing streak. Day 8: failing again, but only since day 4.
+        await EmitAsync(stack, Role.Sandbox, key, 1, "d0");
+        await receiver.WaitForAsync(1, Arrival);
+        clock.Advance(TimeSpan.FromDays(4));
+        receiver.Answer = _ => 200;
+        await EmitAsync(stack, Role.Sandbox, key, 1, "d4");
+        await receiver.WaitForAsync(1, Arrival, r => r.Body.Contains("d4-", StringComparison.Ordinal));
+        receiver.Answer = _ => 500;
+        clock.Advance(TimeSpan.FromDays(1));
+        await EmitAsync(stack, Role.Sandbox, key, 1, "d5");
+        await receiver.WaitForAsync(1, Arrival, r => r.Body.Contains("d5-", StringComparison.Ordinal));
+        clock.Advance(TimeSpan.FromDays(3));
+        await EmitAsync(stack, Role.Sandbox, key, 1, "d8");
+        await receiver.WaitForAsync(1, Arrival, r => r.Body.Contains("d8-", StringComparison.Ordinal));
+        await Task.Delay(500);
+        Assert.Equal(1, (await stack.PlaneWebhookAsync(Role.Sandbox, hook.Id))!.Enabled);
+
+        // Day 10.5: every attempt has failed for more than five days.
+        clock.Advance(TimeSpan.FromDays(2.5));
+        await EmitAsync(stack, Role.Sandbox, key, 1, "d10");
+        var row = await KeyTestKit.EventuallyAsync(() => stack.PlaneWebhookAsync(Role.Sandbox, hook.Id), r => r is { Enabled: 0 }, Arrival, "endpoint disabled");
+        Assert.Contains("5 days", row!.DisabledReason);
+    }
+
     private Task<List<string>> EmitAsync(Role plane, string key, int count, string prefix) => EmitAsync(Stack, plane, key, count, prefix);
 
     private static async Task<List<string>> EmitAsync(TestStack stack, Role plane, string key, int count, string prefix)
