@@ -9,12 +9,14 @@ namespace PacSpace.IntegrationTests.Records;
 /// <summary>The stack of the wire scenarios: history pages of one entry, so the official client's plain history call pages.</summary>
 public sealed class RecordWireStackOnSqlite() : RecordStack(Store.Sqlite, null, o => o.Overrides["Plane:RecordHistoryPage"] = "1");
 
+public sealed class RecordWireStackOnPostgres(PostgresServer postgres) : RecordStack(Store.Postgres, postgres, o => o.Overrides["Plane:RecordHistoryPage"] = "1");
+
 /// <summary>
 /// The official Python client's records calls (0.4: entries from 1 in the client, seq from 0 on the wire), written byte for
 /// byte as its urllib transport sends them, and what its <c>records.emit</c>, <c>records.receipt</c>, <c>records.history</c>
 /// and <c>records.check</c> read back: the expectations of its RecordsFlowsTest, against a real plane.
 /// </summary>
-public sealed class RecordWireScenarios(RecordWireStackOnSqlite fixture) : IClassFixture<RecordWireStackOnSqlite>
+public abstract class RecordWireScenarios(RecordStack fixture)
 {
     private const string Hello = """{"alg": "sha-256", "digest": "2cf24dba5fb0a30e26e83b2ac5b9e29e1b161e5c1fa7425e73043362938b9824", "byteLength": "5"}""";
 
@@ -129,3 +131,8 @@ public sealed class RecordWireScenarios(RecordWireStackOnSqlite fixture) : IClas
         return JsonDocument.Parse(answer.Body).RootElement.GetProperty("data").Clone();
     }
 }
+
+public sealed class RecordWireScenariosOnSqlite(RecordWireStackOnSqlite fixture) : RecordWireScenarios(fixture), IClassFixture<RecordWireStackOnSqlite>;
+
+[Collection(PostgresCollection.Name)]
+public sealed class RecordWireScenariosOnPostgres(RecordWireStackOnPostgres fixture) : RecordWireScenarios(fixture), IClassFixture<RecordWireStackOnPostgres>;
