@@ -210,7 +210,9 @@ internal static class IngestBenchmark
     /// <remarks>With <paramref name="batch"/> &gt; 1 each request carries that many deltas (the batch route): rates and costs are
     /// per delta, latencies per request, and deltas not queued are counted in <see cref="Measurement.Failed"/> instead of
     /// failing the measurement.</remarks>
-    internal static async Task<Measurement> MeasureAsync(Uri url, string? key, LoadShape load, int rate, string prefix, int batch = 1)
+    /// <param name="other">A second server process whose CPU time over the same window is reported per request in
+    /// <see cref="Measurement.OtherCpuUs"/> (the one origin's proxy, run apart from the planes).</param>
+    internal static async Task<Measurement> MeasureAsync(Uri url, string? key, LoadShape load, int rate, string prefix, int batch = 1, Process? other = null)
     {
         var start = ChildProcess.Self();
         foreach (var a in new[]
@@ -234,18 +236,31 @@ internal static class IngestBenchmark
         var cpuAtStart = TimeSpan.Zero;
         long allocated = 0;
         var cpu = TimeSpan.Zero;
+        var otherAtStart = TimeSpan.Zero;
+        var otherCpu = TimeSpan.Zero;
         while (await process.StandardOutput.ReadLineAsync() is { } line)
         {
             if (line == "START")
             {
                 allocatedAtStart = GC.GetTotalAllocatedBytes(precise: true);
                 cpuAtStart = Process.GetCurrentProcess().TotalProcessorTime;
+                if (other is not null)
+                {
+                    other.Refresh();
+                    otherAtStart = other.TotalProcessorTime;
+                }
             }
             else if (line.StartsWith("END ", StringComparison.Ordinal))
             {
                 // Closed loop: the window ends with this line. Open loop: it also covers the late answers.
                 allocated = GC.GetTotalAllocatedBytes(precise: true) - allocatedAtStart;
                 cpu = Process.GetCurrentProcess().TotalProcessorTime - cpuAtStart;
+                if (other is not null)
+                {
+                    other.Refresh();
+                    otherCpu = other.TotalProcessorTime - otherAtStart;
+                }
+
                 var parts = line.Split(' ').Skip(1).Select(x => double.Parse(x, CultureInfo.InvariantCulture)).ToArray();
                 await process.WaitForExitAsync();
                 var (ok, errors, elapsed, saturated) = ((long)parts[0], (long)parts[1], parts[2], parts[7]);
@@ -257,7 +272,8 @@ internal static class IngestBenchmark
                 // A rate the server could not keep up with has no meaningful percentiles: infinitely late.
                 return saturated >= 0
                     ? new Measurement(ok / elapsed, double.PositiveInfinity, double.PositiveInfinity, double.PositiveInfinity, double.PositiveInfinity, 0, 0, saturated, errors)
-                    : new Measurement(ok / elapsed, parts[3], parts[4], parts[5], parts[6], cpu.TotalMicroseconds / Math.Max(ok, 1), (double)allocated / Math.Max(ok, 1), -1, errors);
+                    : new Measurement(ok / elapsed, parts[3], parts[4], parts[5], parts[6], cpu.TotalMicroseconds / Math.Max(ok, 1), (double)allocated / Math.Max(ok, 1), -1, errors,
+                        otherCpu.TotalMicroseconds / Math.Max(ok, 1));
             }
         }
 
@@ -284,7 +300,8 @@ internal static class IngestBenchmark
     internal sealed record LoadShape(int Seconds, int Warmup, int Connections, int Customers, int BatchConnections = 16);
 
     /// <param name="Failed">Deltas not queued; only the batch loop tolerates any.</param>
-    internal sealed record Measurement(double Rps, double P50, double P99, double P999, double Max, double CpuUs, double Alloc, double SaturatedAfter, long Failed = 0)
+    /// <param name="OtherCpuUs">CPU per request of the second process given to <see cref="MeasureAsync"/>, if any.</param>
+    internal sealed record Measurement(double Rps, double P50, double P99, double P999, double Max, double CpuUs, double Alloc, double SaturatedAfter, long Failed = 0, double OtherCpuUs = 0)
     {
         public bool Saturated => SaturatedAfter >= 0;
     }

@@ -113,6 +113,8 @@ public sealed class LocalStack : IAsyncDisposable
             ["Logging:LogLevel:Default"] = "Information",
             ["Logging:LogLevel:Microsoft"] = "Warning",
             ["Logging:LogLevel:System.Net.Http"] = "Warning",
+            // YARP notes every forwarded request at Information; the one origin logs its own failures (event ids 600, 601).
+            ["Logging:LogLevel:Yarp"] = "Warning",
             // The key ring lives in the control database (antiforgery, page messages), sealed by DatabaseKeyRing itself, which
             // Data Protection cannot see: its "not encrypted at rest" warning is not news.
             ["Logging:LogLevel:Microsoft.AspNetCore.DataProtection"] = "Error",

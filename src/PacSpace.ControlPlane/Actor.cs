@@ -14,6 +14,9 @@ public enum ActorOrigin
 
     /// <summary>An operator command (<c>pacspace tenants …</c>) run against the control database.</summary>
     Operator,
+
+    /// <summary>PacSpace itself, acting on what a plane reported (a webhook endpoint its deliveries disabled); no user, no address.</summary>
+    System,
 }
 
 /// <summary>
@@ -25,6 +28,9 @@ public sealed record Actor(string TenantId, string? UserId, ActorOrigin Origin, 
 {
     /// <summary>An operator acting on a tenant from the command line.</summary>
     public static Actor Operator(string tenantId) => new(tenantId, null, ActorOrigin.Operator, null);
+
+    /// <summary>PacSpace acting on a tenant by itself (a background job).</summary>
+    internal static Actor System(string tenantId) => new(tenantId, null, ActorOrigin.System, null);
 
     /// <summary>The signed-in user of an API request.</summary>
     internal static Actor Api(HttpContext http) => Of(http, ActorOrigin.Api);
@@ -43,6 +49,7 @@ internal static class ActorOrigins
     {
         ActorOrigin.Page => "page",
         ActorOrigin.Operator => "operator",
+        ActorOrigin.System => "system",
         _ => "api",
     };
 }

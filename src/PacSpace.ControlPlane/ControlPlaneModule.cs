@@ -15,6 +15,7 @@ using PacSpace.ControlPlane.Features.Billing;
 using PacSpace.ControlPlane.Features.Customers;
 using PacSpace.ControlPlane.Features.Environments;
 using PacSpace.ControlPlane.Features.Mail;
+using PacSpace.ControlPlane.Features.OneOrigin;
 using PacSpace.ControlPlane.Features.Webhooks;
 using PacSpace.ControlPlane.Pages;
 using PacSpace.ControlPlane.Planes;
@@ -74,6 +75,7 @@ public static class ControlPlaneModule
         services.AddAuthorization();
         services.AddDashboardPages();
         services.AddHostedService(sp => sp.GetRequiredService<MailQueue>());
+        services.AddOneOrigin();
         services.AddRateLimiter(o =>
         {
             o.AddPolicy(LoginPolicy, http =>
@@ -110,8 +112,11 @@ public static class ControlPlaneModule
     public static WebApplication MapDashboard(this WebApplication app)
     {
         app.UsePacSpaceForwardedHeaders();
-        app.UseSecurityHeaders();
         app.UsePacSpaceErrors();
+        // /api/v1/* passes through to the plane of its key before routing, sessions and page headers, which are not for it.
+        app.UseOneOrigin();
+        app.UseRouting();
+        app.UseSecurityHeaders();
         app.UseAuthentication();
         app.UseRateLimiter();
         app.UseAuthorization();

@@ -73,6 +73,9 @@ public static class PlaneModule
 
     public static WebApplication MapPlane(this WebApplication app)
     {
+        var options = app.Services.GetRequiredService<IOptions<PlaneOptions>>().Value;
+        // Requests the control plane forwards from its one origin name their client; only they may (see ForwardedHop).
+        app.UsePacSpaceForwardedHop(options.ServiceSecret);
         app.UsePacSpaceForwardedHeaders();
         // Every answer is JSON: a browser must never guess another type from its bytes.
         app.Use((context, next) =>
@@ -83,7 +86,6 @@ public static class PlaneModule
         app.UsePacSpaceErrors();
         // Inside the error handler, so a key store that cannot be read answers in the envelope (500/503).
         app.UseMiddleware<ApiKeyMiddleware>();
-        var options = app.Services.GetRequiredService<IOptions<PlaneOptions>>().Value;
         var internalApi = app.MapInternalApi(options.ServiceSecret);
         internalApi.MapTenants();
         internalApi.MapKeyDelivery();

@@ -9,6 +9,12 @@ public sealed class PacSpaceClientOptions
     /// <summary>The local Production plane started by <c>pacspace up</c>.</summary>
     public static readonly Uri DefaultProductionUrl = new("http://127.0.0.1:5082");
 
+    /// <summary>
+    /// The one origin of <c>pacspace up</c>: the dashboard's address, which also serves the Balance API for both kinds of key
+    /// by forwarding each request to the plane of the key's prefix.
+    /// </summary>
+    public static readonly Uri DefaultOriginUrl = new("http://127.0.0.1:5080");
+
     /// <summary>The full API key, <c>pk_test_….sk_test_…</c> or <c>pk_live_….sk_live_…</c>. Its prefix picks the endpoint.</summary>
     public string ApiKey { get; set; } = "";
 
@@ -18,8 +24,24 @@ public sealed class PacSpaceClientOptions
     /// <summary>Endpoint for <c>pk_live_</c> keys. Default <see cref="DefaultProductionUrl"/> (<c>http://127.0.0.1:5082</c>).</summary>
     public Uri ProductionUrl { get; set; } = DefaultProductionUrl;
 
-    /// <summary>When set, used for every key instead of <see cref="SandboxUrl"/>/<see cref="ProductionUrl"/> (a proxy, a tunnel). Default none.</summary>
+    /// <summary>
+    /// When set, used for every key instead of <see cref="SandboxUrl"/>/<see cref="ProductionUrl"/>: the one origin (the
+    /// dashboard's address, which routes each request by the key's prefix; see <see cref="UseOneOrigin"/>), or a proxy or tunnel.
+    /// Default none.
+    /// </summary>
     public Uri? BaseUrl { get; set; }
+
+    /// <summary>
+    /// One address for both kinds of key: sets <see cref="BaseUrl"/> to <paramref name="originUrl"/> (default
+    /// <see cref="DefaultOriginUrl"/>), where the API sends each request to the plane of the key's environment, so
+    /// <c>pk_test_</c> keys still reach Sandbox and <c>pk_live_</c> keys Production.
+    /// </summary>
+    /// <returns>These options, to chain.</returns>
+    public PacSpaceClientOptions UseOneOrigin(Uri? originUrl = null)
+    {
+        BaseUrl = originUrl ?? DefaultOriginUrl;
+        return this;
+    }
 
     /// <summary>
     /// A dashboard access token (<c>accessToken</c> of a login) of a user of the key's account, for the calls that need one

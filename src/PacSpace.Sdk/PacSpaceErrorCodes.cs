@@ -21,6 +21,12 @@ public static class PacSpaceErrorCodes
     /// <summary>The customer exists with other details (HTTP 409); creating it with the same details answers it instead.</summary>
     public const string CustomerExists = "CUSTOMER_EXISTS";
 
+    /// <summary>A test send to a webhook endpoint that is disabled (HTTP 409): enable it first.</summary>
+    public const string WebhookDisabled = "WEBHOOK_DISABLED";
+
+    /// <summary>A test send to a webhook endpoint its environment does not have enabled yet (HTTP 409): try again in a few seconds.</summary>
+    public const string WebhookNotSynced = "WEBHOOK_NOT_SYNCED";
+
     /// <summary>The resource does not exist (HTTP 404).</summary>
     public const string NotFound = "NOT_FOUND";
 

@@ -23,4 +23,10 @@ public static class PacSpaceHeaders
 
     /// <summary>A webhook delivery's timestamp, Unix seconds or milliseconds.</summary>
     public const string WebhookTimestamp = "X-PacSpace-Timestamp";
+
+    /// <summary>A webhook delivery's event type (<c>delta.verified</c>, …, <c>ping</c> for a test).</summary>
+    public const string WebhookEvent = "X-Webhook-Event";
+
+    /// <summary>A webhook delivery's event id: the same on every attempt, so a receiver can drop repeats.</summary>
+    public const string WebhookEventId = "X-Event-ID";
 }

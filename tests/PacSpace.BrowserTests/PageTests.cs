@@ -7,7 +7,7 @@ namespace PacSpace.BrowserTests;
 /// <summary>Every signed-in page, in both environments: header toggle, the right cue, headers, contrast, phone width, no script.</summary>
 public sealed class PageTests(BrowserFixture browser) : IClassFixture<BrowserFixture>
 {
-    private static readonly string[] SignedInPages = ["/", "/api-keys", "/settings", "/security", "/two-factor"];
+    private static readonly string[] SignedInPages = ["/", "/api-keys", "/webhooks", "/settings", "/security", "/two-factor"];
 
     [Fact]
     public async Task EveryPage_BothEnvironments_ToggleAndMatchingCue()
@@ -158,6 +158,7 @@ public sealed class PageTests(BrowserFixture browser) : IClassFixture<BrowserFix
         await using var site = await Site.StartAsync(browser.Browser);
         var (page, session) = await ProductionReadyAsync(site);
         await CreateTestKeyAsync(site, session);
+        await site.Stack.Dashboard.CreateWebhookAsync(session, "sandbox", "https://203.0.113.10/a/rather/long/path/for/a/webhook/receiver/at/phone/width");
         var phone = await site.NewPageAsync(width: 375, height: 740);
         await site.LogInAsync(phone, session.Email);
 

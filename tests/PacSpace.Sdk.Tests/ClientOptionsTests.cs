@@ -27,6 +27,23 @@ public sealed class ClientOptionsTests
     }
 
     [Fact]
+    public void UseOneOrigin_BothKeyKinds_CallTheOneAddress_AndKeepTheirEnvironment()
+    {
+        var test = ApiKeyFormat.Generate(PacSpaceEnvironment.Sandbox).FullKey;
+        var live = ApiKeyFormat.Generate(PacSpaceEnvironment.Production).FullKey;
+        var origin = new Uri("https://app.example");
+
+        using var a = new PacSpaceClient(new PacSpaceClientOptions { ApiKey = test }.UseOneOrigin(origin));
+        using var b = new PacSpaceClient(new PacSpaceClientOptions { ApiKey = live }.UseOneOrigin(origin));
+        using var c = new PacSpaceClient(new PacSpaceClientOptions { ApiKey = live }.UseOneOrigin());
+
+        Assert.Equal((PacSpaceEnvironment.Sandbox, origin), (a.Environment, a.BaseUrl));
+        Assert.Equal((PacSpaceEnvironment.Production, origin), (b.Environment, b.BaseUrl));
+        Assert.Equal(new Uri("http://127.0.0.1:5080"), c.BaseUrl);
+        Assert.Equal(PacSpaceClientOptions.DefaultOriginUrl, c.BaseUrl);
+    }
+
+    [Fact]
     public void Constructor_BadKeys_ThrowWithAClearMessage()
     {
         var good = ApiKeyFormat.Generate(PacSpaceEnvironment.Sandbox).FullKey;

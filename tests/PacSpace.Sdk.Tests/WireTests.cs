@@ -86,6 +86,72 @@ public sealed class WireTests
         Assert.Empty(handler.Requests);
     }
 
+    private const string DeliveryJson =
+        """{"eventId":"evt_1","event":"delta.verified","endpointId":"wh_1","url":"https://203.0.113.10/h","status":"FAILED","deliveryStatus":"failed","attempts":2,"maxAttempts":2,"lastStatusCode":500,"lastLatencyMs":12,"lastError":null,"createdAt":"2026-01-01T00:00:00.000Z","lastAttemptAt":"2026-01-01T00:00:01.000Z","nextAttemptAt":null,"deliveredAt":null,"attemptLog":[{"attempt":1,"attemptedAt":"2026-01-01T00:00:00.500Z","statusCode":500,"latencyMs":10,"response":"no","error":null}]}""";
+
+    [Fact]
+    public async Task BalanceWebhookDeliveries_ListGetRetry_GoToTheKeysPlane_WithTheKey()
+    {
+        var key = ApiKeyFormat.Generate(PacSpaceEnvironment.Production).FullKey;
+        var page = """{"success":true,"data":{"deliveries":[""" + DeliveryJson + """],"pagination":{"limit":5,"offset":10,"total":11}}}""";
+        var handler = new Recorder(page);
+        using var http = new HttpClient(handler);
+        using var client = new PacSpaceClient(new PacSpaceClientOptions { ApiKey = key, ProductionUrl = new Uri("http://live.example") }, http);
+
+        var listed = await client.Balance.ListWebhookDeliveriesAsync("FAILED", 5, 10);
+        var one = await client.Balance.GetWebhookDeliveryAsync("evt/1");
+        var all = await client.Balance.ListWebhookDeliveriesAsync();
+
+        var delivery = Assert.Single(listed.Deliveries);
+        Assert.Equal(("evt_1", "FAILED", Webhooks.WebhookDeliveryStatuses.Failed, 500), (delivery.EventId, delivery.Status, delivery.DeliveryStatus, delivery.LastStatusCode));
+        Assert.Equal((5, 10L, 11L), (listed.Pagination.Limit, listed.Pagination.Offset, listed.Pagination.Total));
+        Assert.Equal(500, Assert.Single(one.Deliveries[0].AttemptLog!).StatusCode);
+        Assert.Equal(
+            ["http://live.example/api/v1/balance/webhooks?status=FAILED&limit=5&offset=10", "http://live.example/api/v1/balance/webhooks/evt%2F1",
+             "http://live.example/api/v1/balance/webhooks"],
+            handler.Requests.Select(r => r.Uri));
+        Assert.All(handler.Requests, r => Assert.Equal(key, r.Header(PacSpaceHeaders.ApiKey)));
+        Assert.All(handler.Requests, r => Assert.Null(r.Body));
+
+        var retryHandler = new Recorder("""{"success":true,"data":{"eventId":"evt_1","queued":1,"deliveries":[""" + DeliveryJson + "]}}");
+        using var retryHttp = new HttpClient(retryHandler);
+        using var retryClient = new PacSpaceClient(new PacSpaceClientOptions { ApiKey = key, ProductionUrl = new Uri("http://live.example") }, retryHttp);
+        var retried = await retryClient.Balance.RetryWebhookAsync("evt_1");
+
+        Assert.Equal(("evt_1", 1), (retried.EventId, retried.Queued));
+        var sent = Assert.Single(retryHandler.Requests);
+        Assert.Equal(("http://live.example/api/v1/balance/webhooks/evt_1/retry", "{}"), (sent.Uri, sent.Body));
+        Assert.Equal(key, sent.Header(PacSpaceHeaders.ApiKey));
+    }
+
+    [Fact]
+    public async Task DashboardWebhookTestAndDeliveries_GoToTheControlPlane_WithTheToken_AndTheEnvironmentInTheQuery()
+    {
+        var handler = new Recorder("""{"statusCode":200,"success":true,"data":{"eventId":"evt_2","delivered":true,"statusCode":204,"latencyMs":3,"response":"","error":null,"deliveries":[""" + DeliveryJson + """],"pagination":{"limit":20,"offset":0,"total":1},"queued":1}}""");
+        using var http = new HttpClient(handler);
+        using var client = new PacSpace.Sdk.Dashboard.PacSpaceDashboardClient(new() { BaseUrl = new Uri("http://dash.example"), AccessToken = "jwt" }, http);
+
+        var tested = await client.TestWebhookAsync("wh_1");
+        await client.ListWebhookDeliveriesAsync("production", "failed", 20, 0, "wh_1");
+        await client.ListWebhookDeliveriesAsync();
+        await client.GetWebhookDeliveryAsync("evt_2", "live");
+        var retried = await client.RetryWebhookDeliveryAsync("evt_2");
+
+        Assert.Equal(("evt_2", true, 204), (tested.EventId, tested.Delivered, tested.StatusCode));
+        Assert.Equal(1, retried.Queued);
+        Assert.Equal(
+            [
+                "http://dash.example/dashboard/webhooks/wh_1/test",
+                "http://dash.example/dashboard/webhooks/deliveries?environment=production&status=failed&limit=20&offset=0&endpointId=wh_1",
+                "http://dash.example/dashboard/webhooks/deliveries",
+                "http://dash.example/dashboard/webhooks/deliveries/evt_2?environment=live",
+                "http://dash.example/dashboard/webhooks/deliveries/evt_2/retry",
+            ],
+            handler.Requests.Select(r => r.Uri));
+        Assert.All(handler.Requests, r => Assert.Equal("Bearer jwt", r.Header("Authorization")));
+        Assert.Equal("{}", handler.Requests[^1].Body);
+    }
+
     private sealed record Sent(string Uri, IReadOnlyDictionary<string, string> Headers, string? Body = null)
     {
         public string? Header(string name) => Headers.GetValueOrDefault(name);

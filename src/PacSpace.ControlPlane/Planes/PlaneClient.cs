@@ -43,6 +43,61 @@ internal sealed class PlaneClient(HttpClient http, IOptions<PlanesOptions> plane
         return await ReadDataAsync<KeyUsagePage>(response, deadline.Token);
     }
 
+    /// <summary>Reads one page of the plane's webhook stats feed: endpoints whose figures changed strictly after <c>(after, afterId)</c>.</summary>
+    public async Task<WebhookStatsPage> GetWebhookStatsAsync(PacSpaceEnvironment env, long after, string afterId, int limit, TimeSpan timeout,
+        CancellationToken cancellationToken)
+    {
+        using var deadline = Deadline(timeout, cancellationToken);
+        using var request = Request(HttpMethod.Get, env,
+            $"/internal/v1/webhooks/stats?after={after}&afterId={Uri.EscapeDataString(afterId)}&limit={limit}");
+        using var response = await SendAsync(env, request, deadline.Token);
+        return await ReadDataAsync<WebhookStatsPage>(response, deadline.Token);
+    }
+
+    /// <summary>
+    /// Has the plane send a <c>ping</c> to the tenant's endpoint now. The plane's 404 (it holds no enabled endpoint of that
+    /// tenant by that id) comes back as its <see cref="Error"/>; any other failure throws (<see cref="IsUnavailable"/>).
+    /// </summary>
+    public Task<Result<WebhookTestResult>> TestWebhookAsync(PacSpaceEnvironment env, string tenantId, string webhookId, TimeSpan timeout,
+        CancellationToken cancellationToken) =>
+        SendForResultAsync<WebhookTestResult>(env, HttpMethod.Post, $"/internal/v1/webhooks/{Uri.EscapeDataString(webhookId)}/test",
+            new WebhookTestRequest(tenantId), timeout, cancellationToken);
+
+    /// <summary>
+    /// A page of the tenant's webhook delivery log on the plane, newest first; null filters are left out. The plane's refusal
+    /// (400 naming a field, 404) comes back as its <see cref="Error"/>; any other failure throws.
+    /// </summary>
+    public Task<Result<WebhookDeliveryPage>> ListWebhookDeliveriesAsync(PacSpaceEnvironment env, string tenantId, string? status, int? limit, long? offset,
+        string? endpointId, TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        var query = new List<string>(4);
+        Add(query, "status", status);
+        Add(query, "limit", limit?.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        Add(query, "offset", offset?.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        Add(query, "endpointId", endpointId);
+        return SendForResultAsync<WebhookDeliveryPage>(env, HttpMethod.Get,
+            DeliveriesPath(tenantId) + (query.Count == 0 ? "" : "?" + string.Join('&', query)), null, timeout, cancellationToken);
+
+        static void Add(List<string> query, string name, string? value)
+        {
+            if (value is not null)
+            {
+                query.Add(name + "=" + Uri.EscapeDataString(value));
+            }
+        }
+    }
+
+    /// <summary>One event's deliveries with their attempts (404 as an <see cref="Error"/> when the tenant has no such event on the plane).</summary>
+    public Task<Result<WebhookDeliveryPage>> GetWebhookDeliveryAsync(PacSpaceEnvironment env, string tenantId, string eventId, TimeSpan timeout,
+        CancellationToken cancellationToken) =>
+        SendForResultAsync<WebhookDeliveryPage>(env, HttpMethod.Get, DeliveriesPath(tenantId) + "/" + Uri.EscapeDataString(eventId), null, timeout, cancellationToken);
+
+    /// <summary>Queues an event's deliveries for an attempt now (404 as an <see cref="Error"/> when the tenant has no such event on the plane).</summary>
+    public Task<Result<WebhookRetryResult>> RetryWebhookDeliveryAsync(PacSpaceEnvironment env, string tenantId, string eventId, TimeSpan timeout,
+        CancellationToken cancellationToken) =>
+        SendForResultAsync<WebhookRetryResult>(env, HttpMethod.Post, DeliveriesPath(tenantId) + "/" + Uri.EscapeDataString(eventId) + "/retry",
+            new { }, timeout, cancellationToken);
+
     /// <summary>
     /// Creates a customer of the tenant on the plane of <paramref name="env"/> from the client's own JSON body. The plane's
     /// refusal of the request (400, 409, 412) comes back as its <see cref="Error"/>, to be answered as it is; any other failure
@@ -73,6 +128,33 @@ internal sealed class PlaneClient(HttpClient http, IOptions<PlanesOptions> plane
         await EnsureSuccessAsync(env, answer, deadline.Token);
         return (await ReadDataAsync<CustomerProfileInfo>(answer, deadline.Token), answer.StatusCode == System.Net.HttpStatusCode.Created);
     }
+
+    /// <summary>
+    /// A call whose expected refusals (400, 404, 409, 412) are the plane's answer to pass on as its <see cref="Error"/>;
+    /// anything else that is not a success throws.
+    /// </summary>
+    private async Task<Result<T>> SendForResultAsync<T>(PacSpaceEnvironment env, HttpMethod method, string path, object? body, TimeSpan timeout,
+        CancellationToken cancellationToken)
+        where T : class
+    {
+        using var deadline = Deadline(timeout, cancellationToken);
+        using var request = Request(method, env, path);
+        if (body is not null)
+        {
+            request.Content = JsonContent.Create(body, body.GetType(), options: JsonDefaults.Options);
+        }
+
+        using var answer = await http.SendAsync(request, deadline.Token);
+        if ((int)answer.StatusCode is 400 or 404 or 409 or 412)
+        {
+            return await ReadErrorAsync(answer, deadline.Token);
+        }
+
+        await EnsureSuccessAsync(env, answer, deadline.Token);
+        return await ReadDataAsync<T>(answer, deadline.Token);
+    }
+
+    private static string DeliveriesPath(string tenantId) => $"/internal/v1/tenants/{Uri.EscapeDataString(tenantId)}/webhook-deliveries";
 
     private async Task PutAsync<T>(PacSpaceEnvironment env, string path, T state, TimeSpan timeout, CancellationToken cancellationToken)
     {

@@ -5,7 +5,7 @@ namespace PacSpace.ControlPlane.Planes;
 
 internal static class PlanesRegistration
 {
-    /// <summary>The <c>Planes</c> section, validated at start-up, and the client that uses it.</summary>
+    /// <summary>The <c>Planes</c> section, validated at start-up, the client that uses it, and the cursors of the planes' feeds.</summary>
     public static IServiceCollection AddPlanes(this IServiceCollection services, IConfiguration config)
     {
         services.AddOptions<PlanesOptions>().Bind(config.GetSection("Planes")).ValidateDataAnnotations()
@@ -13,8 +13,13 @@ internal static class PlanesRegistration
             .Validate(o => new[] { o.Sandbox.InternalUrl, o.Sandbox.PublicUrl, o.Production.InternalUrl, o.Production.PublicUrl }
                     .All(u => Uri.TryCreate(u, UriKind.Absolute, out var uri) && uri.Scheme is "http" or "https"),
                 "Planes:Sandbox:InternalUrl, Planes:Sandbox:PublicUrl, Planes:Production:InternalUrl and Planes:Production:PublicUrl must be absolute http(s) URLs.")
+            // The one origin forwards to InternalUrl + the request's path: a query or fragment there would corrupt every request.
+            .Validate(o => new[] { o.Sandbox.InternalUrl, o.Production.InternalUrl }
+                    .All(u => Uri.TryCreate(u, UriKind.Absolute, out var uri) && uri.Query.Length == 0 && uri.Fragment.Length == 0),
+                "Planes:Sandbox:InternalUrl and Planes:Production:InternalUrl must not carry a query or fragment.")
+            .Validate(o => o.ForwardConnectTimeout <= o.ForwardTimeout, "Planes:ForwardConnectTimeout must not be longer than Planes:ForwardTimeout.")
             .ValidateOnStart();
         services.AddHttpClient<PlaneClient>();
-        return services;
+        return services.AddSingleton<PlaneCursorStore>();
     }
 }

@@ -64,4 +64,6 @@ public static class ErrorCodes
     public const string PlanRequired = "PLAN_REQUIRED";
     public const string EnvironmentMismatch = "ENVIRONMENT_MISMATCH";
     public const string WebhookLimitReached = "WEBHOOK_LIMIT_REACHED";
+    public const string WebhookDisabled = "WEBHOOK_DISABLED";
+    public const string WebhookNotSynced = "WEBHOOK_NOT_SYNCED";
 }

@@ -1,5 +1,6 @@
 using System.Runtime.CompilerServices;
 using PacSpace.Sdk.Http;
+using PacSpace.Sdk.Webhooks;
 
 namespace PacSpace.Sdk.Balance;
 
@@ -269,6 +270,34 @@ public class BalanceClient
 
         return Api.SendAsync<CreatedCustomer>(HttpMethod.Post, ApiRoutes.Customers, customer,
             new CallOptions(true, options?.IdempotencyKey ?? NewIdempotencyKey(), token), cancellationToken);
+    }
+
+    /// <summary>A page of the webhook delivery log of the key's environment, newest first.</summary>
+    /// <param name="status">Only deliveries in this state: <c>QUEUED</c>, <c>PROCESSING</c>, <c>VERIFIED</c>, <c>FAILED</c> (or <see cref="WebhookDeliveryStatuses"/>).</param>
+    /// <param name="limit">Deliveries per page; null for the server's default.</param>
+    /// <param name="offset">Deliveries to skip.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    public virtual Task<WebhookDeliveryPage> ListWebhookDeliveriesAsync(string? status = null, int? limit = null, long? offset = null, CancellationToken cancellationToken = default) =>
+        Api.SendAsync<WebhookDeliveryPage>(HttpMethod.Get, Query.Build(ApiRoutes.BalanceWebhooks, [("status", status), ("limit", limit), ("offset", offset)]),
+            null, CallOptions.Default, cancellationToken);
+
+    /// <summary>One event's delivery to each of its endpoints, with every attempt (<see cref="WebhookDelivery.AttemptLog"/>).</summary>
+    /// <param name="eventId">The event's id (<c>X-Event-ID</c>).</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    public virtual Task<WebhookDeliveryPage> GetWebhookDeliveryAsync(string eventId, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(eventId);
+        return Api.SendAsync<WebhookDeliveryPage>(HttpMethod.Get, ApiRoutes.BalanceWebhooks + "/" + Query.Segment(eventId), null, CallOptions.Default, cancellationToken);
+    }
+
+    /// <summary>Sends an event again now to each of its endpoints that still exists and is enabled, delivered ones included.</summary>
+    /// <param name="eventId">The event's id (<c>X-Event-ID</c>).</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    public virtual Task<WebhookRetryResult> RetryWebhookAsync(string eventId, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(eventId);
+        return Api.SendAsync<WebhookRetryResult>(HttpMethod.Post, ApiRoutes.BalanceWebhooks + "/" + Query.Segment(eventId) + "/retry", new { }, CallOptions.Default,
+            cancellationToken);
     }
 
     /// <summary>What the plan allows and what is used in this environment.</summary>

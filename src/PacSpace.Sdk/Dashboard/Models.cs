@@ -71,7 +71,17 @@ public sealed record PlanInfo(string Tier, long? MonthlyAllotment, decimal? Plan
 /// <param name="SyncStatus"><c>synced</c> when the environment's plane has its latest state, <c>pending</c> while it is being delivered there.</param>
 public sealed record WebhookEndpoint(string Id, string Url, string? Description, string Environment, IReadOnlyList<string> Events, bool Enabled,
     DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt, DateTimeOffset? LastTriggered, long SuccessCount, long FailureCount,
-    DateTimeOffset? PreviousSecretExpiresAt, string? SyncStatus);
+    DateTimeOffset? PreviousSecretExpiresAt, string? SyncStatus)
+{
+    /// <summary>
+    /// When PacSpace disabled the endpoint because its receiver answered 410 Gone or kept failing; null while it is enabled,
+    /// and when a user disabled it. Enabling it again (<see cref="WebhookEndpointChanges.Enabled"/>) clears it.
+    /// </summary>
+    public DateTimeOffset? DisabledAt { get; init; }
+
+    /// <summary>Why PacSpace disabled it; null when <see cref="DisabledAt"/> is.</summary>
+    public string? DisabledReason { get; init; }
+}
 
 /// <summary>A new webhook endpoint with its signing secret (shown once): give it to <see cref="Webhooks.WebhookVerifier"/>.</summary>
 /// <param name="Id">The endpoint id (<c>wh_…</c>).</param>

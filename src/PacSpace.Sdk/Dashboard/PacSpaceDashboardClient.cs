@@ -1,6 +1,7 @@
 using System.Runtime.CompilerServices;
 using System.Text.Json;
 using PacSpace.Sdk.Http;
+using PacSpace.Sdk.Webhooks;
 
 namespace PacSpace.Sdk.Dashboard;
 
@@ -199,6 +200,50 @@ public class PacSpaceDashboardClient : IDisposable
     /// <summary>Deletes a webhook endpoint for good; nothing is sent to it afterwards.</summary>
     public virtual Task DeleteWebhookAsync(string webhookId, CancellationToken cancellationToken = default) =>
         Api.SendForDataAsync(HttpMethod.Delete, WebhookPath(webhookId), null, CallOptions.Public, cancellationToken);
+
+    /// <summary>
+    /// Sends a <c>ping</c> to a webhook endpoint now, signed like every delivery, and returns what its receiver answered
+    /// (a receiver that fails is a result, not an exception).
+    /// </summary>
+    /// <exception cref="PacSpaceException"><see cref="PacSpaceErrorCodes.WebhookDisabled"/> for a disabled endpoint,
+    /// <see cref="PacSpaceErrorCodes.WebhookNotSynced"/> while its environment does not have it yet (try again in a few seconds),
+    /// <see cref="PacSpaceErrorCodes.NotFound"/>, or the environment did not answer.</exception>
+    public virtual Task<WebhookTestResult> TestWebhookAsync(string webhookId, CancellationToken cancellationToken = default) =>
+        Api.SendAsync<WebhookTestResult>(HttpMethod.Post, WebhookPath(webhookId) + "/test", null, CallOptions.Public, cancellationToken);
+
+    /// <summary>A page of an environment's webhook delivery log, newest first.</summary>
+    /// <param name="environment"><c>sandbox</c> or <c>production</c>; null for the user's preferred environment.</param>
+    /// <param name="status">Only deliveries in this state (<see cref="WebhookDeliveryStatuses"/>, or <c>QUEUED</c>, <c>PROCESSING</c>, <c>VERIFIED</c>, <c>FAILED</c>).</param>
+    /// <param name="limit">Deliveries per page, 1 to 100; null for the server's default.</param>
+    /// <param name="offset">Deliveries to skip.</param>
+    /// <param name="endpointId">Only deliveries to this endpoint.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    public virtual Task<WebhookDeliveryPage> ListWebhookDeliveriesAsync(string? environment = null, string? status = null, int? limit = null, long? offset = null,
+        string? endpointId = null, CancellationToken cancellationToken = default) =>
+        Api.SendAsync<WebhookDeliveryPage>(HttpMethod.Get, Query.Build(ApiRoutes.WebhookDeliveries,
+            [("environment", environment), ("status", status), ("limit", limit), ("offset", offset), ("endpointId", endpointId)]), null, CallOptions.Public, cancellationToken);
+
+    /// <summary>One event's delivery to each of its endpoints, with every attempt (<see cref="WebhookDelivery.AttemptLog"/>).</summary>
+    /// <param name="eventId">The event's id (<c>X-Event-ID</c>).</param>
+    /// <param name="environment"><c>sandbox</c> or <c>production</c>; null for the user's preferred environment.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    public virtual Task<WebhookDeliveryPage> GetWebhookDeliveryAsync(string eventId, string? environment = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(eventId);
+        return Api.SendAsync<WebhookDeliveryPage>(HttpMethod.Get, Query.Build(ApiRoutes.WebhookDeliveries + "/" + Query.Segment(eventId), [("environment", environment)]),
+            null, CallOptions.Public, cancellationToken);
+    }
+
+    /// <summary>Sends an event again now to each of its endpoints that still exists and is enabled, delivered ones included.</summary>
+    /// <param name="eventId">The event's id (<c>X-Event-ID</c>).</param>
+    /// <param name="environment"><c>sandbox</c> or <c>production</c>; null for the user's preferred environment.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    public virtual Task<WebhookRetryResult> RetryWebhookDeliveryAsync(string eventId, string? environment = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(eventId);
+        return Api.SendAsync<WebhookRetryResult>(HttpMethod.Post,
+            Query.Build(ApiRoutes.WebhookDeliveries + "/" + Query.Segment(eventId) + "/retry", [("environment", environment)]), new { }, CallOptions.Public, cancellationToken);
+    }
 
     /// <summary>Disposes the HTTP client if this client created it.</summary>
     public void Dispose()

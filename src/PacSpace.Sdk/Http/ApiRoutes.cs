@@ -25,6 +25,12 @@ internal static class ApiRoutes
 
     public const string Webhooks = Dashboard + "/webhooks";
 
+    /// <summary>The delivery log of an environment, on the control plane.</summary>
+    public const string WebhookDeliveries = Webhooks + "/deliveries";
+
+    /// <summary>The delivery log of the key's environment, on its plane.</summary>
+    public const string BalanceWebhooks = Balance + "/webhooks";
+
     /// <summary>Customer creation: on the control plane, and on each plane's own host (the official clients send it to the key's base URL).</summary>
     public const string Customers = Dashboard + "/customers";
 }

@@ -199,7 +199,8 @@ public abstract class PythonClientWireScenarios(Store store, PostgresServer? pos
 public sealed record WireAnswer(int Status, Dictionary<string, string> Headers, string Body, string Request);
 
 /// <summary>Writes requests exactly as the Python client's urllib transport does and reads the raw HTTP/1.1 answer.</summary>
-public sealed class PythonWire(Uri baseUrl, string apiKey)
+/// <param name="chainId">The <c>X-Chain-Id</c> the client sends: 296 for <c>pk_test_</c> keys, 295 for <c>pk_live_</c> keys.</param>
+public sealed class PythonWire(Uri baseUrl, string apiKey, string chainId = "296")
 {
     public List<WireAnswer> Answers { get; } = [];
 
@@ -229,7 +230,7 @@ public sealed class PythonWire(Uri baseUrl, string apiKey)
             head.Append("X-Api-Key: ").Append(apiKey).Append("\r\n");
         }
 
-        head.Append("X-Chain-Id: 296\r\n");
+        head.Append("X-Chain-Id: ").Append(chainId).Append("\r\n");
         if (idempotencyKey is not null)
         {
             head.Append("Idempotency-Key: ").Append(idempotencyKey).Append("\r\n");

@@ -16,7 +16,6 @@ internal static class KeySyncEndpoints
 {
     public static IServiceCollection AddKeySync(this IServiceCollection services, IConfiguration config) =>
         services.AddPlaneSync<KeyPlaneSync, KeySyncOptions>(config, "KeySync")
-            .AddSingleton<PlaneCursorStore>()
             .AddLeasedJob<KeyUsageJob>();
 
     public static void MapKeySync(this RouteGroupBuilder internalApi) =>

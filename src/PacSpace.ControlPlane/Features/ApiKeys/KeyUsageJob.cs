@@ -59,7 +59,7 @@ internal sealed partial class KeyUsageJob(
 
     public override async Task RunAsync(string owner, Pull item, CancellationToken cancellationToken)
     {
-        var cursor = await cursors.UsageCursorAsync(item.Plane, cancellationToken);
+        var cursor = await cursors.CursorAsync(item.Plane, PlaneFeed.KeyUsage, cancellationToken);
         var after = Math.Max(0, cursor - UsageOverlapMs);
         var afterId = "";
         var highest = cursor;
@@ -82,7 +82,7 @@ internal sealed partial class KeyUsageJob(
 
         if (highest != cursor)
         {
-            await cursors.AdvanceUsageCursorAsync(item.Plane, highest, cancellationToken);
+            await cursors.AdvanceAsync(item.Plane, PlaneFeed.KeyUsage, highest, cancellationToken);
         }
     }
 

@@ -78,6 +78,12 @@ internal sealed class UserStore
         connection.QuerySingleOrDefaultAsync<Account>(new CommandDefinition(
             "SELECT id, email, tenant_id FROM users WHERE id = @userId", new { userId }, tx, cancellationToken: cancellationToken));
 
+    /// <summary>The verified e-mail addresses of the tenant's owners, oldest account first: who is told what PacSpace did to the account by itself.</summary>
+    public async Task<IReadOnlyList<string>> OwnerEmailsAsync(DbConnection connection, string tenantId, CancellationToken cancellationToken, DbTransaction? tx = null) =>
+        (await connection.QueryAsync<string>(new CommandDefinition(
+            "SELECT email FROM users WHERE tenant_id = @tenantId AND role = 'owner' AND is_verified = 1 ORDER BY created_at, id",
+            new { tenantId }, tx, cancellationToken: cancellationToken))).ToList();
+
     public Task SetPreferredEnvironmentAsync(DbConnection connection, string userId, string name, CancellationToken cancellationToken) =>
         connection.ExecuteAsync(new CommandDefinition(
             "UPDATE users SET preferred_environment = @name WHERE id = @userId", new { name, userId }, cancellationToken: cancellationToken));

@@ -1,6 +1,9 @@
 namespace PacSpace.ControlPlane.Features.Webhooks;
 
-/// <summary>One row of <c>webhook_endpoints</c> without its secrets. <see cref="Environment"/> is <c>sandbox</c> or <c>production</c>.</summary>
+/// <summary>
+/// One row of <c>webhook_endpoints</c> without its secrets. <see cref="Environment"/> is <c>sandbox</c> or <c>production</c>;
+/// <see cref="DisabledAt"/> and <see cref="DisabledReason"/> are set while the endpoint is disabled because its plane disabled it.
+/// </summary>
 internal sealed record WebhookEndpointRow(
     string Id,
     string TenantId,
@@ -16,7 +19,9 @@ internal sealed record WebhookEndpointRow(
     long SuccessCount,
     long FailureCount,
     long Version,
-    long SyncedVersion)
+    long SyncedVersion,
+    long? DisabledAt,
+    string? DisabledReason)
 {
     public PacSpaceEnvironment Env => PacSpaceEnvironments.FromStored(Environment);
 

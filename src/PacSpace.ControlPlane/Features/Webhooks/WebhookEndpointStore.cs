@@ -21,7 +21,7 @@ internal sealed partial class WebhookEndpointStore(Database db, AtRestEncryption
 
     private const string Columns =
         "id, tenant_id, environment, url, description, events, enabled, previous_secret_expires_at, created_at, updated_at, "
-        + "last_triggered_at, success_count, failure_count, version, synced_version";
+        + "last_triggered_at, success_count, failure_count, version, synced_version, disabled_at, disabled_reason";
 
     /// <summary>The endpoint if it belongs to the tenant and is not deleted; a malformed id or another tenant's endpoint is indistinguishable from a missing one.</summary>
     public Task<WebhookEndpointRow?> FindAsync(DbConnection connection, string tenantId, string id, CancellationToken cancellationToken) =>
@@ -61,12 +61,16 @@ internal sealed partial class WebhookEndpointStore(Database db, AtRestEncryption
             new { e.Id, e.TenantId, env = e.Environment.Name(), e.Url, e.Description, e.Events, secret = secrets.Seal(e.Secret, SecretPurpose(e.Id)), e.Now, e.CreatedBy, max },
             tx, cancellationToken: cancellationToken)) == 1;
 
-    /// <summary>Sets what a PATCH may change; <paramref name="queueDelivery"/> when the plane must learn of it (not for the description alone).</summary>
+    /// <summary>
+    /// Sets what a PATCH may change; <paramref name="queueDelivery"/> when the plane must learn of it (not for the description
+    /// alone). An enabled endpoint keeps no record of a plane having disabled it.
+    /// </summary>
     public Task UpdateAsync(DbConnection connection, DbTransaction tx, string id, string url, string? description, string events, bool enabled,
         bool queueDelivery, long now, CancellationToken cancellationToken) =>
         connection.ExecuteAsync(new CommandDefinition(
             $"""
             UPDATE webhook_endpoints SET url = @url, description = @description, events = @events, enabled = @enabled, updated_at = @now
+                {(enabled ? ", disabled_at = NULL, disabled_reason = NULL" : "")}
                 {(queueDelivery ? ", " + PlaneOutbox.QueueDelivery : "")}
             WHERE id = @id
             """, new { url, description, events, enabled = enabled ? 1L : 0L, now, id }, tx, cancellationToken: cancellationToken));

@@ -3,6 +3,9 @@ using System.Data.Common;
 using System.Security.Cryptography;
 using System.Text.Json;
 using PacSpace.Contracts.Webhooks;
+using PacSpace.ControlPlane.Features.Auth;
+using PacSpace.ControlPlane.Features.Environments;
+using PacSpace.ControlPlane.Planes;
 using PacSpace.Hosting.Errors;
 using PacSpace.Hosting.Web;
 
@@ -80,6 +83,28 @@ internal static class WebhookRules
     /// <summary>The tenant's endpoint (not deleted), else NOT_FOUND.</summary>
     public static async Task<Result<WebhookEndpointRow>> FindAsync(WebhookEndpointStore endpoints, DbConnection connection, string tenantId, string id, CancellationToken ct) =>
         await endpoints.FindAsync(connection, tenantId, id, ct) is { } row ? row : Error.NotFound("webhook endpoint");
+
+    /// <summary>
+    /// The environment whose plane a delivery-log call goes to: the one asked for, else the user's preferred one. It must be
+    /// one the tenant may use and active (<see cref="EnvironmentGate"/>), as for creating endpoints there.
+    /// </summary>
+    public static async Task<Result<PacSpaceEnvironment>> DeliveryEnvironmentAsync(DbConnection connection, UserStore users, Actor actor, PacSpaceEnvironment? asked,
+        CancellationToken ct)
+    {
+        var env = asked ?? (actor.UserId is { } userId ? await users.PreferredEnvironmentAsync(connection, userId, ct) : PacSpaceEnvironment.Sandbox);
+        var what = $"{(env == PacSpaceEnvironment.Production ? "Production" : "Sandbox")} webhook deliveries";
+        return await EnvironmentGate.CheckAsync(connection, actor.TenantId, env, what, ct) is { } refused ? refused : env;
+    }
+
+    /// <summary>Whether a call to a plane failed because the plane did not answer (or answered nonsense), as opposed to shutdown or a bug.</summary>
+    public static bool IsPlaneDown(Exception ex, CancellationToken ct) => PlaneClient.IsUnavailable(ex, ct) || ex is InvalidDataException or JsonException;
+
+    /// <summary>503 for a plane that did not answer; <paramref name="outcome"/> says what that means for the request.</summary>
+    public static Error PlaneUnavailable(PacSpaceEnvironment env, string outcome) => new(503, ErrorCodes.ServiceUnavailable,
+        $"The {env.Name()} environment did not answer; {outcome} Try again shortly.")
+    {
+        RetryAfterSeconds = 5,
+    };
 
     public static Error LimitReached(PacSpaceEnvironment env, int max) => new(409, ErrorCodes.WebhookLimitReached,
         $"This account already has {max} {env.Name()} webhook endpoints, the most it may have. Delete one you no longer use, or send several event types to one endpoint.");

@@ -3,7 +3,9 @@ namespace PacSpace.ControlPlane.Features.Webhooks;
 /// <summary>
 /// An endpoint as the API and the pages show it: never a secret. <see cref="LastTriggered"/>, <see cref="SuccessCount"/>
 /// and <see cref="FailureCount"/> are what the planes' deliveries report back (null and 0 until they do);
-/// <see cref="PreviousSecretExpiresAt"/> is set while a rotated-out secret still signs.
+/// <see cref="PreviousSecretExpiresAt"/> is set while a rotated-out secret still signs. <see cref="DisabledAt"/> and
+/// <see cref="DisabledReason"/> say when and why PacSpace disabled the endpoint (its receiver answered 410 Gone or kept
+/// failing); null while it is enabled, and when a user disabled it.
 /// </summary>
 internal sealed record WebhookView(
     string Id,
@@ -18,12 +20,15 @@ internal sealed record WebhookView(
     long SuccessCount,
     long FailureCount,
     DateTimeOffset? PreviousSecretExpiresAt,
-    string SyncStatus)
+    string SyncStatus,
+    DateTimeOffset? DisabledAt,
+    string? DisabledReason)
 {
     internal static WebhookView Of(WebhookEndpointRow r, long now) =>
         new(r.Id, r.Url, r.Description, r.Environment, r.EventList, r.IsEnabled, WebhookRules.At(r.CreatedAt), WebhookRules.At(r.UpdatedAt),
             WebhookRules.At(r.LastTriggeredAt), r.SuccessCount, r.FailureCount,
-            r.PreviousSecretExpiresAt > now ? WebhookRules.At(r.PreviousSecretExpiresAt) : null, r.SyncStatus);
+            r.PreviousSecretExpiresAt > now ? WebhookRules.At(r.PreviousSecretExpiresAt) : null, r.SyncStatus,
+            r.IsEnabled ? null : WebhookRules.At(r.DisabledAt), r.IsEnabled ? null : r.DisabledReason);
 }
 
 /// <summary>A new endpoint: the only answer, with a rotation's, that carries its secret.</summary>

@@ -25,5 +25,23 @@ public sealed class WebhooksOptions
     public TimeSpan ResolveTimeout { get; set; } = TimeSpan.FromSeconds(3);
 }
 
-/// <summary>Section <c>WebhookSync</c>: delivery of endpoint changes to the planes (the same timings as <c>KeySync</c>).</summary>
-public sealed class WebhookSyncOptions : PlaneSyncOptions;
+/// <summary>
+/// Section <c>WebhookSync</c>: delivery of endpoint changes to the planes (the same timings as <c>KeySync</c>), reading
+/// the planes' delivery figures back, and how long a test send may take.
+/// </summary>
+public sealed class WebhookSyncOptions : PlaneSyncOptions
+{
+    /// <summary>
+    /// How often the planes' webhook stats feeds are read into <c>successCount</c>, <c>failureCount</c>, <c>lastTriggered</c>
+    /// and the endpoints the planes disabled. Short: a delivery should show in the dashboard within seconds.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:00.050", "00:10:00")]
+    public TimeSpan StatsPollInterval { get; set; } = TimeSpan.FromSeconds(2);
+
+    /// <summary>
+    /// How long <c>POST /dashboard/webhooks/{id}/test</c> waits for the plane, which waits for the receiver: longer than the
+    /// planes' own wait for a receiver, so that a slow receiver is reported as such rather than as the plane not answering.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:01", "00:02:00")]
+    public TimeSpan TestTimeout { get; set; } = TimeSpan.FromSeconds(20);
+}

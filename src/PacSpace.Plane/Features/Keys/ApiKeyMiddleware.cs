@@ -27,13 +27,11 @@ internal sealed class ApiKeyMiddleware(
     IOptions<PlaneOptions> plane,
     TimeProvider time)
 {
-    public const string HeaderName = "X-Api-Key";
+    public const string HeaderName = ApiKeyErrors.HeaderName;
 
-    private static readonly Error Missing = new(401, ErrorCodes.MissingApiKey,
-        $"Send your API key in the {HeaderName} header (pk_test_….sk_test_… for Sandbox, pk_live_….sk_live_… for Production).");
+    private static readonly Error Missing = ApiKeyErrors.Missing;
 
-    private static readonly Error Malformed = new(401, ErrorCodes.InvalidApiKey,
-        "The API key is malformed or mistyped. Copy the full key (pk_….sk_…) exactly as it was shown when it was created.");
+    private static readonly Error Malformed = ApiKeyErrors.Malformed;
 
     private static readonly Error Unknown = new(401, ErrorCodes.InvalidApiKey, "The API key is not valid.");
 
