@@ -115,6 +115,13 @@ public abstract class RecordWireScenarios(RecordStack fixture)
         Assert.Equal(("deploy record", "team/\u00e9quipe"), (Data(odd).GetProperty("recordType").GetString(), Data(odd).GetProperty("entityId").GetString()));
         Assert.Contains("team%2F%C3%A9quipe", odd.Request, StringComparison.Ordinal);
 
+        // Through the one origin (the control plane's address, where the official clients' default URLs point): the same plane answers.
+        var oneOrigin = new PythonWire(fixture.Stack.Url(Role.Dashboard), fixture.Key);
+        var viaOrigin = await oneOrigin.GetAsync($"{root}/build-1/receipts/0");
+        Assert.Equal(receiptData.GetProperty("receiptId").GetString(), Data(viaOrigin).GetProperty("receiptId").GetString());
+        var originHistory = await oneOrigin.GetAsync($"{root}/build-1/history");
+        Assert.Equal(("1", "record-history-bundle/v1"), (originHistory.Headers["x-next-from-seq"], JsonDocument.Parse(originHistory.Body).RootElement.GetProperty("schema").GetString()));
+
         // Every 2xx but the history is the envelope; records answers are JSON, never compressed.
         foreach (var answer in wire.Answers.Where(a => a.Status is >= 200 and < 300))
         {
