@@ -98,6 +98,63 @@ public static class ReceiptVerifier
             return steps;
         }
 
+        ProveInclusion(receipt, publicKey, steps);
+        return steps;
+    }
+
+    /// <summary>
+    /// Runs every check for a record's entry (the Records API): its JSON <c>{v, tenant, env, recordType, entityId, seq,
+    /// lifecycle, content}</c> hashes to the content hash of the receipt's 66-byte record entry, which also carries the
+    /// same seq and lifecycle; then leaf hash, signed head and inclusion proof as for a delta.
+    /// </summary>
+    /// <param name="recordJson">The entry as JSON (any formatting; it is canonicalized here), e.g. the receipt's <c>sealedRecord</c>.</param>
+    /// <param name="receipt">The receipt published by the plane.</param>
+    /// <param name="publicKey">The log's Ed25519 public key (32 bytes), obtained independently and pinned.</param>
+    public static IReadOnlyList<VerificationStep> VerifyRecord(ReadOnlySpan<byte> recordJson, Receipt receipt, ReadOnlySpan<byte> publicKey)
+    {
+        ArgumentNullException.ThrowIfNull(receipt);
+        var steps = new List<VerificationStep>();
+
+        RecordContent record;
+        byte[] contentHash;
+        try
+        {
+            record = RecordContent.Parse(recordJson);
+            contentHash = record.ContentHash();
+            steps.Add(new("content hash", true,
+                $"record entry version {RecordContent.Version}, {record.RecordType}/{record.EntityId} seq {record.Seq} ({RecordLifecycles.Name(record.Lifecycle)}): SHA-256(\"pacspace-record/v1\\n\" ‖ JCS(entry)) = {Hex.Encode(contentHash)}"));
+        }
+        catch (FormatException ex)
+        {
+            steps.Add(new("content hash", false, ex.Message));
+            return steps;
+        }
+
+        if (!RecordLeafEntry.TryDecode(receipt.Entry, out var entry))
+        {
+            steps.Add(new("entry", false, $"the receipt's entry is not a version-1 record entry ({receipt.Entry.Length} bytes)"));
+            return steps;
+        }
+
+        var sameContent = entry!.ContentHash.AsSpan().SequenceEqual(contentHash);
+        var samePlace = entry.Seq == record.Seq && entry.Lifecycle == record.Lifecycle;
+        steps.Add(new("entry", sameContent && samePlace, !sameContent
+            ? $"entry commits to {Hex.Encode(entry.ContentHash)}, not to this record entry's {Hex.Encode(contentHash)}"
+            : !samePlace
+                ? $"entry is seq {entry.Seq} ({RecordLifecycles.Name(entry.Lifecycle)}), the record entry says seq {record.Seq} ({RecordLifecycles.Name(record.Lifecycle)})"
+                : $"entry commits to this content; seq {entry.Seq}, {RecordLifecycles.Name(entry.Lifecycle)}, previous index {(entry.PrevRecordIndex?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "none")}, recorded {DateTimeOffset.FromUnixTimeMilliseconds(entry.RecordedAtUnixMs):yyyy-MM-dd'T'HH:mm:ss.fff'Z'}"));
+        if (!sameContent || !samePlace)
+        {
+            return steps;
+        }
+
+        ProveInclusion(receipt, publicKey, steps);
+        return steps;
+    }
+
+    /// <summary>Leaf hash, signed head and inclusion proof of the receipt's entry, whichever kind it is.</summary>
+    private static void ProveInclusion(Receipt receipt, ReadOnlySpan<byte> publicKey, List<VerificationStep> steps)
+    {
         var leafHash = MerkleTree.HashLeaf(receipt.Entry);
         steps.Add(new("leaf hash", true, $"SHA-256(0x00 ‖ entry) = {Hex.Encode(leafHash)}"));
 
@@ -105,13 +162,13 @@ public static class ReceiptVerifier
         if (!headOk || !Checkpoint.TryParse(body, out var head) || head!.Origin != receipt.Origin)
         {
             steps.Add(new("signed head", false, $"the checkpoint is not signed by the given key for origin {receipt.Origin}"));
-            return steps;
+            return;
         }
 
         if (head.Size != receipt.TreeSize)
         {
             steps.Add(new("signed head", false, $"the checkpoint is for size {head.Size}, the proof for {receipt.TreeSize}"));
-            return steps;
+            return;
         }
 
         steps.Add(new("signed head", true, $"Ed25519 signature by {receipt.Origin} over size {head.Size}, root {Hex.Encode(head.RootHash)}"));
@@ -120,7 +177,6 @@ public static class ReceiptVerifier
         steps.Add(new("inclusion proof", included, included
             ? $"entry {receipt.Index} is in the signed tree of {head.Size} ({receipt.InclusionProof.Count} hashes)"
             : $"the proof does not lead from entry {receipt.Index} to the signed root"));
-        return steps;
     }
 
     /// <summary>Whether every step passed (and none is missing).</summary>

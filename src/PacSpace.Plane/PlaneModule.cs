@@ -7,6 +7,7 @@ using PacSpace.Plane.Features.Checkpoints;
 using PacSpace.Plane.Features.Customers;
 using PacSpace.Plane.Features.Deltas;
 using PacSpace.Plane.Features.Keys;
+using PacSpace.Plane.Features.Records;
 using PacSpace.Plane.Features.Verify;
 using PacSpace.Plane.Features.Webhooks;
 using PacSpace.Plane.Log;
@@ -64,7 +65,7 @@ public static class PlaneModule
         services.AddSingleton<ControlPlaneCatchUp>();
         services.AddHostedService(sp => sp.GetRequiredService<ControlPlaneCatchUp>());
         services.AddHttpClient(nameof(ControlPlaneCatchUp));
-        services.AddKeys().AddTenants().AddDeltas().AddBalances().AddCheckpoints().AddVerify().AddWebhooks(builder.Configuration).AddCustomerProfiles();
+        services.AddKeys().AddTenants().AddDeltas().AddBalances().AddCheckpoints().AddVerify().AddWebhooks(builder.Configuration).AddCustomerProfiles().AddRecords();
         services.AddSingleton<Sequencer>();
         services.AddHostedService(sp => sp.GetRequiredService<Sequencer>());
         return builder;
@@ -107,6 +108,7 @@ public static class PlaneModule
         balance.MapCustomers();
         balance.MapUsage();
         balance.MapWebhookDeliveries();
+        api.MapRecords();
         // Where the official clients send customers.create: the key's base URL, outside /api/v1, with a dashboard token too.
         app.MapCustomerCreation();
         app.MapVerify();

@@ -42,6 +42,13 @@ public sealed class PlaneOptions
     [Required, RegularExpression(@"^[A-Za-z0-9_\-.]{1,64}$")]
     public string SessionCookieName { get; set; } = "pacspace_session";
 
+    /// <summary>
+    /// Most entries one answer of <c>GET /api/v1/records/{recordType}/{entityId}/history</c> holds (each committed one with its
+    /// inclusion proof); the rest are paged with <c>X-Next-From-Seq</c>. A <c>limit</c> query parameter may ask for fewer.
+    /// </summary>
+    [Range(1, 1000)]
+    public int RecordHistoryPage { get; set; } = 100;
+
     /// <summary>How long start-up waits for the control plane before serving from the local key store.</summary>
     [Range(typeof(TimeSpan), "00:00:00.100", "00:05:00")]
     public TimeSpan StartupSyncTimeout { get; set; } = TimeSpan.FromSeconds(5);

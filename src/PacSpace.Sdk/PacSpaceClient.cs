@@ -1,6 +1,7 @@
 using PacSpace.Ledger;
 using PacSpace.Sdk.Balance;
 using PacSpace.Sdk.Http;
+using PacSpace.Sdk.Records;
 using PacSpace.Sdk.Verify;
 
 namespace PacSpace.Sdk;
@@ -24,6 +25,7 @@ public class PacSpaceClient : IDisposable
     private readonly Uri? _baseUrl;
     private readonly BalanceClient? _balance;
     private readonly VerifyClient? _verify;
+    private readonly RecordsClient? _records;
 
     /// <summary>A client for <paramref name="apiKey"/> with every other option at its default.</summary>
     public PacSpaceClient(string apiKey)
@@ -56,6 +58,7 @@ public class PacSpaceClient : IDisposable
         _api = new ApiTransport(_http, baseUrl, options.ApiKey, environment.ChainId(), options.MaxRetries, options.Timeout, options.TimeProvider);
         _balance = new BalanceClient(_api, options.TimeProvider, options.DashboardToken);
         _verify = new VerifyClient(_api);
+        _records = new RecordsClient(_api);
     }
 
     /// <summary>
@@ -74,6 +77,9 @@ public class PacSpaceClient : IDisposable
 
     /// <summary>Deltas, balances, checkpoints, receipts, customers (listed, and created with a dashboard token) and usage.</summary>
     public virtual BalanceClient Balance => _balance ?? throw TestDouble.NotConnected(this);
+
+    /// <summary>Machine-action records: transitions, receipts and history, and their offline checks.</summary>
+    public virtual RecordsClient Records => _records ?? throw TestDouble.NotConnected(this);
 
     /// <summary>Public verification (no key sent) and offline checks.</summary>
     public virtual VerifyClient Verify => _verify ?? throw TestDouble.NotConnected(this);

@@ -4,6 +4,7 @@ using Microsoft.Extensions.DependencyInjection;
 using PacSpace.Samples;
 using PacSpace.Sdk.Balance;
 using PacSpace.Sdk.Dashboard;
+using PacSpace.Sdk.Records;
 using PacSpace.Sdk.Verify;
 
 namespace PacSpace.Sdk.Tests;
@@ -107,6 +108,7 @@ public sealed class MockingTests
     [InlineData(typeof(PacSpaceClient))]
     [InlineData(typeof(BalanceClient))]
     [InlineData(typeof(VerifyClient))]
+    [InlineData(typeof(RecordsClient))]
     [InlineData(typeof(PacSpaceDashboardClient))]
     public void Clients_FollowTheMockingGuideline(Type client)
     {

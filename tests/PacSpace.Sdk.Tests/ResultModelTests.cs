@@ -2,6 +2,7 @@ using System.Reflection;
 using System.Text.Json;
 using PacSpace.Sdk.Balance;
 using PacSpace.Sdk.Dashboard;
+using PacSpace.Sdk.Records;
 using PacSpace.Sdk.Verify;
 
 namespace PacSpace.Sdk.Tests;
@@ -9,7 +10,7 @@ namespace PacSpace.Sdk.Tests;
 /// <summary>What the clients return can be built by a user's tests, so a double can answer like the API.</summary>
 public sealed class ResultModelTests
 {
-    private static readonly Type[] Clients = [typeof(PacSpaceClient), typeof(BalanceClient), typeof(VerifyClient), typeof(PacSpaceDashboardClient)];
+    private static readonly Type[] Clients = [typeof(PacSpaceClient), typeof(BalanceClient), typeof(VerifyClient), typeof(RecordsClient), typeof(PacSpaceDashboardClient)];
 
     [Fact]
     public void EveryResultType_AndEveryTypeInsideIt_HasAPublicConstructor()
@@ -36,6 +37,8 @@ public sealed class ResultModelTests
         Assert.Contains(typeof(PeriodCheckpoint), all);
         Assert.Contains(typeof(BalanceProof), all);
         Assert.Contains(typeof(ApiKeyInfo), all);
+        Assert.Contains(typeof(RecordReceipt), all);
+        Assert.Contains(typeof(RecordHistoryEntry), all);
         Assert.All(all, t => Assert.True(t.GetConstructors().Length > 0, $"{t.Name} is returned by a client but a test cannot build it."));
     }
 

@@ -222,6 +222,9 @@ public sealed class FieldReader(JsonElement root, string prefix = "")
 
     public static FieldReader Empty => new(JsonDocument.Parse("{}").RootElement.Clone());
 
+    /// <summary>The body object itself, for a reader with rules of its own.</summary>
+    public JsonElement Root => root;
+
     public bool Has(string name) => root.TryGetProperty(name, out var v) && v.ValueKind != JsonValueKind.Null;
 
     /// <summary>The object's JSON text as it was sent, for a host that passes a body on to another (a plane) to be read there.</summary>

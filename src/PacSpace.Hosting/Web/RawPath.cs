@@ -33,6 +33,35 @@ public static class RawPath
         }
     }
 
+    /// <summary>
+    /// The path segment <paramref name="fromEnd"/> places from the end (1: the last), decoded on its own; <paramref name="fallback"/>
+    /// (the route value) when there is no raw target or it cannot be decoded. Counting from the end keeps it right under a path prefix.
+    /// </summary>
+    public static string SegmentFromEnd(HttpContext http, int fromEnd, string fallback)
+    {
+        var raw = http.Features.Get<IHttpRequestFeature>()?.RawTarget;
+        if (string.IsNullOrEmpty(raw) || raw[0] != '/')
+        {
+            return fallback;
+        }
+
+        var end = raw.IndexOfAny(['?', '#']);
+        var segments = (end >= 0 ? raw[..end] : raw).Split('/');
+        if (fromEnd < 1 || fromEnd >= segments.Length)
+        {
+            return fallback;
+        }
+
+        try
+        {
+            return Uri.UnescapeDataString(segments[^fromEnd]);
+        }
+        catch (UriFormatException)
+        {
+            return fallback;
+        }
+    }
+
     /// <summary>Everything after <paramref name="prefix"/> in the raw path, each segment decoded on its own (for catch-all ids such as log origins).</summary>
     public static string? After(HttpContext http, string prefix)
     {

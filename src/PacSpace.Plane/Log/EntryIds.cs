@@ -22,6 +22,8 @@ internal sealed class EntryIds : IHostedService
     private const byte RecordKind = (byte)'d';
     private const byte ReceiptKind = (byte)'r';
     private const byte VerifiedEventKind = (byte)'v';
+    private const byte EntryReceiptKind = (byte)'e';
+    private const byte CommittedEventKind = (byte)'c';
     private const long MaxLedger = uint.MaxValue;
     private const long MaxIndex = (1L << 48) - 1;
 
@@ -55,6 +57,21 @@ internal sealed class EntryIds : IHostedService
 
     /// <summary>The place a <c>delta.verified</c> event id names, or null when it is not one.</summary>
     public (long LedgerNo, long LogIndex)? PlaceOfVerifiedEvent(string? id) => Decrypt(id, "evt", VerifiedEventKind);
+
+    /// <summary>
+    /// The receipt id of a record's entry (Records API) at this place: <c>rcp_…</c> like a delta's, with its own kind, so a
+    /// delta's receipt id never names a record entry and the other way round.
+    /// </summary>
+    public string EntryReceiptId(long ledgerNo, long logIndex) => Encrypt("rcp", EntryReceiptKind, ledgerNo, logIndex);
+
+    /// <summary>The place a record entry's receipt id names, or null when it is not one.</summary>
+    public (long LedgerNo, long LogIndex)? PlaceOfEntryReceipt(string? id) => Decrypt(id, "rcp", EntryReceiptKind);
+
+    /// <summary>The id of the <c>record.committed</c> event of the record entry at this place (<c>evt_…</c>), not stored either.</summary>
+    public string CommittedEventId(long ledgerNo, long logIndex) => Encrypt("evt", CommittedEventKind, ledgerNo, logIndex);
+
+    /// <summary>The place a <c>record.committed</c> event id names, or null when it is not one.</summary>
+    public (long LedgerNo, long LogIndex)? PlaceOfCommittedEvent(string? id) => Decrypt(id, "evt", CommittedEventKind);
 
     /// <summary>The place a record id names, or null when it is not one of this plane's (it may still be a legacy id).</summary>
     public (long LedgerNo, long LogIndex)? PlaceOfRecord(string? id) => Decrypt(id, "rec", RecordKind);

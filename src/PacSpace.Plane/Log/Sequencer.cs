@@ -13,8 +13,9 @@ using PacSpace.Ledger;
 namespace PacSpace.Plane.Log;
 
 /// <summary>
-/// Signs what the group commits appended. Each round, for each log with entries beyond its signed head whose lease it
-/// holds: hashes the new entries (their place, chain fields and running balances were fixed by the commit), extends the
+/// Signs what the group commits (and the Records API's appends) appended. Each round, for each log with entries beyond its
+/// signed head whose lease it holds: hashes the new entries, deltas and record entries alike (their place, chain fields and
+/// running balances were fixed by the commit), extends the
 /// tiles and signs the new head — in one transaction, so a signed head and the tiles it commits to can never disagree. The head update is conditional on the lease and the previous size: a replica
 /// that lost its lease cannot write a second, inconsistent head.
 /// </summary>
@@ -95,14 +96,14 @@ internal sealed partial class Sequencer(Database db, AtRestEncryption secrets, I
         // read here, and the head update below is conditional on the size read, so a stale read can only roll the
         // round back, never write an inconsistent head. Committed entries never change.
         TenantLedgerStore.SequencingState ledger;
-        List<DeltaStore.UnsignedEntry> entries;
+        List<LogEntries.Unsigned> entries;
         CompactRange range;
         TileStore tiles;
         await using (var connection = await db.OpenAsync(ct))
         {
             ledger = await TenantLedgerStore.SequencingStateAsync(connection, secrets, tenantId, ct);
             entries = ledger.NextIndex > ledger.TreeSize
-                ? await DeltaStore.EntriesFromAsync(connection, ledger.LedgerNo, ledger.TreeSize, options.Value.SequencerBatch, ct)
+                ? await LogEntries.FromAsync(connection, ledger.LedgerNo, ledger.TreeSize, ledger.NextIndex, options.Value.SequencerBatch, ct)
                 : [];
             if (entries.Count == 0)
             {
@@ -121,9 +122,8 @@ internal sealed partial class Sequencer(Database db, AtRestEncryption secrets, I
                     throw new InvalidOperationException($"The log of {tenantId} has no entry {range.Size}: its entries must be contiguous.");
                 }
 
-                var leaf = new LeafEntry(e.RecordedAt, e.CustomerSeq, e.PrevIndex, e.BalanceAfter, e.ContentHash).LeafHash();
-                // Reads the right-edge tiles it extends, while this connection is open.
-                tiles.Add(range.Append(leaf));
+                // Deltas and record entries alike: one sequence of indexes. Reads the right-edge tiles it extends, while this connection is open.
+                tiles.Add(range.Append(e.LeafHash));
             }
         }
 
@@ -150,8 +150,9 @@ internal sealed partial class Sequencer(Database db, AtRestEncryption secrets, I
         }
 
         await TenantLedgerStore.RecordHeadAsync(writer, tx, ledger.LedgerNo, size, signedAt, ct);
-        // The deltas this head verifies are delta.verified events: written with the head, or not at all.
-        var events = await WebhookOutbox.DeltasVerifiedAsync(writer, tx, tenantId, ledger.LedgerNo, ledger.TreeSize, size, signedAt, ct);
+        // The deltas this head verifies are delta.verified events, its record entries record.committed events: written with the
+        // head, or not at all.
+        var events = await WebhookOutbox.HeadSignedAsync(writer, tx, tenantId, ledger.LedgerNo, ledger.TreeSize, size, signedAt, ct);
         try
         {
             await write.CommitAsync(ct);

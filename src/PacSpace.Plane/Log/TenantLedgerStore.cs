@@ -67,6 +67,9 @@ internal static class TenantLedgerStore
 
         /// <summary>The time of the last group commit that appended: the next one is never earlier.</summary>
         public long AppendedAt { get; set; }
+
+        /// <summary>The record entries (Records API) among the log's entries: the rest are deltas.</summary>
+        public long RecordEntries { get; set; }
     }
 
     private const string PublicColumns = "tenant_id, origin, key_name, public_key, tree_size, checkpoint";
@@ -74,8 +77,8 @@ internal static class TenantLedgerStore
     /// <summary>The tenant's log as a read sees it: its number, signed size and next index (an empty log when the tenant has none here).</summary>
     public static async Task<LogScope> ScopeAsync(DbConnection connection, EntryIds ids, string tenantId, CancellationToken ct) =>
         await connection.QuerySingleOrDefaultAsync<LogScope.Row>(new CommandDefinition(
-            "SELECT ledger_no, tree_size, next_index FROM tenant_ledgers WHERE tenant_id = @tenantId", new { tenantId }, cancellationToken: ct))
-        is { } row ? new LogScope(tenantId, row.LedgerNo, row.TreeSize, row.NextIndex, ids) : LogScope.None(tenantId, ids);
+            "SELECT ledger_no, tree_size, next_index, record_entries FROM tenant_ledgers WHERE tenant_id = @tenantId", new { tenantId }, cancellationToken: ct))
+        is { } row ? new LogScope(tenantId, row.LedgerNo, row.TreeSize, row.NextIndex, ids) { RecordEntries = row.RecordEntries } : LogScope.None(tenantId, ids);
 
     /// <summary>
     /// The tenant's append point, in the group commit's transaction. On PostgreSQL the row is locked until the commit, so
@@ -83,7 +86,7 @@ internal static class TenantLedgerStore
     /// </summary>
     public static Task<AppendPoint?> LockForAppendAsync(DbConnection connection, DbTransaction tx, DbProvider provider, string tenantId) =>
         connection.QuerySingleOrDefaultAsync<AppendPoint>(new CommandDefinition(
-            "SELECT ledger_no, next_index, appended_at FROM tenant_ledgers WHERE tenant_id = @tenantId" + (provider == DbProvider.Postgres ? " FOR UPDATE" : ""),
+            "SELECT ledger_no, next_index, appended_at, record_entries FROM tenant_ledgers WHERE tenant_id = @tenantId" + (provider == DbProvider.Postgres ? " FOR UPDATE" : ""),
             new { tenantId }, tx));
 
     /// <summary>Moves the append point after a group commit appended to the log (under the lock of <see cref="LockForAppendAsync"/>).</summary>
@@ -92,7 +95,13 @@ internal static class TenantLedgerStore
             "UPDATE tenant_ledgers SET next_index = @nextIndex, appended_at = @appendedAt WHERE ledger_no = @ledgerNo",
             new { nextIndex, appendedAt, ledgerNo }, tx));
 
-    /// <summary>The tenants whose logs have committed deltas no signed head covers yet.</summary>
+    /// <summary>Moves the append point past one record entry (under the lock of <see cref="LockForAppendAsync"/>), counting it as one.</summary>
+    public static Task AppendedRecordAsync(DbConnection connection, DbTransaction tx, long ledgerNo, long nextIndex, long appendedAt) =>
+        connection.ExecuteAsync(new CommandDefinition(
+            "UPDATE tenant_ledgers SET next_index = @nextIndex, appended_at = @appendedAt, record_entries = record_entries + 1 WHERE ledger_no = @ledgerNo",
+            new { nextIndex, appendedAt, ledgerNo }, tx));
+
+    /// <summary>The tenants whose logs have committed entries no signed head covers yet.</summary>
     public static async Task<List<string>> UnsignedAsync(DbConnection connection, CancellationToken ct) =>
         (await connection.QueryAsync<string>(new CommandDefinition(
             "SELECT tenant_id FROM tenant_ledgers WHERE next_index > tree_size", cancellationToken: ct))).ToList();

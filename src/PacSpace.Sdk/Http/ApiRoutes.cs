@@ -9,6 +9,8 @@ internal static class ApiRoutes
 
     public const string Verify = "/api/v1/verify";
 
+    public const string Records = "/api/v1/records";
+
     public const string Dashboard = "/dashboard";
 
     public const string Login = Dashboard + "/auth/login";

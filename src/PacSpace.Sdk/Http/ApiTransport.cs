@@ -54,7 +54,22 @@ internal sealed class ApiTransport
         return data.Deserialize<T>(Json) ?? throw new PacSpaceException(200, PacSpaceErrorCodes.ApiError, $"The answer to {method} {path} had no data.");
     }
 
-    public async Task<JsonElement> SendForDataAsync(HttpMethod method, string path, object? body, CallOptions call, CancellationToken cancellationToken)
+    public async Task<JsonElement> SendForDataAsync(HttpMethod method, string path, object? body, CallOptions call, CancellationToken cancellationToken) =>
+        (await SendCoreAsync(method, path, body, call, raw: false, cancellationToken).ConfigureAwait(false)).Data;
+
+    /// <summary>
+    /// Like <see cref="SendForDataAsync"/> for a route that answers a JSON object without the envelope (the record history
+    /// bundle): the object as it is, and the answer's headers, with names in lower case.
+    /// </summary>
+    public async Task<(JsonElement Body, IReadOnlyDictionary<string, string> Headers)> SendRawAsync(HttpMethod method, string path, CallOptions call,
+        CancellationToken cancellationToken)
+    {
+        var (data, headers) = await SendCoreAsync(method, path, null, call, raw: true, cancellationToken).ConfigureAwait(false);
+        return (data, headers!.ToDictionary(h => h.Key.ToLowerInvariant(), h => string.Join(",", h.Value), StringComparer.Ordinal));
+    }
+
+    private async Task<(JsonElement Data, HttpResponseHeaders? Headers)> SendCoreAsync(HttpMethod method, string path, object? body, CallOptions call, bool raw,
+        CancellationToken cancellationToken)
     {
         var payload = body is null ? null : body as string ?? JsonSerializer.Serialize(body, Json);
         for (var attempt = 0; ; attempt++)
@@ -65,9 +80,9 @@ internal sealed class ApiTransport
                 var (status, headers, text) = await SendOnceAsync(method, path, payload, call, cancellationToken).ConfigureAwait(false);
                 if (status is >= 200 and < 300)
                 {
-                    if (TryUnwrap(text, out var data))
+                    if (raw ? TryObject(text, out var data) : TryUnwrap(text, out data))
                     {
-                        return data;
+                        return (data, headers);
                     }
 
                     failure = ToException(status, headers, text);
@@ -151,6 +166,25 @@ internal sealed class ApiTransport
                 && root.TryGetProperty("data", out var d))
             {
                 data = d.Clone();
+                return true;
+            }
+        }
+        catch (JsonException)
+        {
+        }
+
+        return false;
+    }
+
+    private static bool TryObject(string text, out JsonElement data)
+    {
+        data = default;
+        try
+        {
+            using var doc = JsonDocument.Parse(text);
+            if (doc.RootElement.ValueKind == JsonValueKind.Object)
+            {
+                data = doc.RootElement.Clone();
                 return true;
             }
         }

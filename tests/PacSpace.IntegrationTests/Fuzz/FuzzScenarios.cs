@@ -249,9 +249,10 @@ public sealed class FuzzScenarios(ITestOutputHelper output) : IAsyncLifetime
         // Webhook endpoints: a refused change must neither add one nor bump one's version.
         var w = await control.QuerySingleAsync<(long, long)>("SELECT COUNT(*), COALESCE(SUM(version), 0) FROM webhook_endpoints");
         const string planeCounts =
-            "SELECT (SELECT COUNT(*) FROM deltas), (SELECT COUNT(*) FROM checkpoints), (SELECT COUNT(*) FROM tenant_ledgers), (SELECT COUNT(*) FROM webhook_endpoints), (SELECT COUNT(*) FROM customer_profiles)";
-        var b = await sandbox.QuerySingleAsync<(long, long, long, long, long)>(planeCounts);
-        var c = await production.QuerySingleAsync<(long, long, long, long, long)>(planeCounts);
+            "SELECT (SELECT COUNT(*) FROM deltas), (SELECT COUNT(*) FROM checkpoints), (SELECT COUNT(*) FROM tenant_ledgers), (SELECT COUNT(*) FROM webhook_endpoints), (SELECT COUNT(*) FROM customer_profiles), "
+            + "(SELECT COUNT(*) FROM record_entries), (SELECT COUNT(*) FROM records)";
+        var b = await sandbox.QuerySingleAsync<(long, long, long, long, long, long, long)>(planeCounts);
+        var c = await production.QuerySingleAsync<(long, long, long, long, long, long, long)>(planeCounts);
         return $"{a} {w} {b} {c}";
     }
 

@@ -5,6 +5,7 @@ using PacSpace.Hosting.Data;
 using PacSpace.Ledger;
 using PacSpace.Plane.Features.Deltas;
 using PacSpace.Plane.Features.Keys;
+using PacSpace.Plane.Features.Records;
 using PacSpace.Plane.Log;
 
 namespace PacSpace.Plane.Features.Balances;
@@ -40,19 +41,21 @@ internal sealed class GetUsage(Database db, EntryIds ids, IOptions<PlaneOptions>
         var monthStart = new DateTimeOffset(now.Year, now.Month, 1, 0, 0, 0, TimeSpan.Zero);
         await using var connection = await db.OpenAsync(ct);
         var log = await TenantLedgerStore.ScopeAsync(connection, ids, caller.TenantId, ct);
-        var pending = log.Queued;
+        // Deltas only: the log's record entries (Records API) are neither counted nor capped.
+        var pending = log.Unsigned - (log.LedgerNo < 0 ? 0 : await RecordStore.CountInRangeAsync(connection, log.LedgerNo, log.TreeSize, log.NextIndex, ct));
 
         if (plan.Tier == PlanCatalog.Free)
         {
             // Every delta the log holds, signed or not, as the writer counts them.
-            var used = log.NextIndex;
+            var used = log.Deltas;
             var allowed = PlanCatalog.FreeLifetimeDeltas;
             return new UsageView(plan.Tier, environment, "lifetime", true, allowed, used, Math.Max(0, allowed - used), 0, pending, used < allowed);
         }
 
         // The month is a range of the log: entries are appended in time order.
-        var verified = await DeltaStore.SizeBeforeAsync(connection, log, monthStart.AddMonths(1).ToUnixTimeMilliseconds(), ct)
-            - await DeltaStore.SizeBeforeAsync(connection, log, monthStart.ToUnixTimeMilliseconds(), ct);
+        var (from, to) = (await DeltaStore.SizeBeforeAsync(connection, log, monthStart.ToUnixTimeMilliseconds(), ct),
+            await DeltaStore.SizeBeforeAsync(connection, log, monthStart.AddMonths(1).ToUnixTimeMilliseconds(), ct));
+        var verified = to - from - (log.LedgerNo < 0 ? 0 : await RecordStore.CountInRangeAsync(connection, log.LedgerNo, from, to, ct));
         var period = monthStart.ToString("yyyy-MM", CultureInfo.InvariantCulture);
         if (!production || plan.MonthlyAllotment is not long allotment)
         {

@@ -6,6 +6,7 @@ using PacSpace.Hosting.Secrets;
 using PacSpace.Hosting.Errors;
 using PacSpace.Ledger;
 using PacSpace.Plane.Features.Deltas;
+using PacSpace.Plane.Features.Records;
 using PacSpace.Plane.Features.Scopes;
 using PacSpace.Plane.Log;
 
@@ -74,9 +75,11 @@ internal sealed partial class PeriodCheckpoints(Database db, EntryIds ids, AtRes
 
         var leaves = BalanceLeaf.Order(await DeltaStore.ClosingBalancesAsync(connection, log, toSize, ct));
         var netChange = await DeltaStore.NetChangeAsync(connection, log, fromSize, toSize, ct);
+        // The window's entries are deltas and record entries (Records API); the statement counts the deltas.
+        var deltaCount = toSize - fromSize - await RecordStore.CountInRangeAsync(connection, log.LedgerNo, fromSize, toSize, ct);
 
         var statement = new PeriodStatement(ledger.Origin, window.Period, window.Start, window.End, fromSize, toSize, root, prevRoot,
-            BalanceLeaf.Root(leaves), leaves.Count, toSize - fromSize, netChange, DateTimeOffset.FromUnixTimeMilliseconds(closedAt));
+            BalanceLeaf.Root(leaves), leaves.Count, deltaCount, netChange, DateTimeOffset.FromUnixTimeMilliseconds(closedAt));
         using var key = LogSigningKey.Import(Convert.FromBase64String(ledger.PrivateKey));
         var row = new CheckpointRow
         {
@@ -92,7 +95,7 @@ internal sealed partial class PeriodCheckpoints(Database db, EntryIds ids, AtRes
             PrevRoot = Hex.Encode(prevRoot),
             BalancesRoot = Hex.Encode(statement.BalancesRoot),
             CustomerCount = leaves.Count,
-            DeltaCount = toSize - fromSize,
+            DeltaCount = deltaCount,
             NetChange = netChange,
             ClosedAt = closedAt,
             CreatedAt = now,

@@ -200,8 +200,9 @@ internal sealed partial class DeltaWriter(Database db, EntryIds ids, IOptions<Pl
         }
 
         var ledgerNo = point.LedgerNo;
-        // What this writer remembers of the log holds only while the log is where it left it: when another replica has
-        // appended since, it starts afresh (a failed commit of its own clears everything it remembers).
+        // What this writer remembers of the log holds only while the log is where it left it: when another replica, or the
+        // Records API's appends (which move the same append point), appended since, it starts afresh (a failed commit of its
+        // own clears everything it remembers).
         if (!_logs.TryGetValue(ledgerNo, out var log) || log.NextIndex != point.NextIndex || log.Customers.Count > MaxCachedCustomers)
         {
             _logs[ledgerNo] = log = new LogCache();
@@ -255,7 +256,8 @@ internal sealed partial class DeltaWriter(Database db, EntryIds ids, IOptions<Pl
                 continue;
             }
 
-            if (p.Plan == PlanCatalog.Free && next >= FreePlanLimit)
+            // The cap counts deltas: the log's record entries are not among them.
+            if (p.Plan == PlanCatalog.Free && next - point.RecordEntries >= FreePlanLimit)
             {
                 outcomes[i] = WriteOutcome.Failed(new Error(402, "PLAN_LIMIT_REACHED",
                     $"The free plan includes {FreePlanLimit} deltas. Upgrade to a paid plan to record more; reads and verification stay available."));

@@ -2,11 +2,15 @@ using PacSpace.Hosting.Data;
 using PacSpace.Hosting.Errors;
 using PacSpace.Ledger;
 using PacSpace.Plane.Features.Deltas;
+using PacSpace.Plane.Features.Records;
 using PacSpace.Plane.Log;
 
 namespace PacSpace.Plane.Features.Verify;
 
-/// <summary>A delta's receipt checked against its log: the entry, its inclusion proof at the latest signed head, and the log's key.</summary>
+/// <summary>
+/// A receipt checked against its log: the entry (a delta's, or a record entry's), its inclusion proof at the latest signed
+/// head, and the log's key.
+/// </summary>
 internal sealed class VerifyReceipt(Database db, EntryIds ids)
 {
     public sealed record Input(string ReceiptId);
@@ -35,6 +39,11 @@ internal sealed class VerifyReceipt(Database db, EntryIds ids)
         }
 
         await using var connection = await db.OpenAsync(ct);
+        if (ids.PlaceOfEntryReceipt(receiptId) is { } place)
+        {
+            return await RecordEntryAsync(connection, place.LedgerNo, place.LogIndex, receiptId, ct);
+        }
+
         var row = await DeltaStore.FindByReceiptAsync(connection, ids, receiptId, ct);
         var ledger = row is null ? null : await TenantLedgerStore.PublicLogByNumberAsync(connection, row.LedgerNo, ct);
         if (row is null || ledger is null)
@@ -57,5 +66,31 @@ internal sealed class VerifyReceipt(Database db, EntryIds ids)
         return new ReceiptView(true, receiptId, row.Status, ledger.Origin, index, ledger.TreeSize, Convert.ToBase64String(entry),
             Hex.Encode(MerkleTree.HashLeaf(entry)), row.ContentHashHex, proof.Select(h => Hex.Encode(h)).ToList(), ledger.Checkpoint,
             ledger.PublicKey, SignedNote.VerifierKey(ledger.KeyName, publicKey));
+    }
+
+    /// <summary>
+    /// A record entry's receipt (Records API): the same shape, its 66-byte entry and proof; <c>status</c> in the record's words
+    /// (<c>queued</c>, <c>committed</c>). Like a delta's, never what the entry says.
+    /// </summary>
+    private async Task<Result<ReceiptView>> RecordEntryAsync(System.Data.Common.DbConnection connection, long ledgerNo, long logIndex, string receiptId, CancellationToken ct)
+    {
+        var row = (await RecordStore.AtAsync(connection, db.Provider, ledgerNo, [logIndex], ct)).SingleOrDefault();
+        var ledger = row is null ? null : await TenantLedgerStore.PublicLogByNumberAsync(connection, ledgerNo, ct);
+        if (row is null || ledger is null)
+        {
+            return Error.NotFound("receipt");
+        }
+
+        var hash = Hex.Encode(row.ContentHash);
+        if (logIndex >= ledger.TreeSize)
+        {
+            return new ReceiptView(false, receiptId, RecordViews.Queued, null, null, null, null, null, hash, null, null, null, null);
+        }
+
+        var entry = row.Entry().Encode();
+        var proof = MerkleTree.InclusionProof(ledger.TreeSize, logIndex, TileStore.Reader(connection, ledger.TenantId));
+        return new ReceiptView(true, receiptId, RecordViews.Committed, ledger.Origin, logIndex, ledger.TreeSize, Convert.ToBase64String(entry),
+            Hex.Encode(MerkleTree.HashLeaf(entry)), hash, proof.Select(h => Hex.Encode(h)).ToList(), ledger.Checkpoint, ledger.PublicKey,
+            SignedNote.VerifierKey(ledger.KeyName, Convert.FromBase64String(ledger.PublicKey)));
     }
 }

@@ -78,30 +78,52 @@ internal sealed class WebhookDeliveryStore(Database db, EntryIds ids)
         var made = 0;
         foreach (var row in rows)
         {
-            var endpoints = (await c.QueryAsync<string>(new CommandDefinition(
-                $"SELECT id FROM webhook_endpoints WHERE tenant_id = @TenantId AND deleted_at IS NULL AND enabled = 1 AND (',' || events || ',') LIKE @pattern ORDER BY id",
-                new { row.TenantId, pattern = WebhookOutbox.Pattern(row.EventType) }, tx, cancellationToken: ct))).ToList();
-            foreach (var endpoint in endpoints)
+            if (row.LedgerNo is { } ledgerNo)
             {
-                made += row.LedgerNo is { } ledgerNo
-                    // One delivery per delta the head covered, straight from the log's primary key.
-                    ? await c.ExecuteAsync(new CommandDefinition(
-                        """
-                        INSERT INTO webhook_deliveries (tenant_id, endpoint_id, event_type, ledger_no, log_index, head_size, event_at, state, attempts, next_attempt_at, created_at)
-                        SELECT @TenantId, @endpoint, @EventType, ledger_no, log_index, @EndIndex, @CreatedAt, 'pending', 0, @now, @now
-                        FROM deltas WHERE ledger_no = @ledgerNo AND log_index >= @FirstIndex AND log_index < @EndIndex
-                        ORDER BY log_index
-                        """, new { row.TenantId, endpoint, row.EventType, row.EndIndex, row.CreatedAt, now, ledgerNo, row.FirstIndex }, tx, cancellationToken: ct))
-                    : await c.ExecuteAsync(new CommandDefinition(
-                        """
-                        INSERT INTO webhook_deliveries (tenant_id, endpoint_id, event_type, event_id, subject_id, event_at, state, attempts, next_attempt_at, created_at)
-                        VALUES (@TenantId, @endpoint, @EventType, @EventId, @SubjectId, @CreatedAt, 'pending', 0, @now, @now)
-                        """, new { row.TenantId, endpoint, row.EventType, row.EventId, row.SubjectId, row.CreatedAt, now }, tx, cancellationToken: ct));
+                // A signed head's range: one delivery per delta to each endpoint subscribed to delta.verified, one per record entry
+                // to each subscribed to record.committed, straight from each table's primary key.
+                made += await FanOutRangeAsync(c, tx, row, ledgerNo, WebhookEvents.DeltaVerified, "deltas", now, ct);
+                made += await FanOutRangeAsync(c, tx, row, ledgerNo, WebhookEvents.RecordCommitted, "record_entries", now, ct);
+                continue;
+            }
+
+            foreach (var endpoint in await SubscribedAsync(c, tx, row.TenantId, row.EventType, ct))
+            {
+                made += await c.ExecuteAsync(new CommandDefinition(
+                    """
+                    INSERT INTO webhook_deliveries (tenant_id, endpoint_id, event_type, event_id, subject_id, event_at, state, attempts, next_attempt_at, created_at)
+                    VALUES (@TenantId, @endpoint, @EventType, @EventId, @SubjectId, @CreatedAt, 'pending', 0, @now, @now)
+                    """, new { row.TenantId, endpoint, row.EventType, row.EventId, row.SubjectId, row.CreatedAt, now }, tx, cancellationToken: ct));
             }
         }
 
         await c.ExecuteAsync(new CommandDefinition($"DELETE FROM webhook_outbox WHERE id {In("ids")}", new { ids = rows.Select(r => r.Id).ToArray() }, tx, cancellationToken: ct));
         await write.CommitAsync(ct);
+        return made;
+    }
+
+    /// <summary>The enabled endpoints of a tenant subscribed to an event type now.</summary>
+    private static async Task<List<string>> SubscribedAsync(DbConnection c, DbTransaction tx, string tenantId, string eventType, CancellationToken ct) =>
+        (await c.QueryAsync<string>(new CommandDefinition(
+            "SELECT id FROM webhook_endpoints WHERE tenant_id = @tenantId AND deleted_at IS NULL AND enabled = 1 AND (',' || events || ',') LIKE @pattern ORDER BY id",
+            new { tenantId, pattern = WebhookOutbox.Pattern(eventType) }, tx, cancellationToken: ct))).ToList();
+
+    /// <summary>The deliveries of one event type for a signed range: one per row of <paramref name="table"/> in the range and subscribed endpoint.</summary>
+    private static async Task<int> FanOutRangeAsync(DbConnection c, DbTransaction tx, OutboxRow row, long ledgerNo, string eventType, string table, long now,
+        CancellationToken ct)
+    {
+        var made = 0;
+        foreach (var endpoint in await SubscribedAsync(c, tx, row.TenantId, eventType, ct))
+        {
+            made += await c.ExecuteAsync(new CommandDefinition(
+                $"""
+                 INSERT INTO webhook_deliveries (tenant_id, endpoint_id, event_type, ledger_no, log_index, head_size, event_at, state, attempts, next_attempt_at, created_at)
+                 SELECT @TenantId, @endpoint, @eventType, ledger_no, log_index, @EndIndex, @CreatedAt, 'pending', 0, @now, @now
+                 FROM {table} WHERE ledger_no = @ledgerNo AND log_index >= @FirstIndex AND log_index < @EndIndex
+                 ORDER BY log_index
+                 """, new { row.TenantId, endpoint, eventType, row.EndIndex, row.CreatedAt, now, ledgerNo, row.FirstIndex }, tx, cancellationToken: ct));
+        }
+
         return made;
     }
 
@@ -302,12 +324,23 @@ internal sealed class WebhookDeliveryStore(Database db, EntryIds ids)
 
     private async Task<List<LogRow>> OfEventAsync(DbConnection c, DbTransaction? tx, string tenantId, string eventId, CancellationToken ct)
     {
-        var place = ids.PlaceOfVerifiedEvent(eventId);
+        // Events about an entry of the log carry its place in their id, under the kind of their type; others are stored by id.
+        (long LedgerNo, long LogIndex)? place = null;
+        var type = "";
+        if (ids.PlaceOfVerifiedEvent(eventId) is { } verified)
+        {
+            (place, type) = (verified, WebhookEvents.DeltaVerified);
+        }
+        else if (ids.PlaceOfCommittedEvent(eventId) is { } committed)
+        {
+            (place, type) = (committed, WebhookEvents.RecordCommitted);
+        }
+
         var sql = place is null
             ? $"{LogSelect} WHERE d.event_id = @eventId AND d.tenant_id = @tenantId ORDER BY d.id"
-            : $"{LogSelect} WHERE d.ledger_no = @ledgerNo AND d.log_index = @logIndex AND d.tenant_id = @tenantId AND d.event_type = '{WebhookEvents.DeltaVerified}' ORDER BY d.id";
+            : $"{LogSelect} WHERE d.ledger_no = @ledgerNo AND d.log_index = @logIndex AND d.tenant_id = @tenantId AND d.event_type = @type ORDER BY d.id";
         return (await c.QueryAsync<LogRow>(new CommandDefinition(sql,
-            new { eventId, tenantId, ledgerNo = place?.LedgerNo, logIndex = place?.LogIndex }, tx, cancellationToken: ct))).ToList();
+            new { eventId, tenantId, ledgerNo = place?.LedgerNo, logIndex = place?.LogIndex, type }, tx, cancellationToken: ct))).ToList();
     }
 
     private const string LogSelect =

@@ -7,7 +7,9 @@ namespace PacSpace.Plane.Features.Webhooks;
 internal static class WebhookDeliveryViews
 {
     public static WebhookDeliveryView Of(WebhookDeliveryStore.LogRow row, EntryIds ids, int maxAttempts, IEnumerable<WebhookDeliveryStore.AttemptRow>? attempts = null) =>
-        new(row.EventId ?? ids.VerifiedEventId(row.LedgerNo!.Value, row.LogIndex!.Value),
+        new(row.EventId ?? (row.EventType == WebhookEvents.RecordCommitted
+                ? ids.CommittedEventId(row.LedgerNo!.Value, row.LogIndex!.Value)
+                : ids.VerifiedEventId(row.LedgerNo!.Value, row.LogIndex!.Value)),
             row.EventType,
             row.EndpointId,
             row.Url,

@@ -7,6 +7,8 @@ using PacSpace.Hosting.Data;
 using PacSpace.Hosting.Json;
 using PacSpace.Plane.Features.Checkpoints;
 using PacSpace.Plane.Features.Deltas;
+using PacSpace.Plane.Features.Records;
+using PacSpace.Ledger;
 using PacSpace.Plane.Log;
 
 namespace PacSpace.Plane.Features.Webhooks;
@@ -23,7 +25,20 @@ internal sealed class WebhookPayloads(Database db, EntryIds ids, IOptions<PlaneO
     {
         var bodies = new Dictionary<long, (string, byte[])>(claims.Count);
         await using var c = await db.OpenAsync(ct);
-        foreach (var group in claims.Where(x => x.LedgerNo is not null).GroupBy(x => x.LedgerNo!.Value))
+        foreach (var group in claims.Where(x => x.LedgerNo is not null && x.EventType == WebhookEvents.RecordCommitted).GroupBy(x => x.LedgerNo!.Value))
+        {
+            var log = await TenantLedgerStore.PublicLogByNumberAsync(c, group.Key, ct);
+            var rows = (await RecordStore.AtAsync(c, db.Provider, group.Key, group.Select(x => x.LogIndex!.Value).Distinct().ToList(), ct)).ToDictionary(r => r.LogIndex);
+            foreach (var claim in group)
+            {
+                if (log is not null && rows.TryGetValue(claim.LogIndex!.Value, out var row))
+                {
+                    bodies[claim.Id] = RecordCommitted(claim, row, log.Origin);
+                }
+            }
+        }
+
+        foreach (var group in claims.Where(x => x.LedgerNo is not null && x.EventType != WebhookEvents.RecordCommitted).GroupBy(x => x.LedgerNo!.Value))
         {
             var log = await TenantLedgerStore.PublicLogByNumberAsync(c, group.Key, ct);
             var indexes = group.Select(x => x.LogIndex!.Value).Distinct().ToList();
@@ -70,6 +85,26 @@ internal sealed class WebhookPayloads(Database db, EntryIds ids, IOptions<PlaneO
         return (eventId, Serialize(eventId, WebhookEvents.DeltaVerified, claim.TenantId, claim.EventAt, data));
     }
 
+    /// <summary>
+    /// <c>record.committed</c> for one record entry covered by a signed head, in the contract's fields: <c>receiptId</c>,
+    /// <c>status</c> (<c>committed</c>), <c>verifiedAt</c> (when the head was signed), <c>verificationId</c> (the head,
+    /// <c>origin@treeSize</c>), <c>itemCount</c> (1: one event per entry), <c>records</c> (that entry) and
+    /// <c>verification</c> (the signed head and where to check the receipt).
+    /// </summary>
+    private (string, byte[]) RecordCommitted(WebhookDeliveryStore.Claimed claim, RecordEntryRow row, string origin)
+    {
+        var eventId = ids.CommittedEventId(row.LedgerNo, row.LogIndex);
+        var receiptId = ids.EntryReceiptId(row.LedgerNo, row.LogIndex);
+        var signedAt = DateTimeOffset.FromUnixTimeMilliseconds(claim.EventAt);
+        var treeSize = claim.HeadSize ?? row.LogIndex + 1;
+        var verificationId = $"{origin}@{treeSize}";
+        var item = new RecordItem(row.RecordType, row.EntityId, Ledger.RecordKey.Format(row.RecordKey), row.Seq, RecordLifecycles.Name(row.Stage), receiptId,
+            Hex.Encode(row.ContentHash), row.LogIndex, DateTimeOffset.FromUnixTimeMilliseconds(row.RecordedAt));
+        var data = new RecordCommittedData(receiptId, RecordViews.Committed, signedAt, verificationId, 1, [item],
+            new RecordVerification(true, origin, treeSize, signedAt, $"/api/v1/verify/receipt/{receiptId}"));
+        return (eventId, Serialize(eventId, WebhookEvents.RecordCommitted, claim.TenantId, claim.EventAt, data));
+    }
+
     private (string, byte[]) CheckpointVerified(WebhookDeliveryStore.Claimed claim, CheckpointRow row)
     {
         var data = new CheckpointVerifiedData(row.CheckpointId, row.Period, row.TimePreset, DateTimeOffset.FromUnixTimeMilliseconds(row.WindowStart),
@@ -108,6 +143,22 @@ internal sealed class WebhookPayloads(Database db, EntryIds ids, IOptions<PlaneO
 
     /// <summary>The signed head that first covered a delta: its log, size and signing time (GET /api/v1/verify/... checks it).</summary>
     private sealed record SignedHeadData(string Origin, long TreeSize, DateTimeOffset SignedAt);
+
+    private sealed record RecordCommittedData(
+        string ReceiptId,
+        string Status,
+        DateTimeOffset VerifiedAt,
+        string VerificationId,
+        int ItemCount,
+        IReadOnlyList<RecordItem> Records,
+        RecordVerification Verification);
+
+    /// <summary>One committed record entry in a <c>record.committed</c> event.</summary>
+    private sealed record RecordItem(string RecordType, string EntityId, string RecordKey, long Seq, string Lifecycle, string ReceiptId, string ContentHash,
+        long LogIndex, DateTimeOffset RecordedAt);
+
+    /// <summary>The signed head that first covered the entry, and the public route that proves it.</summary>
+    private sealed record RecordVerification(bool Verified, string Origin, long TreeSize, DateTimeOffset SignedAt, string VerifyUrl);
 
     private sealed record CheckpointVerifiedData(
         string CheckpointId,
