@@ -14,7 +14,7 @@ namespace PacSpace.IntegrationTests.Balance;
 /// nothing written), and a delta that names one is content version 2: its hash covers the adjusts as sent, and its
 /// receipt verifies offline only with that adjusts.
 /// </summary>
-public abstract class AdjustsScenarios(Store store, PostgresServer? postgres) : StoreTests(store, postgres)
+public abstract class AdjustsScenarios(Store store, PostgresServer? postgres, SharedStacks shared) : SharedStackTests(store, postgres, shared)
 {
     [Fact]
     public async Task Emit_AdjustsNamingNoDeltaOfThisCustomer_404NamingFieldSameAnswerAndNothingWritten()
@@ -260,7 +260,7 @@ public abstract class AdjustsScenarios(Store store, PostgresServer? postgres) : 
     }
 }
 
-public sealed class AdjustsScenariosOnSqlite() : AdjustsScenarios(Store.Sqlite, null);
+public sealed class AdjustsScenariosOnSqlite(SharedStacks shared) : AdjustsScenarios(Store.Sqlite, null, shared);
 
 [Collection(PostgresCollection.Name)]
-public sealed class AdjustsScenariosOnPostgres(PostgresServer postgres) : AdjustsScenarios(Store.Postgres, postgres);
+public sealed class AdjustsScenariosOnPostgres(PostgresServer postgres, SharedStacks shared) : AdjustsScenarios(Store.Postgres, postgres, shared);

@@ -9,7 +9,7 @@ using PacSpace.Ledger;
 namespace PacSpace.IntegrationTests.Balance;
 
 /// <summary>Ingest, idempotency and sequencing on a running plane, through real HTTP, on SQLite and PostgreSQL.</summary>
-public abstract class DeltaScenarios(Store store, PostgresServer? postgres) : StoreTests(store, postgres)
+public abstract class DeltaScenarios(Store store, PostgresServer? postgres, SharedStacks shared) : SharedStackTests(store, postgres, shared)
 {
     [Fact]
     public async Task Emit_ThreeDeltas_QueuedThenVerifiedWithChainAndSignedHead()
@@ -314,7 +314,7 @@ public abstract class DeltaScenarios(Store store, PostgresServer? postgres) : St
     }
 }
 
-public sealed class DeltaScenariosOnSqlite() : DeltaScenarios(Store.Sqlite, null);
+public sealed class DeltaScenariosOnSqlite(SharedStacks shared) : DeltaScenarios(Store.Sqlite, null, shared);
 
 [Collection(PostgresCollection.Name)]
-public sealed class DeltaScenariosOnPostgres(PostgresServer postgres) : DeltaScenarios(Store.Postgres, postgres);
+public sealed class DeltaScenariosOnPostgres(PostgresServer postgres, SharedStacks shared) : DeltaScenarios(Store.Postgres, postgres, shared);

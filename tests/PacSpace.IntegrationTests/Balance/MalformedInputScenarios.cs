@@ -14,7 +14,7 @@ namespace PacSpace.IntegrationTests.Balance;
 /// text that is not UTF-8, escaped lone surrogates, a field sent twice, a chunk size that overflows, a period at
 /// the end of the calendar.
 /// </summary>
-public abstract class MalformedInputScenarios(Store store, PostgresServer? postgres) : StoreTests(store, postgres)
+public abstract class MalformedInputScenarios(Store store, PostgresServer? postgres, SharedStacks shared) : SharedStackTests(store, postgres, shared)
 {
     private static readonly byte[] NotUtf8 = [0xff, 0xfe];
 
@@ -112,7 +112,7 @@ public abstract class MalformedInputScenarios(Store store, PostgresServer? postg
     }
 }
 
-public sealed class MalformedInputScenariosOnSqlite() : MalformedInputScenarios(Store.Sqlite, null);
+public sealed class MalformedInputScenariosOnSqlite(SharedStacks shared) : MalformedInputScenarios(Store.Sqlite, null, shared);
 
 [Collection(PostgresCollection.Name)]
-public sealed class MalformedInputScenariosOnPostgres(PostgresServer postgres) : MalformedInputScenarios(Store.Postgres, postgres);
+public sealed class MalformedInputScenariosOnPostgres(PostgresServer postgres, SharedStacks shared) : MalformedInputScenarios(Store.Postgres, postgres, shared);

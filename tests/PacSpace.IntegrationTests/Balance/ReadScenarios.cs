@@ -10,7 +10,7 @@ using PacSpace.Ledger;
 namespace PacSpace.IntegrationTests.Balance;
 
 /// <summary>Derive, compare, checkpoints, receipts, customers, gaps, usage and public verify on a running plane, on SQLite and PostgreSQL.</summary>
-public abstract class ReadScenarios(Store store, PostgresServer? postgres) : StoreTests(store, postgres)
+public abstract class ReadScenarios(Store store, PostgresServer? postgres, SharedStacks shared) : SharedStackTests(store, postgres, shared)
 {
     [Fact]
     public async Task TwoMonths_DeriveCompareCheckpointsReceiptsAndVerify_AllAgreeAndProofsCheckOffline()
@@ -380,7 +380,7 @@ public abstract class ReadScenarios(Store store, PostgresServer? postgres) : Sto
     private static List<byte[]> Hashes(JsonElement array) => array.EnumerateArray().Select(h => Convert.FromHexString(h.GetString()!)).ToList();
 }
 
-public sealed class ReadScenariosOnSqlite() : ReadScenarios(Store.Sqlite, null);
+public sealed class ReadScenariosOnSqlite(SharedStacks shared) : ReadScenarios(Store.Sqlite, null, shared);
 
 [Collection(PostgresCollection.Name)]
-public sealed class ReadScenariosOnPostgres(PostgresServer postgres) : ReadScenarios(Store.Postgres, postgres);
+public sealed class ReadScenariosOnPostgres(PostgresServer postgres, SharedStacks shared) : ReadScenarios(Store.Postgres, postgres, shared);

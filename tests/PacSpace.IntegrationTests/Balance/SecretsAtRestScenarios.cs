@@ -14,7 +14,7 @@ namespace PacSpace.IntegrationTests.Balance;
 /// Signing keys and the Data Protection key ring are stored sealed under the key-encryption key; a KEK rotation
 /// re-seals them at start-up, and keys stored in the clear by earlier versions are sealed too.
 /// </summary>
-public abstract class SecretsAtRestScenarios(Store store, PostgresServer? postgres) : StoreTests(store, postgres)
+public abstract class SecretsAtRestScenarios(Store store, PostgresServer? postgres, SharedStacks shared) : SharedStackTests(store, postgres, shared)
 {
     [Fact]
     public async Task Storage_SigningKeysAndKeyRing_HoldNoSecretInTheClear()
@@ -100,7 +100,7 @@ public abstract class SecretsAtRestScenarios(Store store, PostgresServer? postgr
     }
 }
 
-public sealed class SecretsAtRestScenariosOnSqlite() : SecretsAtRestScenarios(Store.Sqlite, null);
+public sealed class SecretsAtRestScenariosOnSqlite(SharedStacks shared) : SecretsAtRestScenarios(Store.Sqlite, null, shared);
 
 [Collection(PostgresCollection.Name)]
-public sealed class SecretsAtRestScenariosOnPostgres(PostgresServer postgres) : SecretsAtRestScenarios(Store.Postgres, postgres);
+public sealed class SecretsAtRestScenariosOnPostgres(PostgresServer postgres, SharedStacks shared) : SecretsAtRestScenarios(Store.Postgres, postgres, shared);

@@ -15,7 +15,7 @@ namespace PacSpace.IntegrationTests.Customers;
 /// customers in <c>customers</c> and <c>customers/{id}</c> before and after their first delta; one environment never sees
 /// another's. On SQLite and PostgreSQL.
 /// </summary>
-public abstract class CustomerScenarios(Store store, PostgresServer? postgres) : StoreTests(store, postgres)
+public abstract class CustomerScenarios(Store store, PostgresServer? postgres, SharedStacks shared) : SharedStackTests(store, postgres, shared)
 {
     private const string Path = "/dashboard/customers";
 
@@ -93,6 +93,7 @@ public abstract class CustomerScenarios(Store store, PostgresServer? postgres) :
         var key = (await Api.CreateKeyAsync(session)).FullKey;
         var live = (await Api.CreateKeyAsync(session, "live")).FullKey;
         const string body = """{"displayName": "Acme", "customerId": "acme"}""";
+        var before = (Sandbox: await ProfilesAsync(Stack, Role.Sandbox), Production: await ProfilesAsync(Stack, Role.Production));
 
         var keyOnly = await CreateOnPlaneAsync(Stack, Role.Sandbox, key, null, body);
         Assert.Equal((HttpStatusCode.Unauthorized, "UNAUTHENTICATED"), (keyOnly.Status, keyOnly.Code));
@@ -120,12 +121,12 @@ public abstract class CustomerScenarios(Store store, PostgresServer? postgres) :
         var strangerCookie = await CreateOnPlaneAsync(Stack, Role.Sandbox, key, stranger, body, Auth.Cookie);
         Assert.Equal((HttpStatusCode.Unauthorized, "UNAUTHENTICATED"), (strangerCookie.Status, strangerCookie.Code));
 
-        Assert.Equal(0, await ProfilesAsync(Stack, Role.Sandbox));
-        Assert.Equal(0, await ProfilesAsync(Stack, Role.Production));
+        Assert.Equal(before.Sandbox, await ProfilesAsync(Stack, Role.Sandbox));
+        Assert.Equal(before.Production, await ProfilesAsync(Stack, Role.Production));
 
         var cookie = await CreateOnPlaneAsync(Stack, Role.Sandbox, key, session, body, Auth.Cookie);
         Assert.Equal(HttpStatusCode.Created, cookie.Status);
-        Assert.Equal(1, await ProfilesAsync(Stack, Role.Sandbox));
+        Assert.Equal(before.Sandbox + 1, await ProfilesAsync(Stack, Role.Sandbox));
     }
 
     [Fact]
@@ -134,6 +135,7 @@ public abstract class CustomerScenarios(Store store, PostgresServer? postgres) :
         var session = await Api.ReadyTenantAsync();
         var key = (await Api.CreateKeyAsync(session)).FullKey;
         const string body = """{"displayName": "Acme", "customerId": "acme", "unitLabel": "credits"}""";
+        var before = await ProfilesAsync(Stack, Role.Sandbox);
 
         var first = await CreateOnPlaneAsync(Stack, Role.Sandbox, key, session, body);
         var again = await CreateOnPlaneAsync(Stack, Role.Sandbox, key, session, body);
@@ -159,7 +161,7 @@ public abstract class CustomerScenarios(Store store, PostgresServer? postgres) :
         Assert.Equal(Str(keyed.Data, "customerId"), Str(retried.Data, "customerId"));
         var reused = await CreateOnPlaneAsync(Stack, Role.Sandbox, key, session, """{"displayName": "Delta"}""", idempotencyKey: "create-gamma");
         Assert.Equal((HttpStatusCode.Conflict, "IDEMPOTENCY_KEY_REUSED"), (reused.Status, reused.Code));
-        Assert.Equal(3, await ProfilesAsync(Stack, Role.Sandbox));
+        Assert.Equal(before + 3, await ProfilesAsync(Stack, Role.Sandbox));
     }
 
     [Fact]
@@ -167,6 +169,7 @@ public abstract class CustomerScenarios(Store store, PostgresServer? postgres) :
     {
         var session = await Api.ReadyTenantAsync();
         var key = (await Api.CreateKeyAsync(session)).FullKey;
+        var before = (Profiles: await ProfilesAsync(Stack, Role.Sandbox), Audited: await CreatedAuditedAsync(Stack));
         var cases = new (string Body, string Field)[]
         {
             ("""{"customerId": "a"}""", "displayName"),
@@ -212,9 +215,7 @@ public abstract class CustomerScenarios(Store store, PostgresServer? postgres) :
         var notJson = await Stack.SendAsync(Role.Sandbox, HttpMethod.Post, Path, key, "displayName=Acme",
             new Dictionary<string, string> { ["Authorization"] = "Bearer " + session.Token }, "application/x-www-form-urlencoded");
         Assert.Equal((HttpStatusCode.UnsupportedMediaType, "UNSUPPORTED_MEDIA_TYPE"), (notJson.Status, notJson.Code));
-        Assert.Equal(0, await ProfilesAsync(Stack, Role.Sandbox));
-        await using var control = await Stack.ControlDb.OpenAsync(default);
-        Assert.Equal(0, await control.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM audit_log WHERE action = 'customer.created'"));
+        Assert.Equal(before, (await ProfilesAsync(Stack, Role.Sandbox), await CreatedAuditedAsync(Stack)));
     }
 
     [Fact]
@@ -224,6 +225,7 @@ public abstract class CustomerScenarios(Store store, PostgresServer? postgres) :
         await Api.ActivateProductionAsync(session);
         var test = (await Api.CreateKeyAsync(session)).FullKey;
         var live = (await Api.CreateKeyAsync(session, "live")).FullKey;
+        var before = await ProfilesAsync(Stack, Role.Production);
 
         Assert.Equal(HttpStatusCode.Created, (await CreateOnPlaneAsync(Stack, Role.Sandbox, test, session, """{"displayName": "Sandbox Only", "customerId": "shared-id"}""")).Status);
 
@@ -231,14 +233,15 @@ public abstract class CustomerScenarios(Store store, PostgresServer? postgres) :
         var onProduction = await Stack.SendAsync(Role.Production, HttpMethod.Get, "/api/v1/balance/customers/shared-id", live);
         Assert.Equal((HttpStatusCode.NotFound, "CUSTOMER_NOT_FOUND"), (onProduction.Status, onProduction.Code));
         Assert.Equal(0, (await Stack.SendAsync(Role.Production, HttpMethod.Get, "/api/v1/balance/customers", live)).Data.GetProperty("pagination").GetProperty("total").GetInt64());
-        Assert.Equal(0, await ProfilesAsync(Stack, Role.Production));
+        Assert.Equal(before, await ProfilesAsync(Stack, Role.Production));
 
         // The same id on Production is a customer of its own.
         var production = await CreateOnPlaneAsync(Stack, Role.Production, live, session, """{"displayName": "Production Only", "customerId": "shared-id"}""");
         Assert.Equal((HttpStatusCode.Created, "production"), (production.Status, Str(production.Data, "environment")));
         Assert.Equal("Sandbox Only", Str((await GetAsync(test, "/api/v1/balance/customers/shared-id")).Data, "displayName"));
+        Assert.Equal(before + 1, await ProfilesAsync(Stack, Role.Production));
         await using var db = await Stack.PlaneDb(Role.Production).OpenAsync(default);
-        Assert.Equal(["Production Only"], await db.QueryAsync<string>("SELECT display_name FROM customer_profiles"));
+        Assert.Equal(["Production Only"], await db.QueryAsync<string>($"SELECT display_name FROM customer_profiles {OfTenant}", new { t = session.TenantId }));
     }
 
     [Fact]
@@ -277,6 +280,7 @@ public abstract class CustomerScenarios(Store store, PostgresServer? postgres) :
         var stranger = await Api.ReadyTenantAsync();
         var strangerKey = (await Api.CreateKeyAsync(stranger)).FullKey;
         var test = (await Api.CreateKeyAsync(session)).FullKey;
+        var before = (Sandbox: await ProfilesAsync(Stack, Role.Sandbox), Production: await ProfilesAsync(Stack, Role.Production));
 
         // A free tenant: Production is refused before any plane is asked.
         var locked = await Api.SendAsync(HttpMethod.Post, Path + "?environment=production", new { displayName = "Nope" }, session);
@@ -299,8 +303,10 @@ public abstract class CustomerScenarios(Store store, PostgresServer? postgres) :
         Assert.Equal("production", Str((await ControlCreateAsync(session, new { displayName = "Preferred Co", customerId = "preferred-co" })).Data, "environment"));
         Assert.Equal("sandbox", Str((await ControlCreateAsync(session, new { displayName = "Header Co", customerId = "header-co" }, headers: new() { ["X-Environment"] = "sandbox" })).Data, "environment"));
 
-        Assert.Equal(["default-co", "header-co", "test-co"], await IdsAsync(Stack, Role.Sandbox));
-        Assert.Equal(["live-co", "preferred-co"], await IdsAsync(Stack, Role.Production));
+        // On the planes: these and no others (the stack is the class's, so the counts are since the start of this test).
+        Assert.Equal(["default-co", "header-co", "test-co"], await IdsAsync(Stack, Role.Sandbox, session.TenantId));
+        Assert.Equal(["live-co", "preferred-co"], await IdsAsync(Stack, Role.Production, session.TenantId));
+        Assert.Equal((before.Sandbox + 3, before.Production + 2), (await ProfilesAsync(Stack, Role.Sandbox), await ProfilesAsync(Stack, Role.Production)));
         Assert.Equal("Live Co", Str((await Stack.SendAsync(Role.Production, HttpMethod.Get, "/api/v1/balance/customers/live-co", live)).Data, "displayName"));
 
         // Repeating a create answers 200 and is not audited again; other details are the plane's 409.
@@ -329,25 +335,26 @@ public abstract class CustomerScenarios(Store store, PostgresServer? postgres) :
         Assert.Contains("\"displayName\":\"Live Co\"", audited[0].Details, StringComparison.Ordinal);
         Assert.Equal(0, await control.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM audit_log WHERE action = 'customer.created' AND tenant_id = @t", new { t = stranger.TenantId }));
         await using var production = await Stack.PlaneDb(Role.Production).OpenAsync(default);
-        Assert.Equal(session.UserId, await production.ExecuteScalarAsync<string>("SELECT created_by FROM customer_profiles WHERE customer_id = 'live-co'"));
+        Assert.Equal(session.UserId, await production.ExecuteScalarAsync<string>($"SELECT created_by FROM customer_profiles {OfTenant} AND customer_id = 'live-co'", new { t = session.TenantId }));
     }
 
     [Fact]
     public async Task ThroughTheControlPlane_APlaneThatDoesNotAnswer_Is503AndNothingIsAudited()
     {
-        var session = await Api.ReadyTenantAsync();
-        await Stack.StopAsync(Role.Sandbox);
+        // A stack of its own: it stops a plane.
+        var stack = await StartStackAsync();
+        var session = await stack.Dashboard.ReadyTenantAsync();
+        await stack.StopAsync(Role.Sandbox);
 
-        var answer = await ControlCreateAsync(session, new { displayName = "Down Co", customerId = "down" });
+        var answer = await ControlCreateAsync(session, new { displayName = "Down Co", customerId = "down" }, stack: stack);
 
         Assert.Equal((HttpStatusCode.ServiceUnavailable, "SERVICE_UNAVAILABLE"), (answer.Status, answer.Code));
         Assert.True(answer.Headers.RetryAfter is not null);
-        await using var control = await Stack.ControlDb.OpenAsync(default);
-        Assert.Equal(0, await control.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM audit_log WHERE action = 'customer.created'"));
+        Assert.Equal(0, await CreatedAuditedAsync(stack));
     }
 
     private Task<Answer> ControlCreateAsync(Session session, object body, Auth auth = Auth.Bearer, bool csrf = true, string? apiKey = null, string query = "",
-        Dictionary<string, string>? headers = null)
+        Dictionary<string, string>? headers = null, TestStack? stack = null)
     {
         headers ??= [];
         if (apiKey is not null)
@@ -355,7 +362,7 @@ public abstract class CustomerScenarios(Store store, PostgresServer? postgres) :
             headers["X-Api-Key"] = apiKey;
         }
 
-        return SendWithHeadersAsync(Stack.Dashboard.Http, Path + query, JsonSerializer.Serialize(body), session, auth, csrf, headers, null);
+        return SendWithHeadersAsync((stack ?? Stack).Dashboard.Http, Path + query, JsonSerializer.Serialize(body), session, auth, csrf, headers, null);
     }
 
     /// <summary>POST /dashboard/customers on a plane's host, with the key and the session's JWT (or cookie) as given.</summary>
@@ -415,24 +422,39 @@ public abstract class CustomerScenarios(Store store, PostgresServer? postgres) :
     private static JsonElement Single(Answer list, string customerId) =>
         Assert.Single(list.Data.GetProperty("customers").EnumerateArray(), c => c.GetProperty("customerId").GetString() == customerId);
 
+    /// <summary>
+    /// The profiles on <paramref name="plane"/> of every tenant: "nothing written" anywhere is this count unchanged since the
+    /// test's start (the class's tests share the stack, one at a time).
+    /// </summary>
     private static async Task<long> ProfilesAsync(TestStack stack, Role plane)
     {
         await using var db = await stack.PlaneDb(plane).OpenAsync(default);
         return await db.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM customer_profiles");
     }
 
-    private static async Task<IReadOnlyList<string>> IdsAsync(TestStack stack, Role plane)
+    /// <summary>The customer ids with a profile on <paramref name="plane"/> of one tenant.</summary>
+    private static async Task<IReadOnlyList<string>> IdsAsync(TestStack stack, Role plane, string tenantId)
     {
         await using var db = await stack.PlaneDb(plane).OpenAsync(default);
-        return (await db.QueryAsync<string>("SELECT customer_id FROM customer_profiles")).Order(StringComparer.Ordinal).ToList();
+        return (await db.QueryAsync<string>($"SELECT customer_id FROM customer_profiles {OfTenant}", new { t = tenantId })).Order(StringComparer.Ordinal).ToList();
     }
+
+    /// <summary>Creates audited on the control plane, of every tenant.</summary>
+    private static async Task<long> CreatedAuditedAsync(TestStack stack)
+    {
+        await using var control = await stack.ControlDb.OpenAsync(default);
+        return await control.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM audit_log WHERE action = 'customer.created'");
+    }
+
+    /// <summary>The profiles of tenant <c>@t</c> (a plane keys them by the number of the tenant's log).</summary>
+    private const string OfTenant = "WHERE ledger_no = (SELECT ledger_no FROM tenant_ledgers WHERE tenant_id = @t)";
 
     private static string? Str(JsonElement e, string name) => e.GetProperty(name).GetString();
 
     private static long Long(JsonElement e, string name) => e.GetProperty(name).GetInt64();
 }
 
-public sealed class CustomerScenariosOnSqlite() : CustomerScenarios(Store.Sqlite, null);
+public sealed class CustomerScenariosOnSqlite(SharedStacks shared) : CustomerScenarios(Store.Sqlite, null, shared);
 
 [Collection(PostgresCollection.Name)]
-public sealed class CustomerScenariosOnPostgres(PostgresServer postgres) : CustomerScenarios(Store.Postgres, postgres);
+public sealed class CustomerScenariosOnPostgres(PostgresServer postgres, SharedStacks shared) : CustomerScenarios(Store.Postgres, postgres, shared);

@@ -6,7 +6,7 @@ using PacSpace.IntegrationTests.Infrastructure;
 namespace PacSpace.IntegrationTests.Dashboard;
 
 /// <summary>No account oracle, a throttle instead of a lockout, password reset, mailed links that need a button, two-factor authentication.</summary>
-public abstract partial class AccountSecurityScenarios(Store store, PostgresServer? postgres) : StoreTests(store, postgres)
+public abstract partial class AccountSecurityScenarios(Store store, PostgresServer? postgres, SharedStacks shared) : SharedStackTests(store, postgres, shared)
 {
     [Fact]
     public async Task Register_KnownAddress_SameAnswerNothingStoredAndTheOwnerIsTold()
@@ -263,7 +263,7 @@ public abstract partial class AccountSecurityScenarios(Store store, PostgresServ
     private static partial System.Text.RegularExpressions.Regex AttemptMail();
 }
 
-public sealed class AccountSecurityScenariosOnSqlite() : AccountSecurityScenarios(Store.Sqlite, null);
+public sealed class AccountSecurityScenariosOnSqlite(SharedStacks shared) : AccountSecurityScenarios(Store.Sqlite, null, shared);
 
 [Collection(PostgresCollection.Name)]
-public sealed class AccountSecurityScenariosOnPostgres(PostgresServer postgres) : AccountSecurityScenarios(Store.Postgres, postgres);
+public sealed class AccountSecurityScenariosOnPostgres(PostgresServer postgres, SharedStacks shared) : AccountSecurityScenarios(Store.Postgres, postgres, shared);

@@ -6,7 +6,7 @@ using PacSpace.IntegrationTests.Infrastructure;
 
 namespace PacSpace.IntegrationTests.Dashboard;
 
-public abstract class AuthScenarios(Store store, PostgresServer? postgres) : StoreTests(store, postgres)
+public abstract class AuthScenarios(Store store, PostgresServer? postgres, SharedStacks shared) : SharedStackTests(store, postgres, shared)
 {
     [Fact]
     public async Task Register_V36Body_Returns201WithUserAndTenant()
@@ -485,7 +485,7 @@ public abstract class AuthScenarios(Store store, PostgresServer? postgres) : Sto
     }
 }
 
-public sealed class AuthScenariosOnSqlite() : AuthScenarios(Store.Sqlite, null);
+public sealed class AuthScenariosOnSqlite(SharedStacks shared) : AuthScenarios(Store.Sqlite, null, shared);
 
 [Collection(PostgresCollection.Name)]
-public sealed class AuthScenariosOnPostgres(PostgresServer postgres) : AuthScenarios(Store.Postgres, postgres);
+public sealed class AuthScenariosOnPostgres(PostgresServer postgres, SharedStacks shared) : AuthScenarios(Store.Postgres, postgres, shared);

@@ -6,19 +6,21 @@ using PacSpace.IntegrationTests.Infrastructure;
 
 namespace PacSpace.IntegrationTests.Dashboard;
 
-public abstract class EnvironmentScenarios(Store store, PostgresServer? postgres) : StoreTests(store, postgres)
+public abstract class EnvironmentScenarios(Store store, PostgresServer? postgres, SharedStacks shared) : SharedStackTests(store, postgres, shared)
 {
     [Fact]
     public async Task ClaimDueActivations_NothingDueThenOneDue_ReadsBoth()
     {
         // With no row due, SQLite could not type an expression column and the claim threw every second while idle.
-        var session = await Api.SignUpAsync();
-        await Api.WaitForStatusAsync(session, "sandbox", "active");
-        await Stack.StopAsync(Role.Dashboard);
-        var store = new PacSpace.ControlPlane.Features.Environments.EnvironmentStore(Stack.ControlDb, TimeProvider.System);
+        // A stack of its own: it stops the control plane and claims whatever is due in the whole table.
+        var stack = await StartStackAsync();
+        var session = await stack.Dashboard.SignUpAsync();
+        await stack.Dashboard.WaitForStatusAsync(session, "sandbox", "active");
+        await stack.StopAsync(Role.Dashboard);
+        var store = new PacSpace.ControlPlane.Features.Environments.EnvironmentStore(stack.ControlDb, TimeProvider.System);
         Assert.Empty(await store.ClaimDueActivationsAsync("test-owner", 10, TimeSpan.FromSeconds(30), CancellationToken.None));
 
-        await using var c = await Stack.ControlDb.OpenAsync(default);
+        await using var c = await stack.ControlDb.OpenAsync(default);
         var (id, tenantId) = await c.QueryFirstAsync<(string, string)>("SELECT id, tenant_id FROM environments WHERE environment = 'production'");
         await c.ExecuteAsync("UPDATE environments SET status = 'activating', requested_at = NULL, next_attempt_at = 0, lease_until = NULL WHERE id = @id", new { id });
         var claimed = await store.ClaimDueActivationsAsync("test-owner", 10, TimeSpan.FromSeconds(30), CancellationToken.None);
@@ -340,7 +342,7 @@ public abstract class EnvironmentScenarios(Store store, PostgresServer? postgres
     }
 }
 
-public sealed class EnvironmentScenariosOnSqlite() : EnvironmentScenarios(Store.Sqlite, null);
+public sealed class EnvironmentScenariosOnSqlite(SharedStacks shared) : EnvironmentScenarios(Store.Sqlite, null, shared);
 
 [Collection(PostgresCollection.Name)]
-public sealed class EnvironmentScenariosOnPostgres(PostgresServer postgres) : EnvironmentScenarios(Store.Postgres, postgres);
+public sealed class EnvironmentScenariosOnPostgres(PostgresServer postgres, SharedStacks shared) : EnvironmentScenarios(Store.Postgres, postgres, shared);

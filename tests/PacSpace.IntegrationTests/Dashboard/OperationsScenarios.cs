@@ -7,7 +7,7 @@ using PacSpace.IntegrationTests.Infrastructure;
 namespace PacSpace.IntegrationTests.Dashboard;
 
 /// <summary>Mail delivery, migrations and the remaining bodies' validation.</summary>
-public abstract class OperationsScenarios(Store store, PostgresServer? postgres) : StoreTests(store, postgres)
+public abstract class OperationsScenarios(Store store, PostgresServer? postgres, SharedStacks shared) : SharedStackTests(store, postgres, shared)
 {
     [Fact]
     public async Task Register_SmtpConfigured_SendsVerificationThroughSmtpAndNotToOutbox()
@@ -116,7 +116,7 @@ public abstract class OperationsScenarios(Store store, PostgresServer? postgres)
     }
 }
 
-public sealed class OperationsScenariosOnSqlite() : OperationsScenarios(Store.Sqlite, null);
+public sealed class OperationsScenariosOnSqlite(SharedStacks shared) : OperationsScenarios(Store.Sqlite, null, shared);
 
 [Collection(PostgresCollection.Name)]
-public sealed class OperationsScenariosOnPostgres(PostgresServer postgres) : OperationsScenarios(Store.Postgres, postgres);
+public sealed class OperationsScenariosOnPostgres(PostgresServer postgres, SharedStacks shared) : OperationsScenarios(Store.Postgres, postgres, shared);

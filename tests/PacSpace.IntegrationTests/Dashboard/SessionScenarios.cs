@@ -6,7 +6,7 @@ using PacSpace.IntegrationTests.Infrastructure;
 namespace PacSpace.IntegrationTests.Dashboard;
 
 /// <summary><c>GET /dashboard/auth/sessions</c> and <c>DELETE /dashboard/auth/sessions/{id}</c>, with both kinds of credentials.</summary>
-public abstract class SessionScenarios(Store store, PostgresServer? postgres) : StoreTests(store, postgres)
+public abstract class SessionScenarios(Store store, PostgresServer? postgres, SharedStacks shared) : SharedStackTests(store, postgres, shared)
 {
     private const string Laptop = "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36";
     private const string Phone = "Mozilla/5.0 (iPhone; CPU iPhone OS 17_5 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.5 Mobile/15E148 Safari/604.1";
@@ -52,7 +52,7 @@ public abstract class SessionScenarios(Store store, PostgresServer? postgres) : 
         Assert.Equal(HttpStatusCode.OK, (await Api.PostAsync("/dashboard/auth/logout", null, loggedOut)).Status);
         await using (var c = await Stack.ControlDb.OpenAsync(default))
         {
-            await c.ExecuteAsync("UPDATE sessions SET expires_at = 1 WHERE user_agent = 'expired/1'");
+            await c.ExecuteAsync("UPDATE sessions SET expires_at = 1 WHERE user_agent = 'expired/1' AND user_id = @id", new { id = expired.UserId });
         }
 
         var answer = await Api.GetAsync("/dashboard/auth/sessions", kept);
@@ -277,7 +277,7 @@ public abstract class SessionScenarios(Store store, PostgresServer? postgres) : 
     }
 }
 
-public sealed class SessionScenariosOnSqlite() : SessionScenarios(Store.Sqlite, null);
+public sealed class SessionScenariosOnSqlite(SharedStacks shared) : SessionScenarios(Store.Sqlite, null, shared);
 
 [Collection(PostgresCollection.Name)]
-public sealed class SessionScenariosOnPostgres(PostgresServer postgres) : SessionScenarios(Store.Postgres, postgres);
+public sealed class SessionScenariosOnPostgres(PostgresServer postgres, SharedStacks shared) : SessionScenarios(Store.Postgres, postgres, shared);

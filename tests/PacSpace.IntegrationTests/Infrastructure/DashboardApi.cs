@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Net;
 using System.Net.Http.Headers;
 using System.Text;
@@ -34,6 +35,8 @@ public sealed record Answer(HttpStatusCode Status, JsonElement Body, HttpRespons
 public sealed partial class DashboardApi(HttpClient http, string outbox)
 {
     public const string Password = "correct-horse-battery-9";
+
+    private readonly ConcurrentDictionary<string, (HashSet<string> To, string Text)> _mails = new(StringComparer.Ordinal);
 
     public HttpClient Http => http;
 
@@ -141,8 +144,8 @@ public sealed partial class DashboardApi(HttpClient http, string outbox)
         {
             foreach (var file in Directory.Exists(outbox) ? Directory.GetFiles(outbox, "*.eml").OrderDescending().ToArray() : [])
             {
-                var message = await MimeMessage.LoadAsync(file);
-                if (message.To.Mailboxes.Any(m => m.Address == email) && pattern.Match(message.TextBody ?? "") is { Success: true } m)
+                var (to, text) = await ReadMailAsync(file);
+                if (to.Contains(email) && pattern.Match(text) is { Success: true } m)
                 {
                     return new Uri(m.Value).PathAndQuery;
                 }
@@ -155,6 +158,23 @@ public sealed partial class DashboardApi(HttpClient http, string outbox)
 
             await Task.Delay(50);
         }
+    }
+
+    /// <summary>
+    /// The addressees and text of one outbox mail, each file parsed once: a stack shared by a class's tests gathers many mails,
+    /// and a search that finds nothing yet reads every one of them each time it looks. The mailer moves a message into the
+    /// folder only once it is written whole, so a file never changes after it appears.
+    /// </summary>
+    private async Task<(HashSet<string> To, string Text)> ReadMailAsync(string file)
+    {
+        if (!_mails.TryGetValue(file, out var mail))
+        {
+            var message = await MimeMessage.LoadAsync(file);
+            mail = (message.To.Mailboxes.Select(m => m.Address).ToHashSet(StringComparer.Ordinal), message.TextBody ?? "");
+            _mails[file] = mail;
+        }
+
+        return mail;
     }
 
     /// <summary>Polls the current-generation status route until <paramref name="env"/> reaches <paramref name="status"/>.</summary>

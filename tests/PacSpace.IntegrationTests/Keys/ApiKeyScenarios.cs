@@ -13,7 +13,7 @@ using PacSpace.IntegrationTests.Infrastructure;
 namespace PacSpace.IntegrationTests.Keys;
 
 /// <summary>Key management on the Dashboard API and key authentication on the planes, through real HTTP.</summary>
-public abstract partial class ApiKeyScenarios(Store store, PostgresServer? postgres) : StoreTests(store, postgres)
+public abstract partial class ApiKeyScenarios(Store store, PostgresServer? postgres, SharedStacks shared) : SharedStackTests(store, postgres, shared)
 {
     [Fact]
     public async Task CreateTestKey_WorksOnSandbox_OtherPlaneAnswersHostMismatch()
@@ -410,13 +410,15 @@ public abstract partial class ApiKeyScenarios(Store store, PostgresServer? postg
     [Fact]
     public async Task PlaneInternalKeys_RefusesOtherEnvironmentAndMissingSecret()
     {
+        // A stack of its own: "nothing pending" is about every key of the stack, and the class's other tests change keys on theirs.
+        var stack = await StartStackAsync();
         var key = ApiKeyFormat.Generate(PacSpaceEnvironment.Production);
         var state = new KeyStateMessage("key_" + new string('1', 26), key.PublicId, "tnt_" + new string('0', 26), "live", ApiKeyFormat.HashSecretHex(key.SecretKey), "active", null, "pilot", 1);
-        using var client = Stack.PlaneClient(Role.Sandbox);
+        using var client = stack.PlaneClient(Role.Sandbox);
 
         using var noSecret = await client.PutAsync($"/internal/v1/keys/{key.PublicId}", JsonContent(state));
         using var put = new HttpRequestMessage(HttpMethod.Put, $"/internal/v1/keys/{key.PublicId}") { Content = JsonContent(state) };
-        put.Headers.Add("X-PacSpace-Service-Secret", Stack.ServiceSecret);
+        put.Headers.Add("X-PacSpace-Service-Secret", stack.ServiceSecret);
         using var wrongPlane = await client.SendAsync(put);
 
         Assert.Equal(HttpStatusCode.Unauthorized, noSecret.StatusCode);
@@ -424,11 +426,11 @@ public abstract partial class ApiKeyScenarios(Store store, PostgresServer? postg
 
         // The control plane's side, as a starting plane reads it: nothing pending is an empty page, not an error.
         using var pending = new HttpRequestMessage(HttpMethod.Get, "/internal/v1/keys/pending?environment=live");
-        pending.Headers.Add("X-PacSpace-Service-Secret", Stack.ServiceSecret);
-        using var empty = await Api.Http.SendAsync(pending);
+        pending.Headers.Add("X-PacSpace-Service-Secret", stack.ServiceSecret);
+        using var empty = await stack.Dashboard.Http.SendAsync(pending);
         Assert.Equal(HttpStatusCode.OK, empty.StatusCode);
         Assert.Equal(0, JsonDocument.Parse(await empty.Content.ReadAsStringAsync()).RootElement.GetProperty("data").GetProperty("items").GetArrayLength());
-        await using var c = await Stack.PlaneDb(Role.Sandbox).OpenAsync(default);
+        await using var c = await stack.PlaneDb(Role.Sandbox).OpenAsync(default);
         Assert.Equal(0, await c.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM api_keys WHERE public_id = @id", new { id = key.PublicId }));
     }
 
@@ -700,7 +702,7 @@ public abstract partial class ApiKeyScenarios(Store store, PostgresServer? postg
     private static partial Regex KeyId();
 }
 
-public sealed class ApiKeyScenariosOnSqlite() : ApiKeyScenarios(Store.Sqlite, null);
+public sealed class ApiKeyScenariosOnSqlite(SharedStacks shared) : ApiKeyScenarios(Store.Sqlite, null, shared);
 
 [Collection(PostgresCollection.Name)]
-public sealed class ApiKeyScenariosOnPostgres(PostgresServer postgres) : ApiKeyScenarios(Store.Postgres, postgres);
+public sealed class ApiKeyScenariosOnPostgres(PostgresServer postgres, SharedStacks shared) : ApiKeyScenarios(Store.Postgres, postgres, shared);

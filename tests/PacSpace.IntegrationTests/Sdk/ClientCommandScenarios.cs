@@ -7,7 +7,7 @@ using PacSpace.IntegrationTests.Infrastructure;
 namespace PacSpace.IntegrationTests.Sdk;
 
 /// <summary><c>pacspace login</c>, <c>env status|activate</c> and <c>keys create|list|revoke</c> against a real stack, through the SDK's dashboard client.</summary>
-public sealed partial class ClientCommandScenarios() : StoreTests(Store.Sqlite, null)
+public sealed partial class ClientCommandScenarios(SharedStacks shared) : SharedStackTests(Store.Sqlite, null, shared)
 {
     [Fact]
     public async Task LoginEnvAndKeys_EndToEnd()

@@ -18,7 +18,7 @@ using PacSpace.Sdk.Verify;
 namespace PacSpace.IntegrationTests.Sdk;
 
 /// <summary>The C# SDK against a real stack: routing by key prefix, the whole ledger flow, retries and idempotency, DI, the sample.</summary>
-public sealed class SdkScenarios() : StoreTests(Store.Sqlite, null)
+public sealed class SdkScenarios(SharedStacks shared) : SharedStackTests(Store.Sqlite, null, shared)
 {
     [Fact]
     public async Task SameCode_TestKeyReachesSandbox_LiveKeyReachesProduction_EmitVerifyDeriveCheckpointVerifyOffline()

@@ -15,9 +15,9 @@ namespace PacSpace.IntegrationTests.Webhooks;
 /// <summary>
 /// Webhook endpoints on the Dashboard API, their delivery to the plane of their environment, and the address rules, through
 /// real HTTP. The default stack allows private networks (as <c>pacspace up</c> does, so that later delivery tests can use
-/// receivers on loopback); the address refusals run on stacks that do not.
+/// receivers on loopback); the address refusals run on a second stack of the class that does not.
 /// </summary>
-public abstract partial class WebhookEndpointScenarios(Store store, PostgresServer? postgres) : StoreTests(store, postgres)
+public abstract partial class WebhookEndpointScenarios(Store store, PostgresServer? postgres, SharedStacks shared) : SharedStackTests(store, postgres, shared)
 {
     private static readonly string[] Catalog = ["delta.verified", "delta.failed", "checkpoint.verified", "record.committed", "record.failed"];
 
@@ -383,8 +383,9 @@ public abstract partial class WebhookEndpointScenarios(Store store, PostgresServ
     [MemberData(nameof(RefusedWithoutPrivateNetworks))]
     public async Task Url_PrivateNetworksNotAllowed_400NamingUrlWithTheReason(string url, string reason)
     {
-        var stack = await StartStackAsync(o => o.Overrides["Webhooks:AllowPrivateNetworks"] = "false");
+        var stack = await WithoutPrivateNetworksAsync();
         var session = await stack.Dashboard.ReadyTenantAsync();
+        var before = await EndpointRowsAsync(stack);
 
         var answer = await stack.Dashboard.PostAsync("/dashboard/webhooks", new { url }, session);
 
@@ -392,14 +393,13 @@ public abstract partial class WebhookEndpointScenarios(Store store, PostgresServ
         Assert.Equal("VALIDATION_ERROR", answer.Code);
         Assert.Equal(["url"], answer.DetailFields);
         Assert.Contains(reason, answer.Body.GetProperty("error").GetProperty("details")[0].GetProperty("issue").GetString());
-        await using var c = await stack.ControlDb.OpenAsync(default);
-        Assert.Equal(0, await c.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM webhook_endpoints"));
+        Assert.Equal(before, await EndpointRowsAsync(stack));
     }
 
     [Fact]
     public async Task Url_PrivateNetworksNotAllowed_PublicAcceptedAndAPatchToAPrivateAddressRefused()
     {
-        var stack = await StartStackAsync(o => o.Overrides["Webhooks:AllowPrivateNetworks"] = "false");
+        var stack = await WithoutPrivateNetworksAsync();
         var session = await stack.Dashboard.ReadyTenantAsync();
         var endpoint = await stack.Dashboard.CreateWebhookAsync(session, url: "https://[2001:db8::10]:8443/hooks?source=pacspace");
 
@@ -622,21 +622,24 @@ public abstract partial class WebhookEndpointScenarios(Store store, PostgresServ
     [Fact]
     public async Task PlaneInternalRoute_RefusesOtherEnvironmentInactiveTenantMissingSecretAndOlderVersions()
     {
-        var session = await Api.ReadyTenantAsync();
-        var endpoint = await Api.CreateWebhookAsync(session);
-        var plane = Stack.PlaneClient(Role.Sandbox);
+        // A stack of its own: "nothing pending" is about every endpoint of the stack, and the class's other tests change theirs.
+        var stack = await StartStackAsync();
+        var api = stack.Dashboard;
+        var session = await api.ReadyTenantAsync();
+        var endpoint = await api.CreateWebhookAsync(session);
+        var plane = stack.PlaneClient(Role.Sandbox);
         var state = new WebhookEndpointState(endpoint.Id, session.TenantId, "sandbox", "https://203.0.113.99/", ["delta.verified"], true, false,
             [new WebhookSigningSecret("whsec_older", null)], 1);
 
         var noSecret = await plane.PutAsync($"/internal/v1/webhooks/{endpoint.Id}", Json(state));
-        var older = await PutAsync(plane, state);
-        var production = await PutAsync(plane, state with { Environment = "production", Version = 9 });
-        var otherTenant = await PutAsync(plane, state with { TenantId = "tnt_" + new string('0', 26), Version = 9 });
-        var noSecrets = await PutAsync(plane, state with { Secrets = [], Version = 9 });
-        var unknownEvent = await PutAsync(plane, state with { Events = ["ping"], Version = 9 });
-        var wrongId = await PutAsync(plane, state with { Id = "wh_" + new string('1', 26), Version = 9 }, routeId: endpoint.Id);
+        var older = await PutAsync(stack, plane, state);
+        var production = await PutAsync(stack, plane, state with { Environment = "production", Version = 9 });
+        var otherTenant = await PutAsync(stack, plane, state with { TenantId = "tnt_" + new string('0', 26), Version = 9 });
+        var noSecrets = await PutAsync(stack, plane, state with { Secrets = [], Version = 9 });
+        var unknownEvent = await PutAsync(stack, plane, state with { Events = ["ping"], Version = 9 });
+        var wrongId = await PutAsync(stack, plane, state with { Id = "wh_" + new string('1', 26), Version = 9 }, routeId: endpoint.Id);
         using var malformed = new HttpRequestMessage(HttpMethod.Put, $"/internal/v1/webhooks/{endpoint.Id}") { Content = new StringContent("{\"version\":\"x\"}", Encoding.UTF8, "application/json") };
-        malformed.Headers.Add("X-PacSpace-Service-Secret", Stack.ServiceSecret);
+        malformed.Headers.Add("X-PacSpace-Service-Secret", stack.ServiceSecret);
         var broken = await plane.SendAsync(malformed);
 
         Assert.Equal(HttpStatusCode.Unauthorized, noSecret.StatusCode);
@@ -648,18 +651,18 @@ public abstract partial class WebhookEndpointScenarios(Store store, PostgresServ
         Assert.Equal(HttpStatusCode.BadRequest, unknownEvent.StatusCode);
         Assert.Equal(HttpStatusCode.BadRequest, wrongId.StatusCode);
         Assert.Equal(HttpStatusCode.BadRequest, broken.StatusCode);
-        var row = await Stack.PlaneWebhookAsync(Role.Sandbox, endpoint.Id);
+        var row = await stack.PlaneWebhookAsync(Role.Sandbox, endpoint.Id);
         Assert.Equal((WebhookTestKit.PublicUrl, 1L, endpoint.Secret), (row!.Url, row.Version, row.Secrets.Single().Secret));
 
         // The control plane's side, as a starting plane reads it: nothing pending is an empty page.
         using var pending = new HttpRequestMessage(HttpMethod.Get, "/internal/v1/webhooks/pending?environment=sandbox");
-        pending.Headers.Add("X-PacSpace-Service-Secret", Stack.ServiceSecret);
-        using var empty = await Api.Http.SendAsync(pending);
+        pending.Headers.Add("X-PacSpace-Service-Secret", stack.ServiceSecret);
+        using var empty = await api.Http.SendAsync(pending);
         Assert.Equal(HttpStatusCode.OK, empty.StatusCode);
         Assert.Equal(0, JsonDocument.Parse(await empty.Content.ReadAsStringAsync()).RootElement.GetProperty("data").GetProperty("items").GetArrayLength());
         using var badEnvironment = new HttpRequestMessage(HttpMethod.Get, "/internal/v1/webhooks/pending?environment=test");
-        badEnvironment.Headers.Add("X-PacSpace-Service-Secret", Stack.ServiceSecret);
-        Assert.Equal(HttpStatusCode.BadRequest, (await Api.Http.SendAsync(badEnvironment)).StatusCode);
+        badEnvironment.Headers.Add("X-PacSpace-Service-Secret", stack.ServiceSecret);
+        Assert.Equal(HttpStatusCode.BadRequest, (await api.Http.SendAsync(badEnvironment)).StatusCode);
     }
 
     [Fact]
@@ -691,6 +694,17 @@ public abstract partial class WebhookEndpointScenarios(Store store, PostgresServ
         Assert.Equal([rotated.Secret, created.Secret], onPlane!.Secrets.Select(s => s.Secret));
         Assert.Equal((0L, "record.committed"), (onPlane.Enabled, onPlane.Events));
         Assert.NotNull((await Stack.PlaneWebhookAsync(Role.Sandbox, created.Id))!.DeletedAt);
+    }
+
+    /// <summary>The class's stack that refuses private network addresses (as a production install should), shared by the tests of the rule.</summary>
+    private Task<TestStack> WithoutPrivateNetworksAsync() =>
+        SharedStackAsync("no private networks", o => o.Overrides["Webhooks:AllowPrivateNetworks"] = "false");
+
+    /// <summary>The control plane's endpoint rows of every tenant: "nothing written" is this count unchanged since the test's start.</summary>
+    private static async Task<long> EndpointRowsAsync(TestStack stack)
+    {
+        await using var c = await stack.ControlDb.OpenAsync(default);
+        return await c.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM webhook_endpoints");
     }
 
     /// <summary>No signing secret in the clear in any database of the stack: rows of every table, and on SQLite the files (WAL included) too.</summary>
@@ -753,10 +767,10 @@ public abstract partial class WebhookEndpointScenarios(Store store, PostgresServ
         return string.Join(",", rows) + $"#audit={audit}";
     }
 
-    private Task<HttpResponseMessage> PutAsync(HttpClient plane, WebhookEndpointState state, string? routeId = null)
+    private static Task<HttpResponseMessage> PutAsync(TestStack stack, HttpClient plane, WebhookEndpointState state, string? routeId = null)
     {
         var request = new HttpRequestMessage(HttpMethod.Put, $"/internal/v1/webhooks/{routeId ?? state.Id}") { Content = Json(state) };
-        request.Headers.Add("X-PacSpace-Service-Secret", Stack.ServiceSecret);
+        request.Headers.Add("X-PacSpace-Service-Secret", stack.ServiceSecret);
         return plane.SendAsync(request);
     }
 
@@ -769,7 +783,7 @@ public abstract partial class WebhookEndpointScenarios(Store store, PostgresServ
     private static partial Regex WebhookId();
 }
 
-public sealed class WebhookEndpointScenariosOnSqlite() : WebhookEndpointScenarios(Store.Sqlite, null);
+public sealed class WebhookEndpointScenariosOnSqlite(SharedStacks shared) : WebhookEndpointScenarios(Store.Sqlite, null, shared);
 
 [Collection(PostgresCollection.Name)]
-public sealed class WebhookEndpointScenariosOnPostgres(PostgresServer postgres) : WebhookEndpointScenarios(Store.Postgres, postgres);
+public sealed class WebhookEndpointScenariosOnPostgres(PostgresServer postgres, SharedStacks shared) : WebhookEndpointScenarios(Store.Postgres, postgres, shared);
