@@ -13,27 +13,8 @@ internal sealed class GetDelivery(Database db, UserStore users, PlaneClient plan
     /// <param name="Environment">Null: the user's preferred environment.</param>
     public sealed record Input(string EventId, PacSpaceEnvironment? Environment);
 
-    public async Task<Result<WebhookDeliveryPage>> HandleAsync(Actor actor, Input input, CancellationToken ct)
-    {
-        Result<PacSpaceEnvironment> chosen;
-        await using (var connection = await db.OpenAsync(ct))
-        {
-            chosen = await WebhookRules.DeliveryEnvironmentAsync(connection, users, actor, input.Environment, ct);
-        }
-
-        if (!chosen.IsSuccess)
-        {
-            return chosen.Error!;
-        }
-
-        var env = chosen.Value;
-        try
-        {
-            return await planes.GetWebhookDeliveryAsync(env, actor.TenantId, input.EventId, planesOptions.Value.RequestTimeout, ct);
-        }
-        catch (Exception ex) when (WebhookRules.IsPlaneDown(ex, ct))
-        {
-            return WebhookRules.PlaneUnavailable(env, "its delivery log cannot be read now.");
-        }
-    }
+    public Task<Result<WebhookDeliveryPage>> HandleAsync(Actor actor, Input input, CancellationToken ct) =>
+        WebhookRules.AskDeliveryPlaneAsync(db, users, actor, input.Environment,
+            env => planes.GetWebhookDeliveryAsync(env, actor.TenantId, input.EventId, planesOptions.Value.RequestTimeout, ct),
+            "its delivery log cannot be read now.", ct);
 }

@@ -31,28 +31,9 @@ internal sealed class ListDeliveries(Database db, UserStore users, PlaneClient p
         }
     }
 
-    public async Task<Result<WebhookDeliveryPage>> HandleAsync(Actor actor, Input input, CancellationToken ct)
-    {
-        Result<PacSpaceEnvironment> chosen;
-        await using (var connection = await db.OpenAsync(ct))
-        {
-            chosen = await WebhookRules.DeliveryEnvironmentAsync(connection, users, actor, input.Environment, ct);
-        }
-
-        if (!chosen.IsSuccess)
-        {
-            return chosen.Error!;
-        }
-
-        var env = chosen.Value;
-        try
-        {
-            return await planes.ListWebhookDeliveriesAsync(env, actor.TenantId, input.Status, input.Limit, input.Offset, input.EndpointId,
-                planesOptions.Value.RequestTimeout, ct);
-        }
-        catch (Exception ex) when (WebhookRules.IsPlaneDown(ex, ct))
-        {
-            return WebhookRules.PlaneUnavailable(env, "its delivery log cannot be read now.");
-        }
-    }
+    public Task<Result<WebhookDeliveryPage>> HandleAsync(Actor actor, Input input, CancellationToken ct) =>
+        WebhookRules.AskDeliveryPlaneAsync(db, users, actor, input.Environment,
+            env => planes.ListWebhookDeliveriesAsync(env, actor.TenantId, input.Status, input.Limit, input.Offset, input.EndpointId,
+                planesOptions.Value.RequestTimeout, ct),
+            "its delivery log cannot be read now.", ct);
 }

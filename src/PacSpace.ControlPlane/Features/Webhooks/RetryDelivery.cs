@@ -19,37 +19,26 @@ internal sealed class RetryDelivery(Database db, UserStore users, AuditStore aud
 
     public async Task<Result<WebhookRetryResult>> HandleAsync(Actor actor, Input input, CancellationToken ct)
     {
-        Result<PacSpaceEnvironment> chosen;
-        await using (var connection = await db.OpenAsync(ct))
+        var asked = PacSpaceEnvironment.Sandbox;
+        var retried = await WebhookRules.AskDeliveryPlaneAsync(db, users, actor, input.Environment, env =>
         {
-            chosen = await WebhookRules.DeliveryEnvironmentAsync(connection, users, actor, input.Environment, ct);
-        }
-
-        if (!chosen.IsSuccess)
-        {
-            return chosen.Error!;
-        }
-
-        var env = chosen.Value;
-        Result<WebhookRetryResult> retried;
-        try
-        {
-            retried = await planes.RetryWebhookDeliveryAsync(env, actor.TenantId, input.EventId, planesOptions.Value.RequestTimeout, ct);
-        }
-        catch (Exception ex) when (WebhookRules.IsPlaneDown(ex, ct))
-        {
-            return WebhookRules.PlaneUnavailable(env, "the deliveries may or may not have been queued (asking again is safe).");
-        }
-
+            asked = env;
+            return planes.RetryWebhookDeliveryAsync(env, actor.TenantId, input.EventId, planesOptions.Value.RequestTimeout, ct);
+        }, "the deliveries may or may not have been queued (asking again is safe).", ct);
         if (retried.IsSuccess)
         {
-            var result = retried.Value;
-            await using var connection = await db.OpenAsync(ct);
-            await using var tx = await connection.BeginTransactionAsync(ct);
-            await audit.WriteAsync(connection, tx, actor, "webhook.retried", result.EventId, new { environment = env.Name(), result.Queued }, ct);
-            await tx.CommitAsync(ct);
+            // After the plane's answer, outside the plane call: an audit failure is not a plane that did not answer.
+            await AuditAsync(actor, asked, retried.Value, ct);
         }
 
         return retried;
+    }
+
+    private async Task AuditAsync(Actor actor, PacSpaceEnvironment env, WebhookRetryResult result, CancellationToken ct)
+    {
+        await using var connection = await db.OpenAsync(ct);
+        await using var tx = await connection.BeginTransactionAsync(ct);
+        await audit.WriteAsync(connection, tx, actor, "webhook.retried", result.EventId, new { environment = env.Name(), result.Queued }, ct);
+        await tx.CommitAsync(ct);
     }
 }

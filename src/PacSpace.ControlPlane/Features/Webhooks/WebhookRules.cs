@@ -6,6 +6,7 @@ using PacSpace.Contracts.Webhooks;
 using PacSpace.ControlPlane.Features.Auth;
 using PacSpace.ControlPlane.Features.Environments;
 using PacSpace.ControlPlane.Planes;
+using PacSpace.Hosting.Data;
 using PacSpace.Hosting.Errors;
 using PacSpace.Hosting.Web;
 
@@ -94,6 +95,35 @@ internal static class WebhookRules
         var env = asked ?? (actor.UserId is { } userId ? await users.PreferredEnvironmentAsync(connection, userId, ct) : PacSpaceEnvironment.Sandbox);
         var what = $"{(env == PacSpaceEnvironment.Production ? "Production" : "Sandbox")} webhook deliveries";
         return await EnvironmentGate.CheckAsync(connection, actor.TenantId, env, what, ct) is { } refused ? refused : env;
+    }
+
+    /// <summary>
+    /// Asks the plane of the delivery log's environment on a user's behalf: the environment chosen (<paramref name="asked"/>,
+    /// else the user's preferred one) and gated as for every environment-scoped route, then <paramref name="ask"/> on its plane;
+    /// a plane that did not answer is 503, <paramref name="unavailable"/> saying what that means for the request.
+    /// </summary>
+    public static async Task<Result<T>> AskDeliveryPlaneAsync<T>(Database db, UserStore users, Actor actor, PacSpaceEnvironment? asked,
+        Func<PacSpaceEnvironment, Task<Result<T>>> ask, string unavailable, CancellationToken ct)
+    {
+        Result<PacSpaceEnvironment> chosen;
+        await using (var connection = await db.OpenAsync(ct))
+        {
+            chosen = await DeliveryEnvironmentAsync(connection, users, actor, asked, ct);
+        }
+
+        if (!chosen.IsSuccess)
+        {
+            return chosen.Error!;
+        }
+
+        try
+        {
+            return await ask(chosen.Value);
+        }
+        catch (Exception ex) when (IsPlaneDown(ex, ct))
+        {
+            return PlaneUnavailable(chosen.Value, unavailable);
+        }
     }
 
     /// <summary>Whether a call to a plane failed because the plane did not answer (or answered nonsense), as opposed to shutdown or a bug.</summary>
