@@ -36,16 +36,23 @@ public sealed class ReplicaScenarios(PostgresServer postgres)
         var plane = a.PlaneDb(Role.Sandbox);
         var heads = new ConcurrentQueue<(string Owner, long Size, string Checkpoint)>();
         using var stopWatching = new CancellationTokenSource();
+        async Task ReadHeadAsync()
+        {
+            await using var c = await plane.OpenAsync(default);
+            var row = await c.QuerySingleAsync<(string? lease_owner, long tree_size, string checkpoint)>(
+                "SELECT lease_owner, tree_size, checkpoint FROM tenant_ledgers WHERE tenant_id = @t", new { t = session.TenantId });
+            heads.Enqueue((row.lease_owner ?? "", row.tree_size, row.checkpoint));
+        }
         var watcher = Task.Run(async () =>
         {
             while (!stopWatching.IsCancellationRequested)
             {
-                await using var c = await plane.OpenAsync(default);
-                var row = await c.QuerySingleAsync<(string? lease_owner, long tree_size, string checkpoint)>(
-                    "SELECT lease_owner, tree_size, checkpoint FROM tenant_ledgers WHERE tenant_id = @t", new { t = session.TenantId });
-                heads.Enqueue((row.lease_owner ?? "", row.tree_size, row.checkpoint));
+                await ReadHeadAsync();
                 await Task.Delay(20);
             }
+            // One reading after the last delta was seen VERIFIED: the head that covers it and the lease of whoever
+            // signed it, which a poll 20 ms apart can miss when the take-back and the last head fall between two.
+            await ReadHeadAsync();
         });
 
         var accepted = new ConcurrentBag<string>();
