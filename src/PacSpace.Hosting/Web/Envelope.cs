@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
@@ -36,6 +37,15 @@ public static class Envelope
 
     private sealed class EnvelopeResult(int status, Action<Utf8JsonWriter>? writeData, string? message, Error? error) : IResult
     {
+        // Larger answers (a long list) are not kept for the next one on the thread.
+        private const int MaxKeptBuffer = 64 * 1024;
+
+        [ThreadStatic]
+        private static ArrayBufferWriter<byte>? t_buffer;
+
+        [ThreadStatic]
+        private static Utf8JsonWriter? t_writer;
+
         public async Task ExecuteAsync(HttpContext context)
         {
             // Set per request by UsePacSpaceErrors: reading it from RequestServices would create a DI scope per request.
@@ -54,8 +64,38 @@ public static class Envelope
                 response.Headers["X-Request-Id"] = RequestId(context);
             }
 
-            // Straight into the response pipe: no intermediate stream or buffer.
-            await using var writer = new Utf8JsonWriter(response.BodyWriter, new JsonWriterOptions { Encoder = JsonDefaults.Options.Encoder });
+            // Written whole into this thread's buffer first, so the answer goes out with a Content-Length in one write: no
+            // chunk framing and no separate terminating chunk (a second send for the host, a second read for a proxy in front).
+            // The buffer and the writer are reused by the next answer on this thread; nothing here awaits while they are in use.
+            var buffer = t_buffer ??= new ArrayBufferWriter<byte>(1024);
+            var writer = t_writer ??= new Utf8JsonWriter(buffer, new JsonWriterOptions { Encoder = JsonDefaults.Options.Encoder });
+            try
+            {
+                writer.Reset(buffer);
+                Write(writer, style, context);
+                writer.Flush();
+                response.ContentLength = buffer.WrittenCount;
+                response.BodyWriter.Write(buffer.WrittenSpan);
+            }
+            finally
+            {
+                writer.Reset(buffer);
+                if (buffer.Capacity > MaxKeptBuffer)
+                {
+                    t_buffer = null;
+                    t_writer = null;
+                }
+                else
+                {
+                    buffer.ResetWrittenCount();
+                }
+            }
+
+            await response.BodyWriter.FlushAsync(context.RequestAborted);
+        }
+
+        private void Write(Utf8JsonWriter writer, EnvelopeStyle style, HttpContext context)
+        {
             writer.WriteStartObject();
             if (style.IncludeStatusCode)
             {
@@ -86,8 +126,6 @@ public static class Envelope
             }
 
             writer.WriteEndObject();
-            writer.Flush();
-            await response.BodyWriter.FlushAsync(context.RequestAborted);
         }
 
         private static void WriteError(Utf8JsonWriter writer, Error error, HttpContext context)

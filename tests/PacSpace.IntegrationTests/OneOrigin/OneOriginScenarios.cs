@@ -165,6 +165,60 @@ public abstract class OneOriginScenarios(OneOriginFixture fixture, Store store, 
     }
 
     [Fact]
+    public async Task ApiV1_Bodies_SmallReadWhole_LargeStreamed_ShortOnesRefused()
+    {
+        using var http = new HttpClient { BaseAddress = Origin };
+
+        // A small body read whole before forwarding; the client's Expect: 100-continue is answered by the one origin.
+        using (var request = new HttpRequestMessage(HttpMethod.Post, "/api/v1/balance/delta"))
+        {
+            request.Headers.TryAddWithoutValidation("X-Api-Key", fixture.TestKey);
+            request.Headers.ExpectContinue = true;
+            request.Content = new StringContent("""{"customerId":"bodies","delta":-2,"reason":"expect"}""", Encoding.UTF8, "application/json");
+            using var response = await http.SendAsync(request);
+            Assert.Equal(HttpStatusCode.Created, response.StatusCode);
+            // The plane's answer has its length (not chunked), and it reaches the client so.
+            var length = response.Content.Headers.ContentLength;
+            Assert.Equal((await response.Content.ReadAsByteArrayAsync()).Length, length);
+            Assert.Null(response.Headers.TransferEncodingChunked);
+        }
+
+        // Over the size read whole (64 KiB), the body streams: the plane still judges it (bad JSON at its end).
+        var large = """{"customerId":"bodies","delta":-1,"reason":"large","metadata":{"pad":"PAD"}""".Replace("PAD", new string('x', 80_000), StringComparison.Ordinal);
+        var streamed = await SendAsync(http, HttpMethod.Post, "/api/v1/balance/delta", fixture.TestKey, large);
+        Assert.Equal((HttpStatusCode.BadRequest, "VALIDATION_ERROR"), (streamed.Status, Code(streamed.Raw)));
+
+        // Over the planes' limit: 413 in the envelope, nothing recorded.
+        var huge = await SendAsync(http, HttpMethod.Post, "/api/v1/balance/delta", fixture.TestKey, new string(' ', (int)JsonBody.MaxBytes + 10));
+        Assert.Equal((HttpStatusCode.RequestEntityTooLarge, "PAYLOAD_TOO_LARGE"), (huge.Status, Code(huge.Raw)));
+
+        // A small body cut short (the client closes its side before its Content-Length): the connection is closed without
+        // an answer, as the plane's own server does, and nothing is forwarded.
+        using var socket = new System.Net.Sockets.TcpClient();
+        await socket.ConnectAsync(Origin.Host, Origin.Port);
+        var stream = socket.GetStream();
+        await stream.WriteAsync(Encoding.ASCII.GetBytes($"POST /api/v1/balance/delta HTTP/1.1\r\nHost: {Origin.Authority}\r\n"
+            + $"X-Api-Key: {fixture.TestKey}\r\nContent-Type: application/json\r\nContent-Length: 200\r\n\r\n{{\"customerId\":\"short\""));
+        socket.Client.Shutdown(System.Net.Sockets.SocketShutdown.Send);
+        var raw = "";
+        try
+        {
+            raw = await new StreamReader(stream, Encoding.UTF8).ReadToEndAsync();
+        }
+        catch (IOException)
+        {
+            // reset: closed without an answer
+        }
+
+        Assert.Equal("", raw);
+
+        await using var db = await Stack.PlaneDb(Role.Sandbox).OpenAsync(default);
+        var recorded = await db.QueryAsync<string>($"SELECT customer_id FROM {PlaneRows.Deltas} WHERE tenant_id = @t AND customer_id IN ('bodies', 'short')",
+            new { t = fixture.Tenant.TenantId });
+        Assert.Equal(["bodies"], recorded);
+    }
+
+    [Fact]
     public async Task ApiV1_SpoofedForwardedFor_NeverBecomesTheClientAddressOnThePlane()
     {
         using var viaOrigin = OneOriginFixture.ClientFrom(ClientAddress, Origin);

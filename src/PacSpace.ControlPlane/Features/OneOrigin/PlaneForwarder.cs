@@ -45,7 +45,7 @@ internal sealed partial class PlaneForwarder : IDisposable
         };
         // As YARP's own client factory builds it (no proxy, redirects, cookies or decompression: the answer goes back as sent),
         // with the connect timeout ours so a plane that is not there is answered within it.
-        _client = new HttpMessageInvoker(new SocketsHttpHandler
+        _client = new HttpMessageInvoker(new BufferedBody.Handler(new SocketsHttpHandler
         {
             UseProxy = false,
             AllowAutoRedirect = false,
@@ -54,7 +54,7 @@ internal sealed partial class PlaneForwarder : IDisposable
             ConnectTimeout = planes.ForwardConnectTimeout,
             EnableMultipleHttp2Connections = true,
             ActivityHeadersPropagator = new ReverseProxyPropagator(DistributedContextPropagator.Current),
-        }, disposeHandler: true);
+        }), disposeHandler: true);
     }
 
     /// <summary>Forwards the request to the plane of <paramref name="environment"/> and relays its answer.</summary>
@@ -133,16 +133,18 @@ internal sealed partial class PlaneForwarder : IDisposable
                 return; // the client went away; nothing to answer
             }
 
-            // The body could not be read from the client: too large, or broken framing.
-            await Envelope.WriteErrorAsync(context, FindBadRequest(exception) is { StatusCode: StatusCodes.Status413PayloadTooLarge }
-                ? new Error(413, ErrorCodes.PayloadTooLarge, $"The body is larger than the limit of {JsonBody.MaxBytes} bytes.")
-                : JsonBody.Unreadable());
+            await Envelope.WriteErrorAsync(context, UnreadableBody(exception));
             return;
         }
 
         LogPlaneUnavailable(_logger, environment, error, exception);
         await Envelope.WriteErrorAsync(context, Unavailable($"The {environment} plane"));
     }
+
+    /// <summary>The answer when the body could not be read from the client: too large, or broken framing.</summary>
+    internal static Error UnreadableBody(Exception? exception) => FindBadRequest(exception) is { StatusCode: StatusCodes.Status413PayloadTooLarge }
+        ? new Error(413, ErrorCodes.PayloadTooLarge, $"The body is larger than the limit of {JsonBody.MaxBytes} bytes.")
+        : JsonBody.Unreadable();
 
     private static Error Unavailable(string what) => new(503, ErrorCodes.ServiceUnavailable,
         $"{what} did not answer. Try again shortly (a write repeated with the same Idempotency-Key is recorded once).")

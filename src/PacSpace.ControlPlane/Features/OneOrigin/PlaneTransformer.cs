@@ -57,6 +57,31 @@ internal sealed class PlaneTransformer(string hopToken, bool skipNotFound = fals
         }
 
         headers.TryAddWithoutValidation(ForwardedHop.HeaderName, hopToken);
+
+        if (proxyRequest.Content is not null)
+        {
+            await ReadSmallBodyAsync(httpContext, proxyRequest, cancellationToken);
+        }
+    }
+
+    private static async ValueTask ReadSmallBodyAsync(HttpContext httpContext, HttpRequestMessage proxyRequest, CancellationToken cancellationToken)
+    {
+        try
+        {
+            (await BufferedBody.ReadAsync(httpContext, cancellationToken))?.AttachTo(proxyRequest);
+        }
+        catch (Exception e) when (e is BadHttpRequestException or IOException or OperationCanceledException)
+        {
+            // The client did not deliver the body it declared: answered here (an answer set by the transformer is not
+            // forwarded), as a failed streaming copy would be.
+            if (httpContext.RequestAborted.IsCancellationRequested)
+            {
+                httpContext.Response.StatusCode = StatusCodes.Status400BadRequest; // nobody to answer; only stops the forward
+                return;
+            }
+
+            await Envelope.WriteErrorAsync(httpContext, PlaneForwarder.UnreadableBody(e));
+        }
     }
 
     public override ValueTask<bool> TransformResponseAsync(HttpContext httpContext, HttpResponseMessage? proxyResponse, CancellationToken cancellationToken)
