@@ -28,14 +28,17 @@ internal sealed partial class PlaneForwarder : IDisposable
     private readonly string _production;
     private readonly ILogger<PlaneForwarder> _logger;
 
-    public PlaneForwarder(IHttpForwarder forwarder, IOptions<PlanesOptions> options, ILogger<PlaneForwarder> logger)
+    public PlaneForwarder(IHttpForwarder forwarder, IOptions<PlanesOptions> options, TelemetrySettings telemetry, ILogger<PlaneForwarder> logger)
     {
         var planes = options.Value;
         _forwarder = forwarder;
         _logger = logger;
         _sandbox = planes.Sandbox.InternalUrl.TrimEnd('/');
         _production = planes.Production.InternalUrl.TrimEnd('/');
-        _transformer = new PlaneTransformer(ForwardedHop.Token(planes.ServiceSecret));
+        // With traces exported, the client's own span (System.Net.Http) is part of them and its handler writes traceparent.
+        // Without, that span is made only to be dropped: the transformer writes the request's trace context itself.
+        var traced = telemetry.OtlpEndpoint.Length > 0;
+        _transformer = new PlaneTransformer(ForwardedHop.Token(planes.ServiceSecret), propagateTrace: !traced);
         _config = new ForwarderRequestConfig
         {
             ActivityTimeout = planes.ForwardTimeout,
@@ -53,7 +56,7 @@ internal sealed partial class PlaneForwarder : IDisposable
             UseCookies = false,
             ConnectTimeout = planes.ForwardConnectTimeout,
             EnableMultipleHttp2Connections = true,
-            ActivityHeadersPropagator = new ReverseProxyPropagator(DistributedContextPropagator.Current),
+            ActivityHeadersPropagator = traced ? new ReverseProxyPropagator(DistributedContextPropagator.Current) : null,
         }), disposeHandler: true);
     }
 
@@ -80,7 +83,7 @@ internal sealed partial class PlaneForwarder : IDisposable
         {
             var last = i == order.Length - 1;
             // The last plane's 404 is relayed as it is unless an earlier plane could not be asked.
-            var transformer = last && unavailable is null ? _transformer : new PlaneTransformer(_transformer.HopToken, skipNotFound: true);
+            var transformer = last && unavailable is null ? _transformer : new PlaneTransformer(_transformer.HopToken, _transformer.PropagateTrace, skipNotFound: true);
             var error = await _forwarder.SendAsync(context, Destination(order[i]), _client, _config, transformer);
             if (error != ForwarderError.None)
             {

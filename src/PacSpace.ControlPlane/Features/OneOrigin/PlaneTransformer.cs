@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
 using PacSpace.Hosting.Web;
@@ -11,7 +12,7 @@ namespace PacSpace.ControlPlane.Features.OneOrigin;
 /// after <c>ForwardedHeaders</c> has believed the configured proxies in front of it) is sent in their place with the hop token
 /// that makes a plane believe them (<see cref="ForwardedHop"/>).
 /// </summary>
-internal sealed class PlaneTransformer(string hopToken, bool skipNotFound = false) : HttpTransformer
+internal sealed class PlaneTransformer(string hopToken, bool propagateTrace, bool skipNotFound = false) : HttpTransformer
 {
     // Headers a client could use to pose as a hop or an earlier proxy; the plane hears them only from this transformer.
     private static readonly string[] Dropped =
@@ -21,7 +22,12 @@ internal sealed class PlaneTransformer(string hopToken, bool skipNotFound = fals
     // The target goes on exactly as the client wrote it: no re-encoding, no dot-segment or escape canonicalisation.
     private static readonly UriCreationOptions AsWritten = new() { DangerousDisablePathAndQueryCanonicalization = true };
 
+    private const string TraceParent = "traceparent";
+
     public string HopToken => hopToken;
+
+    /// <summary>Whether this transformer writes <c>traceparent</c> (when the client handler does not; see <see cref="PlaneForwarder"/>).</summary>
+    public bool PropagateTrace => propagateTrace;
 
     /// <summary>Whether the plane answered 404 and the answer was dropped so that the next plane can be asked.</summary>
     public bool SkippedNotFound { get; private set; }
@@ -57,6 +63,13 @@ internal sealed class PlaneTransformer(string hopToken, bool skipNotFound = fals
         }
 
         headers.TryAddWithoutValidation(ForwardedHop.HeaderName, hopToken);
+        if (propagateTrace && Activity.Current is { IdFormat: ActivityIdFormat.W3C, Id: { } traceParent })
+        {
+            // The request's trace goes on on the plane (the client's trace id, or the one started here), so an error's
+            // X-Request-Id is one id in both hosts' logs. tracestate and baggage were copied with the other headers.
+            headers.Remove(TraceParent);
+            headers.TryAddWithoutValidation(TraceParent, traceParent);
+        }
 
         if (proxyRequest.Content is not null)
         {
