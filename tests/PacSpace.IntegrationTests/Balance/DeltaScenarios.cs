@@ -255,6 +255,29 @@ public abstract class DeltaScenarios(Store store, PostgresServer? postgres, Shar
     }
 
     [Fact]
+    public async Task Emit_ThreeTenantsInterleaved_AllRecordedInEachLog()
+    {
+        // Rounds mixing the tenants in every order: on PostgreSQL two rounds are in flight at once, and each locks the logs
+        // it appends to; taken in arrival order, two rounds could each hold the log the other waits for.
+        var keys = new List<(string TenantId, string Key)>();
+        for (var t = 0; t < 3; t++)
+        {
+            var session = await Api.ReadyTenantAsync();
+            keys.Add((session.TenantId, (await Api.CreateKeyAsync(session)).FullKey));
+        }
+
+        const int PerTenant = 60;
+        var answers = await Task.WhenAll(Enumerable.Range(0, 3 * PerTenant).Select(i =>
+            Stack.EmitAsync(Role.Sandbox, keys[(i * 7 + i / 3) % 3].Key, $$"""{"customerId": "c{{i % 4}}", "delta": 1, "reason": "r"}""")));
+
+        Assert.All(answers, a => Assert.Equal(HttpStatusCode.Created, a.Status));
+        foreach (var (tenantId, _) in keys)
+        {
+            Assert.Equal(PerTenant, await DeltaCountAsync(Role.Sandbox, tenantId));
+        }
+    }
+
+    [Fact]
     public async Task VerifyReceipt_PublicRouteThenCliOffline_PassesAndFailsOnOneChangedByte()
     {
         var session = await Api.ReadyTenantAsync();

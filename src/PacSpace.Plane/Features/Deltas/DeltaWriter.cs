@@ -156,8 +156,11 @@ internal sealed partial class DeltaWriter(Database db, EntryIds ids, IOptions<Pl
         {
             await using var write = await db.BeginWriteAsync(CancellationToken.None);
             var now = time.GetUtcNow().ToUnixTimeMilliseconds();
-            // Each tenant's deltas in the order they came, one log at a time.
-            foreach (var group in Enumerable.Range(0, batch.Count).GroupBy(i => batch[i].TenantId, StringComparer.Ordinal))
+            // Each tenant's deltas in the order they came, one log at a time; the logs in the order of their tenant ids, so that
+            // two rounds in flight at once (on PostgreSQL, here or on another replica) take their logs' locks in the same
+            // order and never wait for each other in a circle.
+            foreach (var group in Enumerable.Range(0, batch.Count).GroupBy(i => batch[i].TenantId, StringComparer.Ordinal)
+                         .OrderBy(g => g.Key, StringComparer.Ordinal))
             {
                 await AppendAsync(write, group.Key, group.ToList(), batch, outcomes, now);
             }
