@@ -82,7 +82,7 @@ internal sealed class VerifyPageHtml(VerifyAssets assets, IOptions<PlaneOptions>
 
         Data(b, new PeriodData("period", view.ProofRoot, view.Origin, keyName, view.PublicKey, view.VerifierKey, view.Checkpoint,
             view.PeriodStatement, view.Signature, new ConsistencyData(c.FromSize, c.ToSize, c.PrevRoot, c.Proof)));
-        return Page($"Period statement {period}", b);
+        return Page($"Period statement {period}", b, "/api/v1/verify/" + view.ProofRoot);
     }
 
     /// <summary>A receipt: the entry, its inclusion proof and the signed head; only "not yet" while no head covers it.</summary>
@@ -99,7 +99,7 @@ internal sealed class VerifyPageHtml(VerifyAssets assets, IOptions<PlaneOptions>
             Fact(b, "Status", view.Status);
             Fact(b, "Content hash", view.ContentHash, code: true);
             b.Append("</dl>\n");
-            return Page($"Receipt {view.ReceiptId}", b);
+            return Page($"Receipt {view.ReceiptId}", b, "/api/v1/verify/receipt/" + view.ReceiptId);
         }
 
         var entry = Convert.FromBase64String(view.Entry);
@@ -107,7 +107,7 @@ internal sealed class VerifyPageHtml(VerifyAssets assets, IOptions<PlaneOptions>
         var keyName = KeyName(view.VerifierKey) ?? view.Origin;
         b.Append("<p class=\"lede\">").Append(isRecord ? "A record entry" : "A delta").Append(" in a PacSpace ").Append(E(EnvironmentName))
             .Append(" log: entry ").Append(index.ToString(CultureInfo.InvariantCulture)).Append(" of the ").Append(treeSize.ToString(CultureInfo.InvariantCulture))
-            .Append(" its latest signed head covers. The receipt shows hashes only, never what the ").Append(isRecord ? "record says" : "delta says").Append(".</p>\n");
+            .Append(" entries its latest signed head covers. The receipt shows hashes only, never what the ").Append(isRecord ? "record says" : "delta says").Append(".</p>\n");
 
         CheckSection(b,
         [
@@ -160,7 +160,7 @@ internal sealed class VerifyPageHtml(VerifyAssets assets, IOptions<PlaneOptions>
 
         Data(b, new ReceiptData("receipt", view.ReceiptId, view.Origin, keyName, index, treeSize, view.Entry, view.LeafHash, view.ContentHash,
             view.InclusionProof, view.Checkpoint, view.PublicKey, view.VerifierKey));
-        return Page($"Receipt {view.ReceiptId}", b);
+        return Page($"Receipt {view.ReceiptId}", b, "/api/v1/verify/receipt/" + view.ReceiptId);
     }
 
     /// <summary>A page for what cannot be shown: an unknown or malformed proof root or receipt id. Never echoes the path.</summary>
@@ -297,7 +297,7 @@ internal sealed class VerifyPageHtml(VerifyAssets assets, IOptions<PlaneOptions>
         b.Append("<script type=\"application/json\" id=\"proof-data\">")
             .Append(JsonSerializer.Serialize(data, data.GetType(), DataJson).Replace("<", "\\u003C", StringComparison.Ordinal)).Append("</script>\n");
 
-    private string Page(string title, StringBuilder main)
+    private string Page(string title, StringBuilder main, string? apiPath = null)
     {
         var b = new StringBuilder(main.Length + 2048);
         b.Append("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n")
@@ -315,8 +315,13 @@ internal sealed class VerifyPageHtml(VerifyAssets assets, IOptions<PlaneOptions>
         }
 
         b.Append("<main id=\"main\">\n").Append(main).Append("</main>\n<footer><p>Checked by <a href=\"").Append(E(VerifyAssets.Prefix + "verify.js"))
-            .Append("\">this site's script</a> in your browser; read it before you rely on it. No account and no cookies. ")
-            .Append("Machine-readable: <code>/api/v1/verify/…</code>.</p></footer>\n</body>\n</html>\n");
+            .Append("\">this site's script</a> in your browser; read it before you rely on it. No account and no cookies.");
+        if (apiPath is not null)
+        {
+            b.Append(" For programs: <a href=\"").Append(E(apiPath)).Append("\">the same proof as JSON</a>.");
+        }
+
+        b.Append("</p></footer>\n</body>\n</html>\n");
         return b.ToString();
     }
 
