@@ -116,6 +116,46 @@ public sealed partial class VerifyPageScenarios(SharedStacks shared) : SharedSta
         Assert.Contains("Proof root or receipt id", (await GetPageAsync(http, plane + "/verify", HttpStatusCode.OK)).Html, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task CliVerifyCheckpoint_TheCommandThePageShows_PassesOfflineAndFailsOnAChangedStatementOrRoot()
+    {
+        var session = await Api.ReadyTenantAsync();
+        var key = (await Api.CreateKeyAsync(session)).FullKey;
+        await ReadScenarios.EmitAllAsync(Stack, key, ("cli", 3), ("cli", -1));
+        var root = (await Stack.SendAsync(Role.Sandbox, HttpMethod.Post, "/api/v1/balance/checkpoint", key, "{}")).Data.GetProperty("proofRoot").GetString()!;
+        var answer = await Stack.SendAsync(Role.Sandbox, HttpMethod.Get, "/api/v1/verify/" + root, null);
+        var vkey = answer.Data.GetProperty("verifierKey").GetString()!;
+
+        var folder = Directory.CreateTempSubdirectory("pacspace-verify-period-");
+        try
+        {
+            var file = Path.Combine(folder.FullName, "checkpoint.json");
+            await File.WriteAllTextAsync(file, answer.Raw);
+            var ok = await CliRunner.RunAsync("verify", "--checkpoint", file, "--public-key", vkey);
+            Assert.True(ok.Code == 0, ok.Output);
+            Assert.Contains("1. signed head: ok", ok.Output, StringComparison.Ordinal);
+            Assert.Contains("5. consistency: ok", ok.Output, StringComparison.Ordinal);
+            Assert.Equal(0, (await CliRunner.RunAsync("verify", "--checkpoint", file, "--public-key", answer.Data.GetProperty("publicKey").GetString()!, "--proof-root", "0x" + root)).Code);
+
+            var otherRoot = await CliRunner.RunAsync("verify", "--checkpoint", file, "--public-key", vkey, "--proof-root", new string('b', 64));
+            Assert.Equal(1, otherRoot.Code);
+            Assert.Contains("2. proof root: FAILED", otherRoot.Output, StringComparison.Ordinal);
+
+            await File.WriteAllTextAsync(file, answer.Raw.Replace("\"deltaCount\":2", "\"deltaCount\":3", StringComparison.Ordinal));
+            var changed = await CliRunner.RunAsync("verify", "--checkpoint", file, "--public-key", vkey);
+            Assert.Equal(1, changed.Code);
+            Assert.Contains("3. statement signature: FAILED", changed.Output, StringComparison.Ordinal);
+
+            // A receipt check still needs its receipt.
+            Assert.Equal(2, (await CliRunner.RunAsync("verify", "--delta", file, "--public-key", vkey)).Code);
+            Assert.Equal(2, (await CliRunner.RunAsync("verify", "--delta", file, "--checkpoint", file, "--public-key", vkey)).Code);
+        }
+        finally
+        {
+            folder.Delete(recursive: true);
+        }
+    }
+
     [Theory]
     [InlineData("/verify/aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa", HttpStatusCode.NotFound)]
     [InlineData("/verify/0xAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA", HttpStatusCode.NotFound)]
