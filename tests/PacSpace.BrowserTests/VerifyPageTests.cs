@@ -45,7 +45,26 @@ public sealed partial class VerifyPageTests(BrowserFixture browser) : IClassFixt
         await Assertions.Expect(page.GetByTestId("sandbox-banner")).ToBeVisibleAsync();
         await Assertions.Expect(page.Locator("[data-step=consistency] .step-detail")).ToContainTextAsync("extends the log at size 3");
         await ExpectStrictPageAsync(page, response!);
+
+        // A customer checks its own closing balance with the checkpoint answer it holds: found under the signed balances root.
+        var balance = page.Locator("#balance-status");
+        await page.GetByLabel("Balance proof or invoice proof (JSON)").FillAsync(checkpoint.Raw);
+        await page.GetByRole(AriaRole.Button, new() { Name = "Check the closing balance" }).ClickAsync();
+        await Assertions.Expect(balance).ToHaveAttributeAsync("data-verified", "true");
+        await Assertions.Expect(balance).ToContainTextAsync("Customer acme closes the period at 85");
         await Site.ScreenshotAsync(page, "verify-checkpoint");
+
+        await page.GetByLabel("Customer id").FillAsync("globex");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Check the closing balance" }).ClickAsync();
+        await Assertions.Expect(balance).ToHaveAttributeAsync("data-verified", "false");
+        await Assertions.Expect(balance).ToContainTextAsync("the leaf is not the leaf of customer globex");
+
+        var leaf = checkpoint.Data.GetProperty("customer").GetProperty("balanceProof").GetProperty("leaf").GetString()!;
+        await page.GetByLabel("Customer id").FillAsync("");
+        await page.GetByLabel("Balance proof or invoice proof (JSON)").FillAsync(checkpoint.Raw.Replace(leaf, leaf[..^2] + "56", StringComparison.Ordinal));
+        await page.GetByRole(AriaRole.Button, new() { Name = "Check the closing balance" }).ClickAsync();
+        await Assertions.Expect(balance).ToHaveAttributeAsync("data-verified", "false");
+        await Assertions.Expect(balance).ToContainTextAsync("the balance proof does not lead from leaf");
 
         // One changed value each, in the proof embedded in the page: the check that covers it fails, and says so.
         var failures = new (string What, Action<JsonObject> Alter, string Message)[]
@@ -68,6 +87,7 @@ public sealed partial class VerifyPageTests(BrowserFixture browser) : IClassFixt
             await Assertions.Expect(page.Locator("#verify-steps [data-result=failed]")).ToHaveCountAsync(1);
         }
 
+        await Assertions.Expect(page.Locator("#balance-form")).ToBeHiddenAsync();
         await Site.ScreenshotAsync(page, "verify-failed");
 
         // Another genuine checkpoint's page served at this proof root's address: everything is signed, but not this root.
@@ -112,12 +132,13 @@ public sealed partial class VerifyPageTests(BrowserFixture browser) : IClassFixt
         Assert.Null(await status.GetAttributeAsync("data-verified"));
         await Assertions.Expect(noScript.GetByRole(AriaRole.Heading, new() { Name = "Verify offline" })).ToBeVisibleAsync();
         await Assertions.Expect(noScript.Locator("pre code")).ToContainTextAsync("pacspace verify --checkpoint checkpoint.json --public-key");
+        await Assertions.Expect(noScript.Locator("#balance-form")).ToBeHiddenAsync();
 
         // Contrast of the result, the steps and ordinary text; a phone shows it without scrolling sideways.
         await page.GotoAsync(url);
         await ExpectVerifiedAsync(page, 6);
         foreach (var (selector, ratio) in await PageTests.ContrastAsync(page,
-                     ["#verify-status strong", "#verify-status p", ".step-name", ".step-result", ".step-detail", "main p", "main h1", "main h2", "dt", "dd", "[data-testid=sandbox-banner]", "[data-testid=environment]", "footer p"]))
+                     ["#verify-status strong", "#verify-status p", "label", "form .hint", ".step-name", ".step-result", ".step-detail", "main p", "main h1", "main h2", "dt", "dd", "[data-testid=sandbox-banner]", "[data-testid=environment]", "footer p"]))
         {
             Assert.True(ratio >= 4.5, $"{selector} has contrast {ratio:0.00}, below 4.5:1");
         }

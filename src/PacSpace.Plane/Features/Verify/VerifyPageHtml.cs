@@ -46,6 +46,8 @@ internal sealed class VerifyPageHtml(VerifyAssets assets, IOptions<PlaneOptions>
             ("consistency", "Consistency", "the log at the end of the period extends the log at its start (the previous checkpoint)"),
         ]);
 
+        BalanceSection(b);
+
         b.Append("<section aria-labelledby=\"statement-heading\">\n<h2 id=\"statement-heading\">Period statement</h2>\n<dl class=\"facts\">\n");
         Fact(b, "Period", period);
         Fact(b, "Window", $"{Str(s, "startDate")} to {Str(s, "endDate")} (UTC; the end is not included)");
@@ -223,6 +225,25 @@ internal sealed class VerifyPageHtml(VerifyAssets assets, IOptions<PlaneOptions>
 
         b.Append("</ol>\n</section>\n");
     }
+
+    /// <summary>
+    /// A customer checks its own closing balance against the statement's balances root with the balance proof of its invoice.
+    /// Shown by the script once the statement verified; its fields have no names, so even a submitted form sends nothing.
+    /// </summary>
+    private static void BalanceSection(StringBuilder b) =>
+        b.Append("<section aria-labelledby=\"balance-heading\">\n<h2 id=\"balance-heading\">A customer's closing balance</h2>\n")
+            .Append("<p>The statement commits to every customer's closing balance through its balances root, without naming any customer. ")
+            .Append("A customer checks its own with the balance proof of its invoice (<code>balanceProof</code> in the invoice proof or checkpoint answer), ")
+            .Append("here in the browser: nothing typed here leaves the page.</p>\n")
+            .Append("<p id=\"balance-needs\" class=\"hint\">Available once the statement above is verified in your browser.</p>\n")
+            .Append("<form id=\"balance-form\" class=\"lookup\" hidden>\n")
+            .Append("<label for=\"balance-customer\">Customer id</label>\n")
+            .Append("<input id=\"balance-customer\" autocomplete=\"off\" spellcheck=\"false\" aria-describedby=\"balance-customer-hint\">\n")
+            .Append("<p id=\"balance-customer-hint\" class=\"hint\">As on the invoice; may be left empty when the pasted answer names it.</p>\n")
+            .Append("<label for=\"balance-proof\">Balance proof or invoice proof (JSON)</label>\n")
+            .Append("<textarea id=\"balance-proof\" rows=\"6\" spellcheck=\"false\" required></textarea>\n")
+            .Append("<button type=\"submit\">Check the closing balance</button>\n</form>\n")
+            .Append("<div id=\"balance-status\" class=\"result\" role=\"status\" aria-live=\"polite\" hidden></div>\n</section>\n");
 
     private static void HeadSection(StringBuilder b, string note)
     {

@@ -441,6 +441,85 @@
     ];
   };
 
+  // ---- a customer's closing balance, against a verified statement's balances root ------------------------------
+
+  /** The balance proof and customer id in what was pasted: a balanceProof itself, or an answer that holds one. */
+  const findBalanceProof = (value) => {
+    let node = value && typeof value === 'object' && value.data && typeof value.data === 'object' ? value.data : value;
+    let customerId = node && typeof node.customerId === 'string' ? node.customerId : null;
+    if (node && node.customer && typeof node.customer === 'object') {
+      customerId = typeof node.customer.customerId === 'string' ? node.customer.customerId : customerId;
+      node = node.customer;
+    }
+    if (node && node.balanceProof && typeof node.balanceProof === 'object') {
+      node = node.balanceProof;
+    }
+    return node && typeof node === 'object' && 'leaf' in node ? { proof: node, customerId } : null;
+  };
+
+  const checkBalance = async (statement, customerText, proofText) => {
+    let pasted;
+    try {
+      pasted = JSON.parse(proofText);
+    } catch {
+      fail('the balance proof is not JSON');
+    }
+    const found = findBalanceProof(pasted) || fail('no balance proof (an object with leaf, leafIndex, leafCount and proof) in what was pasted');
+    const customerId = customerText || found.customerId || fail('give the customer id: the pasted proof does not name it');
+    const leaf = fromHex(found.proof.leaf, 65) || fail('the leaf is not 65 bytes of hex');
+    if (leaf[0] !== 0x02) {
+      fail('the leaf is not a closing-balance leaf');
+    }
+    if (!same(leaf.slice(1, 33), await sha256(utf8.encode(customerId)))) {
+      fail(`the leaf is not the leaf of customer ${customerId}`);
+    }
+    const index = whole(found.proof.leafIndex, 'the leaf index');
+    const count = whole(found.proof.leafCount, 'the leaf count');
+    if (count !== whole(statement.customerCount, "the statement's customer count")) {
+      fail(`the proof is for ${count} customers, the statement has ${statement.customerCount}`);
+    }
+    const root = fromHex(statement.balancesRoot, 32) || fail("the statement's balances root is not a SHA-256 hash");
+    const proof = hashList(found.proof.proof, 'the balance proof');
+    if (!(await verifyInclusion(index, count, await hashLeaf(leaf), proof, root))) {
+      fail(`the balance proof does not lead from leaf ${index} to the statement's balances root`);
+    }
+    return `Customer ${customerId} closes the period at ${readInt128(leaf, 49)}: leaf ${index} of ${count} under the signed balances root `
+      + `(its last delta up to the period's end is its delta number ${readUint64(leaf, 33)}, log entry ${readUint64(leaf, 41)}).`;
+  };
+
+  const offerBalanceCheck = (statement) => {
+    const form = document.getElementById('balance-form');
+    const result = document.getElementById('balance-status');
+    const needs = document.getElementById('balance-needs');
+    if (!form || !result) {
+      return;
+    }
+    form.hidden = false;
+    if (needs) {
+      needs.hidden = true;
+    }
+    form.addEventListener('submit', async (event) => {
+      event.preventDefault();
+      result.hidden = false;
+      result.dataset.verified = 'pending';
+      result.replaceChildren(document.createTextNode('Checking in your browser…'));
+      const show = (verified, headline, detail) => {
+        result.dataset.verified = verified;
+        const strong = document.createElement('strong');
+        strong.textContent = headline;
+        const p = document.createElement('p');
+        p.textContent = detail;
+        result.replaceChildren(strong, p);
+      };
+      try {
+        const text = await checkBalance(statement, document.getElementById('balance-customer').value.trim(), document.getElementById('balance-proof').value);
+        show('true', 'Closing balance verified in your browser', text);
+      } catch (e) {
+        show('false', 'Closing balance not verified', e instanceof Failed ? e.message : `the check could not run (${e && e.message})`);
+      }
+    });
+  };
+
   // ---- the page ---------------------------------------------------------------------------------------------
 
   const status = document.getElementById('verify-status');
@@ -517,6 +596,9 @@
       report('true', 'Verified in your browser', data.kind === 'period'
         ? "The signed head and the period statement are signed by the log's key shown below, they name this proof root, and the log extends the previous checkpoint."
         : "The entry's leaf is in the tree whose head is signed by the log's key shown below.");
+      if (data.kind === 'period') {
+        offerBalanceCheck(data.periodStatement);
+      }
     }
   };
 
