@@ -90,6 +90,19 @@ public sealed partial class VerifyPageTests(BrowserFixture browser) : IClassFixt
         await Assertions.Expect(page.Locator("#balance-form")).ToBeHiddenAsync();
         await Site.ScreenshotAsync(page, "verify-failed");
 
+        // A figure changed only where the page shows it, not in the proof: once verified, the page shows the verified one.
+        await page.RouteAsync(url, async route =>
+        {
+            var original = await route.FetchAsync();
+            var html = (await original.TextAsync()).Replace("data-checked=\"statement:deltaCount\">3<", "data-checked=\"statement:deltaCount\">4<", StringComparison.Ordinal);
+            await route.FulfillAsync(new() { Response = original, Body = html });
+        });
+        await page.GotoAsync(url);
+        await page.UnrouteAsync(url);
+        await ExpectVerifiedAsync(page, 6);
+        await Assertions.Expect(page.Locator("[data-checked='statement:deltaCount']")).ToHaveTextAsync("3");
+        await Assertions.Expect(page.Locator("[data-checked='head:size']")).ToHaveTextAsync("6");
+
         // Another genuine checkpoint's page served at this proof root's address: everything is signed, but not this root.
         var earlier = await site.Stack.SendAsync(Role.Sandbox, HttpMethod.Post, "/api/v1/balance/checkpoint", key,
             $$"""{"startDate":"{{start.AddDays(-1):O}}","endDate":"{{start:O}}"}""");

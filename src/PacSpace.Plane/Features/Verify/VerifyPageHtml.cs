@@ -49,16 +49,16 @@ internal sealed class VerifyPageHtml(VerifyAssets assets, IOptions<PlaneOptions>
         BalanceSection(b);
 
         b.Append("<section aria-labelledby=\"statement-heading\">\n<h2 id=\"statement-heading\">Period statement</h2>\n<dl class=\"facts\">\n");
-        Fact(b, "Period", period);
+        Fact(b, "Period", period, check: "statement:period");
         Fact(b, "Window", $"{Str(s, "startDate")} to {Str(s, "endDate")} (UTC; the end is not included)");
-        Fact(b, "Closed at", Str(s, "closedAt"));
-        Fact(b, "Deltas", Num(s, "deltaCount"));
-        Fact(b, "Net change", Str(s, "netChange"));
-        Fact(b, "Customers", Num(s, "customerCount"));
+        Fact(b, "Closed at", Str(s, "closedAt"), check: "statement:closedAt");
+        Fact(b, "Deltas", Num(s, "deltaCount"), check: "statement:deltaCount");
+        Fact(b, "Net change", Str(s, "netChange"), check: "statement:netChange");
+        Fact(b, "Customers", Num(s, "customerCount"), check: "statement:customerCount");
         Fact(b, "Log entries", $"{Num(s, "fromSize")} to {Num(s, "toSize")}");
-        Fact(b, "Proof root", Str(s, "rootHash"), code: true);
-        Fact(b, "Previous root", Str(s, "prevRoot"), code: true);
-        Fact(b, "Balances root", Str(s, "balancesRoot"), code: true);
+        Fact(b, "Proof root", Str(s, "rootHash"), code: true, check: "statement:rootHash");
+        Fact(b, "Previous root", Str(s, "prevRoot"), code: true, check: "statement:prevRoot");
+        Fact(b, "Balances root", Str(s, "balancesRoot"), code: true, check: "statement:balancesRoot");
         Fact(b, "Signature", view.Signature, code: true);
         b.Append("</dl>\n<p class=\"hint\">Totals over the account's whole log for the window; no customer and no delta is shown. ")
             .Append("Each customer proves its own closing balance against the balances root with the balance proof of its invoice.</p>\n</section>\n");
@@ -252,9 +252,9 @@ internal sealed class VerifyPageHtml(VerifyAssets assets, IOptions<PlaneOptions>
         if (split > 0 && Checkpoint.TryParse(note[..(split + 1)], out var head))
         {
             b.Append("<dl class=\"facts\">\n");
-            Fact(b, "Origin", head!.Origin);
-            Fact(b, "Tree size", head.Size.ToString(CultureInfo.InvariantCulture));
-            Fact(b, "Root", Hex.Encode(head.RootHash), code: true);
+            Fact(b, "Origin", head!.Origin, check: "head:origin");
+            Fact(b, "Tree size", head.Size.ToString(CultureInfo.InvariantCulture), check: "head:size");
+            Fact(b, "Root", Hex.Encode(head.RootHash), code: true, check: "head:root");
             b.Append("</dl>\n");
         }
 
@@ -298,9 +298,17 @@ internal sealed class VerifyPageHtml(VerifyAssets assets, IOptions<PlaneOptions>
         b.Append("</ol>\n");
     }
 
-    private static void Fact(StringBuilder b, string name, string? value, bool code = false)
+    /// <param name="check">Names the verified value the script writes here once the check passed (<c>statement:deltaCount</c>,
+    /// <c>head:root</c>), so what the page shows beside "Verified" is what was verified, not only what the server wrote.</param>
+    private static void Fact(StringBuilder b, string name, string? value, bool code = false, string? check = null)
     {
-        b.Append("<dt>").Append(E(name)).Append("</dt><dd>");
+        b.Append("<dt>").Append(E(name)).Append("</dt><dd");
+        if (check is not null)
+        {
+            b.Append(" data-checked=\"").Append(E(check)).Append('"');
+        }
+
+        b.Append('>');
         if (code)
         {
             b.Append("<code>").Append(E(value)).Append("</code>");

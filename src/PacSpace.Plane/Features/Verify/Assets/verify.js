@@ -314,9 +314,8 @@
 
   // ---- the two kinds of page --------------------------------------------------------------------------------
 
-  const periodChecks = (data) => {
+  const periodChecks = (data, c) => {
     const s = data.periodStatement;
-    const c = {};
     return [
       ['key', async () => {
         c.key = await readKey(data);
@@ -396,8 +395,7 @@
     return null;
   };
 
-  const receiptChecks = (data) => {
-    const c = {};
+  const receiptChecks = (data, c) => {
     return [
       ['entry', async () => {
         c.entry = fromBase64(data.entry) || fail('the entry is not base64');
@@ -522,6 +520,21 @@
 
   // ---- the page ---------------------------------------------------------------------------------------------
 
+  /** Writes the verified values over what the server rendered (elements marked data-checked="statement:…" or "head:…"). */
+  const showChecked = (data, head) => {
+    const values = {
+      head: { origin: head.origin, size: String(head.size), root: toHex(head.root) },
+      statement: data.kind === 'period' ? data.periodStatement : {},
+    };
+    for (const element of document.querySelectorAll('[data-checked]')) {
+      const [group, name] = element.dataset.checked.split(':');
+      const value = values[group] ? values[group][name] : undefined;
+      if (value !== undefined && value !== null && typeof value !== 'object') {
+        (element.querySelector('code') || element).textContent = String(value);
+      }
+    }
+  };
+
   const status = document.getElementById('verify-status');
   const source = document.getElementById('proof-data');
   if (!status || !source) {
@@ -570,7 +583,8 @@
       return;
     }
 
-    const checks = data && data.kind === 'period' ? periodChecks(data) : data && data.kind === 'receipt' ? receiptChecks(data) : null;
+    const checked = {};
+    const checks = data && data.kind === 'period' ? periodChecks(data, checked) : data && data.kind === 'receipt' ? receiptChecks(data, checked) : null;
     if (!checks) {
       report('false', 'Not verified', 'the proof data on this page is of no known kind');
       return;
@@ -593,6 +607,7 @@
     }
 
     if (!failed) {
+      showChecked(data, checked.head);
       report('true', 'Verified in your browser', data.kind === 'period'
         ? "The signed head and the period statement are signed by the log's key shown below, they name this proof root, and the log extends the previous checkpoint."
         : "The entry's leaf is in the tree whose head is signed by the log's key shown below.");
