@@ -197,6 +197,12 @@ public sealed partial class VerifyPageScenarios(SharedStacks shared) : SharedSta
         Assert.Equal(HttpStatusCode.NotFound, post.StatusCode);
         Assert.Equal("text/html", post.Content.Headers.ContentType!.MediaType);
 
+        foreach (var (path, expected) in new[] { ("/verify/" + new string('a', 64), HttpStatusCode.NotFound), ("/verify", HttpStatusCode.OK), ("/verify-assets/verify.js", HttpStatusCode.OK) })
+        {
+            using var head = await http.SendAsync(new HttpRequestMessage(HttpMethod.Head, plane + path));
+            Assert.Equal(expected, head.StatusCode);
+        }
+
         using var missingAsset = await http.GetAsync(plane + "/verify-assets/nothing.js");
         Assert.Equal(HttpStatusCode.NotFound, missingAsset.StatusCode);
 

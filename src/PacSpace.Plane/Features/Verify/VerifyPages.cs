@@ -30,9 +30,12 @@ internal static class VerifyPages
     public static IServiceCollection AddVerifyPages(this IServiceCollection services) =>
         services.AddSingleton<VerifyAssets>().AddSingleton<VerifyPageHtml>();
 
+    // HEAD too: link checkers and previews ask before they fetch.
+    private static readonly string[] GetOrHead = [HttpMethods.Get, HttpMethods.Head];
+
     public static void MapVerifyPages(this IEndpointRouteBuilder app)
     {
-        app.MapGet("/verify", (HttpContext http, VerifyPageHtml html) =>
+        app.MapMethods("/verify", GetOrHead, (HttpContext http, VerifyPageHtml html) =>
         {
             var id = http.Request.Query["id"].ToString().Trim();
             if (id.Length == 0)
@@ -49,14 +52,14 @@ internal static class VerifyPages
                 ? Results.Redirect(ReceiptPath(id))
                 : Page(http, 400, html.Lookup(id, "This is neither a proof root (64 hexadecimal characters) nor a receipt id (rcp_…)."));
         }).ExcludeFromDescription();
-        app.MapGet("/verify/receipt/{receiptId}", async (string receiptId, HttpContext http, VerifyReceipt handler, VerifyPageHtml html, CancellationToken ct) =>
+        app.MapMethods("/verify/receipt/{receiptId}", GetOrHead, async (string receiptId, HttpContext http, VerifyReceipt handler, VerifyPageHtml html, CancellationToken ct) =>
         {
             var found = await handler.HandleAsync(new VerifyReceipt.Input(RawPath.LastSegment(http, receiptId)), ct);
             return found.IsSuccess
                 ? Page(http, 200, html.Receipt(found.Value, BaseUrl(http)))
                 : Page(http, 404, html.Problem("No such receipt", "This plane holds no receipt with this id. Check the id you were given: it starts with rcp_."));
         }).ExcludeFromDescription();
-        app.MapGet("/verify/{proofRoot}", async (string proofRoot, HttpContext http, VerifyProofRoot handler, VerifyPageHtml html, CancellationToken ct) =>
+        app.MapMethods("/verify/{proofRoot}", GetOrHead, async (string proofRoot, HttpContext http, VerifyProofRoot handler, VerifyPageHtml html, CancellationToken ct) =>
         {
             var found = await handler.HandleAsync(new VerifyProofRoot.Input(RawPath.LastSegment(http, proofRoot), ""), ct);
             if (found.IsSuccess)
@@ -68,11 +71,11 @@ internal static class VerifyPages
                 ? Page(http, 400, html.Problem("This is not a proof root", "A proof root is 64 hexadecimal characters (0x in front is fine), as printed on an invoice."))
                 : Page(http, 404, html.Problem("No checkpoint has this proof root", "This plane holds no period checkpoint with this proof root. Check the value printed on the invoice."));
         }).ExcludeFromDescription();
-        // Below every route (a fallback): deeper paths, and methods other than GET, get the page too rather than the JSON 404.
+        // Below every route (a fallback): deeper paths, and other methods, get the page too rather than the JSON 404.
         app.MapFallback("/verify/{**rest}", (HttpContext http, VerifyPageHtml html) =>
             Page(http, 404, html.Problem("Nothing to verify here", "This address names no proof root and no receipt."))).ExcludeFromDescription();
 
-        app.MapGet(VerifyAssets.Prefix + "{name}", (string name, HttpContext http, VerifyAssets assets) =>
+        app.MapMethods(VerifyAssets.Prefix + "{name}", GetOrHead, (string name, HttpContext http, VerifyAssets assets) =>
         {
             if (!assets.TryGet(name, out var asset))
             {
