@@ -146,6 +146,11 @@ public sealed partial class VerifyPageTests(BrowserFixture browser) : IClassFixt
         await Assertions.Expect(noScript.GetByRole(AriaRole.Heading, new() { Name = "Verify offline" })).ToBeVisibleAsync();
         await Assertions.Expect(noScript.Locator("pre code")).ToContainTextAsync("pacspace verify --checkpoint checkpoint.json --public-key");
         await Assertions.Expect(noScript.Locator("#balance-form")).ToBeHiddenAsync();
+        // What the server rendered is what the script writes from the verified proof, value for value.
+        await page.GotoAsync(url);
+        await ExpectVerifiedAsync(page, 6);
+        Assert.Equal(await CheckedTextsAsync(noScript), await CheckedTextsAsync(page));
+        Assert.Equal(14, (await CheckedTextsAsync(page)).Count);
 
         // Contrast of the result, the steps and ordinary text; a phone shows it without scrolling sideways.
         await page.GotoAsync(url);
@@ -199,6 +204,22 @@ public sealed partial class VerifyPageTests(BrowserFixture browser) : IClassFixt
             Assert.True(text.Contains(message, StringComparison.Ordinal), $"{what}: {text}");
         }
 
+        // A figure changed only where the page shows it is replaced by the verified one; the genuine page shows the same values either way.
+        await page.RouteAsync(url, async route =>
+        {
+            var original = await route.FetchAsync();
+            var html = (await original.TextAsync()).Replace("data-checked=\"entry:balanceAfter\">9<", "data-checked=\"entry:balanceAfter\">900<", StringComparison.Ordinal);
+            await route.FulfillAsync(new() { Response = original, Body = html });
+        });
+        await page.GotoAsync(url);
+        await page.UnrouteAsync(url);
+        await ExpectVerifiedAsync(page, 5);
+        await Assertions.Expect(page.Locator("[data-checked='entry:balanceAfter']")).ToHaveTextAsync("9");
+        var noScript = await site.NewPageAsync(javaScript: false);
+        await noScript.GotoAsync(url);
+        Assert.Equal(await CheckedTextsAsync(noScript), await CheckedTextsAsync(page));
+        Assert.Equal(12, (await CheckedTextsAsync(page)).Count);
+
         // A record entry's receipt page is checked the same way.
         var transition = await site.Stack.SendAsync(Role.Sandbox, HttpMethod.Post, "/api/v1/records/machine-action-record/deploy-7/transitions", key,
             """{"lifecycle":"recorded","content":{"title":"Deployed","occurredAt":"2026-10-01T12:00:00Z","actorId":"ci","payloads":[]}}""");
@@ -211,6 +232,13 @@ public sealed partial class VerifyPageTests(BrowserFixture browser) : IClassFixt
         await Assertions.Expect(page.Locator("[data-step=entry] .step-detail")).ToContainTextAsync("record entry");
 
         Assert.Empty(violations);
+    }
+
+    /// <summary>The values shown in the places the script fills from the verified proof, by place.</summary>
+    private static async Task<Dictionary<string, string>> CheckedTextsAsync(IPage page)
+    {
+        var pairs = await page.Locator("[data-checked]").EvaluateAllAsync<string[][]>("els => els.map(e => [e.dataset.checked, e.textContent.trim()])");
+        return pairs.ToDictionary(p => p[0], p => p[1]);
     }
 
     private static async Task<string> TestKeyAsync(Site site)

@@ -50,16 +50,16 @@ internal sealed class VerifyPageHtml(VerifyAssets assets, IOptions<PlaneOptions>
 
         b.Append("<section aria-labelledby=\"statement-heading\">\n<h2 id=\"statement-heading\">Period statement</h2>\n<dl class=\"facts\">\n");
         Fact(b, "Period", period, check: "statement:period");
-        Fact(b, "Window", $"{Str(s, "startDate")} to {Str(s, "endDate")} (UTC; the end is not included)");
+        Fact(b, "Window", $"{Str(s, "startDate")} to {Str(s, "endDate")} (UTC; the end is not included)", check: "statement:window");
         Fact(b, "Closed at", Str(s, "closedAt"), check: "statement:closedAt");
         Fact(b, "Deltas", Num(s, "deltaCount"), check: "statement:deltaCount");
         Fact(b, "Net change", Str(s, "netChange"), check: "statement:netChange");
         Fact(b, "Customers", Num(s, "customerCount"), check: "statement:customerCount");
-        Fact(b, "Log entries", $"{Num(s, "fromSize")} to {Num(s, "toSize")}");
+        Fact(b, "Log entries", $"{Num(s, "fromSize")} to {Num(s, "toSize")}", check: "statement:range");
         Fact(b, "Proof root", Str(s, "rootHash"), code: true, check: "statement:rootHash");
         Fact(b, "Previous root", Str(s, "prevRoot"), code: true, check: "statement:prevRoot");
         Fact(b, "Balances root", Str(s, "balancesRoot"), code: true, check: "statement:balancesRoot");
-        Fact(b, "Signature", view.Signature, code: true);
+        Fact(b, "Signature", view.Signature, code: true, check: "statement:signature");
         b.Append("</dl>\n<p class=\"hint\">Totals over the account's whole log for the window; no customer and no delta is shown. ")
             .Append("Each customer proves its own closing balance against the balances root with the balance proof of its invoice.</p>\n</section>\n");
 
@@ -122,27 +122,27 @@ internal sealed class VerifyPageHtml(VerifyAssets assets, IOptions<PlaneOptions>
 
         b.Append("<section aria-labelledby=\"entry-heading\">\n<h2 id=\"entry-heading\">Entry</h2>\n<dl class=\"facts\">\n");
         Fact(b, "Status", view.Status);
-        Fact(b, "Log index", index.ToString(CultureInfo.InvariantCulture));
+        Fact(b, "Log index", index.ToString(CultureInfo.InvariantCulture), check: "entry:index");
         if (LeafEntry.TryDecode(entry, out var delta))
         {
-            Fact(b, "Kind", $"delta entry ({LeafEntry.Size} bytes)");
-            Fact(b, "Recorded at", PeriodStatement.Time(DateTimeOffset.FromUnixTimeMilliseconds(delta!.RecordedAtUnixMs)));
-            Fact(b, "Customer sequence", delta.CustomerSeq.ToString(CultureInfo.InvariantCulture));
-            Fact(b, "Previous entry of the customer", delta.PrevCustomerIndex?.ToString(CultureInfo.InvariantCulture) ?? "none");
-            Fact(b, "Balance after", delta.BalanceAfter.ToString(CultureInfo.InvariantCulture));
+            Fact(b, "Kind", $"delta entry ({LeafEntry.Size} bytes)", check: "entry:kind");
+            Fact(b, "Recorded at", PeriodStatement.Time(DateTimeOffset.FromUnixTimeMilliseconds(delta!.RecordedAtUnixMs)), check: "entry:recordedAt");
+            Fact(b, "Customer sequence", delta.CustomerSeq.ToString(CultureInfo.InvariantCulture), check: "entry:seq");
+            Fact(b, "Previous entry of the customer", delta.PrevCustomerIndex?.ToString(CultureInfo.InvariantCulture) ?? "none", check: "entry:previous");
+            Fact(b, "Balance after", delta.BalanceAfter.ToString(CultureInfo.InvariantCulture), check: "entry:balanceAfter");
         }
         else if (RecordLeafEntry.TryDecode(entry, out var record))
         {
-            Fact(b, "Kind", $"record entry ({RecordLeafEntry.Size} bytes)");
-            Fact(b, "Recorded at", PeriodStatement.Time(DateTimeOffset.FromUnixTimeMilliseconds(record!.RecordedAtUnixMs)));
-            Fact(b, "Sequence", record.Seq.ToString(CultureInfo.InvariantCulture));
-            Fact(b, "Lifecycle", RecordLifecycles.Name(record.Lifecycle));
-            Fact(b, "Previous entry of the record", record.PrevRecordIndex?.ToString(CultureInfo.InvariantCulture) ?? "none");
+            Fact(b, "Kind", $"record entry ({RecordLeafEntry.Size} bytes)", check: "entry:kind");
+            Fact(b, "Recorded at", PeriodStatement.Time(DateTimeOffset.FromUnixTimeMilliseconds(record!.RecordedAtUnixMs)), check: "entry:recordedAt");
+            Fact(b, "Sequence", record.Seq.ToString(CultureInfo.InvariantCulture), check: "entry:seq");
+            Fact(b, "Lifecycle", RecordLifecycles.Name(record.Lifecycle), check: "entry:lifecycle");
+            Fact(b, "Previous entry of the record", record.PrevRecordIndex?.ToString(CultureInfo.InvariantCulture) ?? "none", check: "entry:previous");
         }
 
-        Fact(b, "Content hash", view.ContentHash, code: true);
-        Fact(b, "Entry (base64)", view.Entry, code: true);
-        Fact(b, "Leaf hash", view.LeafHash, code: true);
+        Fact(b, "Content hash", view.ContentHash, code: true, check: "entry:contentHash");
+        Fact(b, "Entry (base64)", view.Entry, code: true, check: "entry:entry");
+        Fact(b, "Leaf hash", view.LeafHash, code: true, check: "entry:leafHash");
         b.Append("</dl>\n</section>\n");
 
         b.Append("<section aria-labelledby=\"inclusion-heading\">\n<h2 id=\"inclusion-heading\">Inclusion proof</h2>\n")

@@ -378,18 +378,26 @@
   const describeEntry = (entry) => {
     if (entry.length === 81 && entry[0] === 0x01 && readUint64(entry, 73) === 0n) {
       const prev = readUint64(entry, 17);
+      const fields = {
+        kind: 'delta entry (81 bytes)', recordedAt: timeOf(readUint64(entry, 1)), seq: String(readUint64(entry, 9)),
+        previous: prev === 0n ? 'none' : String(prev - 1n), balanceAfter: String(readInt128(entry, 25)),
+      };
       return {
         contentHash: entry.slice(41, 73),
-        text: `delta entry: recorded ${timeOf(readUint64(entry, 1))}, customerSeq ${readUint64(entry, 9)}, `
-          + `previous index ${prev === 0n ? 'none' : prev - 1n}, balance after ${readInt128(entry, 25)}`,
+        fields,
+        text: `delta entry: recorded ${fields.recordedAt}, customerSeq ${fields.seq}, previous index ${fields.previous}, balance after ${fields.balanceAfter}`,
       };
     }
     if (entry.length === 66 && entry[0] === 0x02 && readUint64(entry, 58) === 0n && entry[25] >= 1 && entry[25] <= 3) {
       const prev = readUint64(entry, 17);
+      const fields = {
+        kind: 'record entry (66 bytes)', recordedAt: timeOf(readUint64(entry, 1)), seq: String(readUint64(entry, 9)),
+        lifecycle: ['recorded', 'amended', 'closed'][entry[25] - 1], previous: prev === 0n ? 'none' : String(prev - 1n),
+      };
       return {
         contentHash: entry.slice(26, 58),
-        text: `record entry: recorded ${timeOf(readUint64(entry, 1))}, seq ${readUint64(entry, 9)}, `
-          + `${['recorded', 'amended', 'closed'][entry[25] - 1]}, previous index ${prev === 0n ? 'none' : prev - 1n}`,
+        fields,
+        text: `record entry: recorded ${fields.recordedAt}, seq ${fields.seq}, ${fields.lifecycle}, previous index ${fields.previous}`,
       };
     }
     return null;
@@ -403,6 +411,7 @@
         if (toHex(described.contentHash) !== data.contentHash) {
           fail('the entry does not commit to the content hash shown');
         }
+        c.entryFields = { ...described.fields, contentHash: data.contentHash, entry: data.entry };
         return `${described.text}; content hash ${data.contentHash}`;
       }],
       ['leaf', async () => {
@@ -412,6 +421,7 @@
           fail(`leaf ${c.index} hash does not match the entry`);
         }
         c.leaf = leaf;
+        Object.assign(c.entryFields, { leafHash: toHex(leaf), index: String(c.index) });
         return `SHA-256(0x00 ‖ entry) = ${toHex(leaf)}`;
       }],
       ['key', async () => {
@@ -521,10 +531,19 @@
   // ---- the page ---------------------------------------------------------------------------------------------
 
   /** Writes the verified values over what the server rendered (elements marked data-checked="statement:…" or "head:…"). */
-  const showChecked = (data, head) => {
+  const showChecked = (data, checked) => {
+    const s = data.kind === 'period' ? data.periodStatement : {};
     const values = {
-      head: { origin: head.origin, size: String(head.size), root: toHex(head.root) },
-      statement: data.kind === 'period' ? data.periodStatement : {},
+      head: { origin: checked.head.origin, size: String(checked.head.size), root: toHex(checked.head.root) },
+      statement: data.kind === 'period'
+        ? {
+          ...s,
+          window: `${s.startDate} to ${s.endDate} (UTC; the end is not included)`,
+          range: `${s.fromSize} to ${s.toSize}`,
+          signature: data.signature,
+        }
+        : {},
+      entry: checked.entryFields || {},
     };
     for (const element of document.querySelectorAll('[data-checked]')) {
       const [group, name] = element.dataset.checked.split(':');
@@ -607,7 +626,7 @@
     }
 
     if (!failed) {
-      showChecked(data, checked.head);
+      showChecked(data, checked);
       report('true', 'Verified in your browser', data.kind === 'period'
         ? "The signed head and the period statement are signed by the log's key shown below, they name this proof root, and the log extends the previous checkpoint."
         : "The entry's leaf is in the tree whose head is signed by the log's key shown below.");
