@@ -220,6 +220,19 @@ public sealed partial class VerifyPageTests(BrowserFixture browser) : IClassFixt
         Assert.Equal(await CheckedTextsAsync(noScript), await CheckedTextsAsync(page));
         Assert.Equal(12, (await CheckedTextsAsync(page)).Count);
 
+        // A browser without Ed25519 in WebCrypto is told so, and nothing is claimed either way.
+        var old = await site.NewPageAsync();
+        await old.AddInitScriptAsync("""
+            const importKey = crypto.subtle.importKey.bind(crypto.subtle);
+            crypto.subtle.importKey = (format, key, algorithm, ...rest) => algorithm && algorithm.name === 'Ed25519'
+              ? Promise.reject(new DOMException('Unrecognized name.', 'NotSupportedError'))
+              : importKey(format, key, algorithm, ...rest);
+            """);
+        await old.GotoAsync(url);
+        await Assertions.Expect(old.Locator("#verify-status")).ToHaveAttributeAsync("data-verified", "unsupported");
+        await Assertions.Expect(old.Locator("#verify-status")).ToContainTextAsync("Your browser cannot check Ed25519 signatures");
+        await Assertions.Expect(old.Locator("#verify-steps [data-result]")).ToHaveCountAsync(0);
+
         // A record entry's receipt page is checked the same way.
         var transition = await site.Stack.SendAsync(Role.Sandbox, HttpMethod.Post, "/api/v1/records/machine-action-record/deploy-7/transitions", key,
             """{"lifecycle":"recorded","content":{"title":"Deployed","occurredAt":"2026-10-01T12:00:00Z","actorId":"ci","payloads":[]}}""");
