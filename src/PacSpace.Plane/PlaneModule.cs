@@ -65,7 +65,7 @@ public static class PlaneModule
         services.AddSingleton<ControlPlaneCatchUp>();
         services.AddHostedService(sp => sp.GetRequiredService<ControlPlaneCatchUp>());
         services.AddHttpClient(nameof(ControlPlaneCatchUp));
-        services.AddKeys().AddTenants().AddDeltas().AddBalances().AddCheckpoints().AddVerify().AddWebhooks(builder.Configuration).AddCustomerProfiles().AddRecords();
+        services.AddKeys().AddTenants().AddDeltas().AddBalances().AddCheckpoints().AddVerify().AddVerifyPages().AddWebhooks(builder.Configuration).AddCustomerProfiles().AddRecords();
         services.AddSingleton<Sequencer>();
         services.AddHostedService(sp => sp.GetRequiredService<Sequencer>());
         return builder;
@@ -77,7 +77,7 @@ public static class PlaneModule
         // Requests the control plane forwards from its one origin name their client; only they may (see ForwardedHop).
         app.UsePacSpaceForwardedHop(options.ServiceSecret);
         app.UsePacSpaceForwardedHeaders();
-        // Every answer is JSON: a browser must never guess another type from its bytes.
+        // Every answer declares its type (JSON, or the verification pages' HTML, script and style): a browser must never guess another from its bytes.
         app.Use((context, next) =>
         {
             context.Response.Headers.XContentTypeOptions = "nosniff";
@@ -112,6 +112,7 @@ public static class PlaneModule
         // Where the official clients send customers.create: the key's base URL, outside /api/v1, with a dashboard token too.
         app.MapCustomerCreation();
         app.MapVerify();
+        app.MapVerifyPages();
 
         app.MapPacSpaceHealth(options.EnvironmentName);
         app.MapPacSpaceMetrics();

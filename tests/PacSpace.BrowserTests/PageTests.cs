@@ -189,12 +189,14 @@ public sealed class PageTests(BrowserFixture browser) : IClassFixture<BrowserFix
         await Site.ScreenshotAsync(phone, "overview-production-phone");
     }
 
-    /// <summary>WCAG 2 contrast of the text against the first opaque background behind it, for the cues and ordinary text.</summary>
-    private static async Task<IReadOnlyList<(string Selector, double Ratio)>> ContrastAsync(IPage page)
+    private static readonly string[] CueSelectors =
+        ["[data-testid=sandbox-banner]", "[data-testid=production-indicator]", ".env-option", "main p", "main h1", "nav a", ".hint", ".status", "button.primary", "footer p"];
+
+    /// <summary>WCAG 2 contrast of the text against the first opaque background behind it, for the cues and ordinary text (or the given elements).</summary>
+    internal static async Task<IReadOnlyList<(string Selector, double Ratio)>> ContrastAsync(IPage page, string[]? selectors = null)
     {
         const string script = """
-            () => {
-              const selectors = ['[data-testid=sandbox-banner]', '[data-testid=production-indicator]', '.env-option', 'main p', 'main h1', 'nav a', '.hint', '.status', 'button.primary', 'footer p'];
+            selectors => {
               const parse = c => { const m = c.match(/[\d.]+/g).map(Number); return { r: m[0], g: m[1], b: m[2], a: m.length > 3 ? m[3] : 1 }; };
               const lum = c => { const f = v => { v /= 255; return v <= 0.03928 ? v / 12.92 : Math.pow((v + 0.055) / 1.055, 2.4); }; return 0.2126 * f(c.r) + 0.7152 * f(c.g) + 0.0722 * f(c.b); };
               const background = el => { for (let e = el; e; e = e.parentElement) { const c = parse(getComputedStyle(e).backgroundColor); if (c.a > 0.5) return c; } return { r: 255, g: 255, b: 255, a: 1 }; };
@@ -208,7 +210,7 @@ public sealed class PageTests(BrowserFixture browser) : IClassFixture<BrowserFix
               return JSON.stringify(out);
             }
             """;
-        var json = await page.EvaluateAsync<string>(script);
+        var json = await page.EvaluateAsync<string>(script, selectors ?? CueSelectors);
         var pairs = JsonSerializer.Deserialize<JsonElement[][]>(json)!;
         Assert.NotEmpty(pairs);
         return pairs.Select(p => (p[0].GetString()!, p[1].GetDouble())).ToList();

@@ -40,7 +40,12 @@ public static class DeltaStatuses
 }
 
 /// <summary>Where a verified delta sits in the log.</summary>
-public sealed record DeltaProof(long LogIndex, long TreeSize, long CustomerSeq, long? PrevCustomerIndex, long BalanceAfter, DateTimeOffset RecordedAt, string VerifyUrl);
+/// <param name="VerifyUrl">The receipt's verification page, for people: a path on the address the client used (<c>/verify/receipt/…</c>).</param>
+public sealed record DeltaProof(long LogIndex, long TreeSize, long CustomerSeq, long? PrevCustomerIndex, long BalanceAfter, DateTimeOffset RecordedAt, string VerifyUrl)
+{
+    /// <summary>The receipt's public JSON route (<c>/api/v1/verify/receipt/…</c>), for programs; null from servers that do not send it.</summary>
+    public string? VerificationApiUrl { get; init; }
+}
 
 /// <summary>A delta's status; <see cref="Content"/> is the canonical delta to hand to a counterparty for offline verification.</summary>
 public sealed record DeltaStatus(

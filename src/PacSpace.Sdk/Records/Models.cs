@@ -93,7 +93,11 @@ public sealed record RecordReceipt(
     string? Checkpoint,
     string? PublicKey,
     string? VerifierKey,
-    string VerifyUrl);
+    string VerifyUrl)
+{
+    /// <summary>The receipt's public JSON route (<c>/api/v1/verify/receipt/…</c>), for programs; null from servers that do not send it.</summary>
+    public string? VerificationApiUrl { get; init; }
+}
 
 /// <summary>One entry of a history page: its seq, status (<see cref="RecordEntryStatuses"/>), receipt id; code and sentence when failed.</summary>
 public sealed record RecordHistoryEntry(long Seq, string? Status, string? ReceiptId, string? Lifecycle, string? ContentHash, string? Code = null, string? Sentence = null);

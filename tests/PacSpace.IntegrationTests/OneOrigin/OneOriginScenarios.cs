@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Net;
 using System.Text;
 using System.Text.Json;
+using System.Text.RegularExpressions;
 using Dapper;
 using PacSpace.Cli;
 using PacSpace.Hosting.Web;
@@ -85,6 +86,7 @@ public abstract class OneOriginScenarios(OneOriginFixture fixture, Store store, 
         var receipt = WireData(await wire.GetAsync($"/api/v1/balance/receipt/{customer}"));
         Assert.Equal(checkpoint.GetProperty("proofRoot").GetString(), receipt.GetProperty("proofRoot").GetString());
         Assert.StartsWith(Origin.ToString().TrimEnd('/') + "/api/v1/verify/", receipt.GetProperty("verificationApiUrl").GetString(), StringComparison.Ordinal);
+        Assert.Equal(Origin.ToString().TrimEnd('/') + "/verify/" + receipt.GetProperty("proofRoot").GetString(), receipt.GetProperty("verifyUrl").GetString());
 
         // The live key on the same address, with its own chain id, lands on Production.
         var live = new PythonWire(Origin, fixture.LiveKey, chainId: "295");
@@ -303,6 +305,50 @@ public abstract class OneOriginScenarios(OneOriginFixture fixture, Store store, 
         Assert.Equal((HttpStatusCode.NotFound, "NOT_FOUND"), (unknown.Status, Code(unknown.Raw)));
         var malformed = await SendAsync(viaOrigin, HttpMethod.Get, "/api/v1/verify/0x%2Fab", null);
         Assert.Equal((HttpStatusCode.BadRequest, "VALIDATION_ERROR"), (malformed.Status, Code(malformed.Raw)));
+    }
+
+    [Fact]
+    public async Task VerifyPages_SandboxAndProduction_VerifyUrlOpensOnTheOneOriginWithThePlanesPageAndScript()
+    {
+        using var viaOrigin = new HttpClient { BaseAddress = Origin };
+        var origin = Origin.ToString().TrimEnd('/');
+        foreach (var (plane, key) in new[] { (Role.Sandbox, fixture.TestKey), (Role.Production, fixture.LiveKey) })
+        {
+            var customer = "page-" + plane.ToString().ToLowerInvariant();
+            var emitted = Data(await SendAsync(viaOrigin, HttpMethod.Post, "/api/v1/balance/delta", key, $$"""{"customerId":"{{customer}}","delta":-2,"reason":"calls"}"""));
+            var recordId = emitted.GetProperty("recordId").GetString()!;
+            var status = await KeyTestKit.EventuallyAsync(() => SendAsync(viaOrigin, HttpMethod.Get, $"/api/v1/balance/delta/{recordId}", key),
+                a => a.Status == HttpStatusCode.OK && a.Data.GetProperty("status").GetString() == "VERIFIED", TimeSpan.FromSeconds(10), "VERIFIED");
+            var checkpoint = Data(await SendAsync(viaOrigin, HttpMethod.Post, "/api/v1/balance/checkpoint", key, $$"""{"customerId":"{{customer}}"}"""));
+            var root = checkpoint.GetProperty("proofRoot").GetString()!;
+            Assert.Equal($"{origin}/verify/{root}", checkpoint.GetProperty("verifyUrl").GetString());
+
+            // The plane's page, headers and all, from the one origin: the dashboard adds nothing (no cookie, not its policy).
+            foreach (var url in new[] { $"{origin}/verify/{root}", origin + status.Data.GetProperty("proof").GetProperty("verifyUrl").GetString() })
+            {
+                using var page = await viaOrigin.GetAsync(url);
+                var html = await page.Content.ReadAsStringAsync();
+                Assert.True(page.StatusCode == HttpStatusCode.OK, $"{url}: {(int)page.StatusCode} {html}");
+                Assert.Equal("text/html", page.Content.Headers.ContentType!.MediaType);
+                Assert.Contains("default-src 'none'", Assert.Single(page.Headers.GetValues("Content-Security-Policy")), StringComparison.Ordinal);
+                Assert.False(page.Headers.Contains("Set-Cookie"));
+                Assert.Contains($"data-testid=\"environment\">{plane}</span>", html, StringComparison.Ordinal);
+                Assert.Contains($"curl -s '{origin}/api/v1/verify/", System.Net.WebUtility.HtmlDecode(html), StringComparison.Ordinal);
+
+                var script = Regex.Match(html, "<script src=\"(?<src>[^\"]+)\"").Groups["src"].Value;
+                using var asset = await viaOrigin.GetAsync(origin + System.Net.WebUtility.HtmlDecode(script));
+                Assert.Equal(HttpStatusCode.OK, asset.StatusCode);
+                Assert.Equal("text/javascript", asset.Content.Headers.ContentType!.MediaType);
+            }
+        }
+
+        // Neither plane has it: the last plane's 404 page; a malformed root: the first plane's 400 page.
+        foreach (var (path, expected) in new[] { ("/verify/" + new string('a', 64), HttpStatusCode.NotFound), ("/verify/0x%2Fab", HttpStatusCode.BadRequest) })
+        {
+            using var page = await viaOrigin.GetAsync(path);
+            Assert.Equal(expected, page.StatusCode);
+            Assert.Equal("text/html", page.Content.Headers.ContentType!.MediaType);
+        }
     }
 
     [Fact]

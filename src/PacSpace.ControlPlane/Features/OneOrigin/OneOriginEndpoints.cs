@@ -10,8 +10,9 @@ namespace PacSpace.ControlPlane.Features.OneOrigin;
 /// <summary>
 /// The one origin: the control plane's address also serves <c>/api/v1/*</c> by forwarding each request to the plane of its
 /// key's prefix (<c>pk_test_</c> Sandbox, <c>pk_live_</c> Production), read without storage; the plane authenticates the key as
-/// it does on its own address. Public verify routes (<c>/api/v1/verify/…</c>, no key) ask both planes
-/// (<see cref="PlaneForwarder.VerifyAsync"/>).
+/// it does on its own address. Public verify routes (<c>/api/v1/verify/…</c>, no key) and the planes' verification pages
+/// (<c>/verify/…</c> with their <c>/verify-assets/…</c>) ask both planes (<see cref="PlaneForwarder.VerifyAsync"/>), so a
+/// <c>verifyUrl</c> a plane wrote for a client of the one origin opens there too.
 /// </summary>
 /// <remarks>
 /// A middleware in front of routing, authentication and the page security headers rather than an endpoint: none of those
@@ -21,6 +22,8 @@ internal static class OneOriginEndpoints
 {
     private static readonly PathString Api = new("/api/v1");
     private static readonly PathString Verify = new("/api/v1/verify");
+    private static readonly PathString VerifyPages = new("/verify");
+    private static readonly PathString VerifyAssets = new("/verify-assets");
 
     public static IServiceCollection AddOneOrigin(this IServiceCollection services)
     {
@@ -35,6 +38,12 @@ internal static class OneOriginEndpoints
         return app.Use((context, next) =>
         {
             var path = context.Request.Path;
+            if (path.StartsWithSegments(VerifyPages) || path.StartsWithSegments(VerifyAssets))
+            {
+                // The planes' pages set their own headers (a policy for their script); the dashboard's must not be added.
+                return forwarder.VerifyAsync(context);
+            }
+
             if (!path.StartsWithSegments(Api))
             {
                 return next(context);

@@ -29,15 +29,18 @@ internal sealed record CheckpointView(
 {
     public static CheckpointView Of(CheckpointRow row, string baseUrl, CustomerView? customer)
     {
-        var url = UrlOf(baseUrl, row.ProofRoot);
+
         using var statement = JsonDocument.Parse(row.Statement);
         return new CheckpointView(row.CheckpointId, "VERIFIED", row.ProofRoot, row.Period, row.TimePreset,
             DateTimeOffset.FromUnixTimeMilliseconds(row.WindowStart), DateTimeOffset.FromUnixTimeMilliseconds(row.WindowEnd), row.FromSize, row.ToSize,
             row.DeltaCount, row.NetChange, row.CustomerCount, row.BalancesRoot, DateTimeOffset.FromUnixTimeMilliseconds(row.ClosedAt),
-            DateTimeOffset.FromUnixTimeMilliseconds(row.CreatedAt), url, url, row.Note, statement.RootElement.Clone(), row.Signature,
+            DateTimeOffset.FromUnixTimeMilliseconds(row.CreatedAt), PageUrl(baseUrl, row.ProofRoot), ApiUrl(baseUrl, row.ProofRoot), row.Note, statement.RootElement.Clone(), row.Signature,
             ConsistencyView.Of(row), customer);
     }
 
-    /// <summary>Where anyone checks a proof root: this plane's public verify route (the page and the API are the same URL).</summary>
-    public static string UrlOf(string baseUrl, string proofRoot) => $"{baseUrl}/api/v1/verify/{proofRoot}";
+    /// <summary>Where a person checks a proof root (<c>verifyUrl</c>): the verification page, checked in the visitor's browser.</summary>
+    public static string PageUrl(string baseUrl, string proofRoot) => Verify.VerifyPages.PeriodUrl(baseUrl, proofRoot);
+
+    /// <summary>Where a program checks it (<c>verificationApiUrl</c>): the public JSON route.</summary>
+    public static string ApiUrl(string baseUrl, string proofRoot) => $"{baseUrl}/api/v1/verify/{proofRoot}";
 }

@@ -61,10 +61,10 @@ internal sealed class GetReceipt(PeriodCheckpoints checkpoints, Database db, Ent
         var customer = c.Value;
         var deltas = (await DeltaStore.RangeAsync(connection, log, customerId, row.FromSize, row.ToSize, MaxReceiptDeltas, 0, ct)).Select(d => d.ToView()).ToList();
         var latest = customer.DeltaCount == 0 ? null : await DeltaStore.ReceiptIdAtAsync(connection, log, customer.BalanceProof.LastIndex, ct);
-        var url = CheckpointView.UrlOf(input.BaseUrl, row.ProofRoot);
+        var (page, api) = (CheckpointView.PageUrl(input.BaseUrl, row.ProofRoot), CheckpointView.ApiUrl(input.BaseUrl, row.ProofRoot));
         return new ReceiptView(customerId, row.Period, DateTimeOffset.FromUnixTimeMilliseconds(row.WindowStart), DateTimeOffset.FromUnixTimeMilliseconds(row.WindowEnd),
-            row.CheckpointId, row.ProofRoot, url, url,
-            $"Anyone holding the proofRoot can check this statement without an account: GET {url} returns the signed period statement, the balances root and the log's public key; `pacspace verify` checks a delta and its receipt offline.",
+            row.CheckpointId, row.ProofRoot, page, api,
+            $"Anyone holding the proofRoot can check this statement without an account: {page} checks it in the browser; GET {api} returns the signed period statement, the balances root and the log's public key; `pacspace verify` checks it, and a delta with its receipt, offline.",
             null, null, customer.OpeningBalance, customer.ClosingBalance, customer.DeltaCount, customer.NetChange, latest, customer.BalanceProof, deltas,
             DateTimeOffset.FromUnixTimeMilliseconds(row.ClosedAt));
     }

@@ -29,7 +29,10 @@ internal sealed class GetDelta(Database db, EntryIds ids, IOptions<PlaneOptions>
         JsonElement Content,
         int ContentVersion);
 
-    public sealed record ProofView(long LogIndex, long TreeSize, long CustomerSeq, long? PrevCustomerIndex, long BalanceAfter, DateTimeOffset RecordedAt, string VerifyUrl);
+    /// <param name="VerifyUrl">The receipt's verification page (checked in the browser), a path on the address the caller used.</param>
+    /// <param name="VerificationApiUrl">The receipt's public JSON route, for programs and <c>pacspace verify</c>.</param>
+    public sealed record ProofView(long LogIndex, long TreeSize, long CustomerSeq, long? PrevCustomerIndex, long BalanceAfter, DateTimeOffset RecordedAt, string VerifyUrl,
+        string VerificationApiUrl);
 
     public async Task<Result<StatusView>> HandleAsync(ApiCaller caller, Input input, CancellationToken ct)
     {
@@ -46,7 +49,7 @@ internal sealed class GetDelta(Database db, EntryIds ids, IOptions<PlaneOptions>
         var proof = head is null
             ? null
             : new ProofView(row.LogIndex, head.Size, row.CustomerSeq, row.PrevIndex, row.BalanceAfter, DateTimeOffset.FromUnixTimeMilliseconds(row.RecordedAt),
-                $"/api/v1/verify/receipt/{row.ReceiptId}");
+                Verify.VerifyPages.ReceiptPath(row.ReceiptId), $"/api/v1/verify/receipt/{row.ReceiptId}");
         var content = row.Content(caller.TenantId, options.Value.EnvironmentName);
         return new StatusView(row.RecordId, head is null ? DeltaStatus.Queued : DeltaStatus.Verified, row.CustomerId, row.Amount, row.ContentHashHex,
             head is null ? null : row.CustomerSeq, row.ReceiptId, head is null ? null : DateTimeOffset.FromUnixTimeMilliseconds(head.SignedAt), proof,

@@ -24,7 +24,8 @@ internal static class RecordViews
     /// <summary>
     /// One entry's receipt: what it says (<c>recordContent</c>, the content as sent; <c>sealedRecord</c>, the whole object its
     /// content hash covers) and, once committed, the 66-byte log entry, its inclusion proof and the signed head, for an
-    /// offline check (<c>pacspace verify --record</c>). The proof fields are null while the entry is queued.
+    /// offline check (<c>pacspace verify --record</c>). The proof fields are null while the entry is queued. <c>verifyUrl</c> is the
+    /// receipt's verification page, <c>verificationApiUrl</c> its public JSON route (both paths on the address the caller used).
     /// </summary>
     public sealed record ReceiptView(
         string ReceiptId,
@@ -49,7 +50,8 @@ internal static class RecordViews
         string? Checkpoint,
         string? PublicKey,
         string? VerifierKey,
-        string VerifyUrl);
+        string VerifyUrl,
+        string VerificationApiUrl);
 
     public static EmitView Emitted(RecordEntryRow row, string receiptId) =>
         new(receiptId, row.RecordType, row.EntityId, RecordKey.Format(row.RecordKey), "QUEUED", row.Seq, RecordLifecycles.Name(row.Stage), Hex.Encode(row.ContentHash),
@@ -71,11 +73,11 @@ internal static class RecordViews
         var content = JsonElement.Parse(row.Content);
         var (key, hash, lifecycle, at) = (RecordKey.Format(row.RecordKey), Hex.Encode(row.ContentHash), RecordLifecycles.Name(row.Stage),
             DateTimeOffset.FromUnixTimeMilliseconds(row.RecordedAt));
-        var verifyUrl = "/api/v1/verify/receipt/" + receiptId;
+        var (verifyUrl, apiUrl) = (Verify.VerifyPages.ReceiptPath(receiptId), "/api/v1/verify/receipt/" + receiptId);
         if (row.LogIndex >= ledger.TreeSize)
         {
             return new ReceiptView(receiptId, Queued, row.RecordType, row.EntityId, key, row.Seq, lifecycle, hash, at, content, sealedRecord, false, null,
-                null, null, null, null, null, null, null, null, null, verifyUrl);
+                null, null, null, null, null, null, null, null, null, verifyUrl, apiUrl);
         }
 
         var head = await DeltaStore.HeadCoveringAsync(c, row.LedgerNo, row.LogIndex, ct);
@@ -85,6 +87,6 @@ internal static class RecordViews
         return new ReceiptView(receiptId, Committed, row.RecordType, row.EntityId, key, row.Seq, lifecycle, hash, at, content, sealedRecord, true,
             head is null ? null : DateTimeOffset.FromUnixTimeMilliseconds(head.SignedAt), ledger.Origin, row.LogIndex, ledger.TreeSize, Convert.ToBase64String(entry),
             Hex.Encode(MerkleTree.HashLeaf(entry)), proof.Select(h => Hex.Encode(h)).ToList(), ledger.Checkpoint, ledger.PublicKey,
-            SignedNote.VerifierKey(ledger.KeyName, publicKey), verifyUrl);
+            SignedNote.VerifierKey(ledger.KeyName, publicKey), verifyUrl, apiUrl);
     }
 }
