@@ -90,7 +90,37 @@ internal static class CheckpointStore
             WHERE c.tenant_id = @tenantId ORDER BY c.closed_at DESC, c.created_at DESC LIMIT 1
             """, new { tenantId, customerId }, cancellationToken: ct));
 
+    /// <summary>A checkpoint with one customer's leaf in its balances root.</summary>
+    public sealed class WithCustomer
+    {
+        public CheckpointRow Checkpoint { get; set; } = new();
+
+        public long CustomerSeq { get; set; }
+
+        public long Balance { get; set; }
+    }
+
+    /// <summary>
+    /// The tenant's newest checkpoints holding the customer's closing balance, at most <paramref name="take"/>: newest first
+    /// along the tenant's index, one seek of the leaf index per checkpoint.
+    /// </summary>
+    public static async Task<List<WithCustomer>> ForCustomerAsync(DbConnection c, string tenantId, string customerId, int take, CancellationToken ct) =>
+        (await c.QueryAsync<CheckpointRow, CustomerLeaf, WithCustomer>(new CommandDefinition(
+            $"""
+            SELECT {Aliased}, b.customer_seq, b.balance FROM checkpoints c
+            JOIN checkpoint_balances b ON b.checkpoint_id = c.checkpoint_id AND b.customer_id = @customerId
+            WHERE c.tenant_id = @tenantId ORDER BY c.created_at DESC, c.checkpoint_id DESC LIMIT @take
+            """, new { tenantId, customerId, take }, cancellationToken: ct),
+            (row, leaf) => new WithCustomer { Checkpoint = row, CustomerSeq = leaf.CustomerSeq, Balance = leaf.Balance }, splitOn: "customer_seq")).ToList();
+
     private static string Pascal(string column) => string.Concat(column.Split('_').Select(p => char.ToUpperInvariant(p[0]) + p[1..]));
+
+    private sealed class CustomerLeaf
+    {
+        public long CustomerSeq { get; set; }
+
+        public long Balance { get; set; }
+    }
 
     private sealed class Leaf
     {

@@ -1,0 +1,276 @@
+using System.Net;
+using System.Text.Json;
+using PacSpace.Cli;
+using PacSpace.IntegrationTests.Dashboard;
+using PacSpace.IntegrationTests.Infrastructure;
+
+namespace PacSpace.IntegrationTests.Ledger;
+
+/// <summary>
+/// The planes' internal read routes behind the dashboard's data pages (<c>/internal/v1/tenants/{tenantId}/…</c>): the service
+/// secret is required, every read is the route's tenant's only (another tenant's customer or delta is a 404), keyset pages
+/// cover a list exactly once, filters and searches narrow it, and bad query values are a 400 naming the field. The pages
+/// themselves answer in the page when a plane is down. On SQLite and PostgreSQL.
+/// </summary>
+public abstract class LedgerReadScenarios(Store store, PostgresServer? postgres, SharedStacks shared) : SharedStackTests(store, postgres, shared)
+{
+    [Fact]
+    public async Task ReadRoutes_WithoutOrWithAWrongServiceSecret_Are401()
+    {
+        var session = await Api.ReadyTenantAsync();
+        foreach (var path in new[] { "/customers", "/customers/c1" })
+        {
+            var none = await ReadAsync(Role.Sandbox, session.TenantId, path, secret: null);
+            var wrong = await ReadAsync(Role.Sandbox, session.TenantId, path, secret: new string('x', 40));
+            foreach (var answer in new[] { none, wrong })
+            {
+                Assert.True(answer.Status == HttpStatusCode.Unauthorized, answer.ToString());
+                Assert.Equal("UNAUTHENTICATED", answer.Code);
+            }
+        }
+    }
+
+    [Fact]
+    public async Task Customers_AnotherTenantsCustomer_Is404_AndNeverListed()
+    {
+        var (owner, ownerKey) = await TenantWithKeyAsync();
+        var (other, _) = await TenantWithKeyAsync();
+        await EmitVerifiedAsync(ownerKey, ("shared-name", 5), ("owners-only", 3));
+
+        Assert.Equal(HttpStatusCode.OK, (await ReadAsync(Role.Sandbox, owner.TenantId, "/customers/owners-only")).Status);
+        var foreign = await ReadAsync(Role.Sandbox, other.TenantId, "/customers/owners-only");
+        Assert.True(foreign.Status == HttpStatusCode.NotFound, foreign.ToString());
+        Assert.Equal("CUSTOMER_NOT_FOUND", foreign.Code);
+        var list = await ReadAsync(Role.Sandbox, other.TenantId, "/customers");
+        Assert.Equal(0, list.Data.GetProperty("customers").GetArrayLength());
+
+        // The other environment's plane does not know the customer either, for the same tenant.
+        await Api.ActivateProductionAsync(owner);
+        Assert.Equal(HttpStatusCode.NotFound, (await ReadAsync(Role.Production, owner.TenantId, "/customers/owners-only")).Status);
+        Assert.Equal(0, (await ReadAsync(Role.Production, owner.TenantId, "/customers")).Data.GetProperty("customers").GetArrayLength());
+    }
+
+    [Fact]
+    public async Task Customers_KeysetPages_CoverEveryCustomerOnceInByteOrder_CreatedAheadIncluded()
+    {
+        var (session, key) = await TenantWithKeyAsync();
+        await EmitVerifiedAsync(key, ("b-2", 1), ("a-1", 2), ("B-0", 3), ("c/3", 4), ("a-1", 5));
+        // Two customers created ahead of their deltas, one of them beside the deltas of an existing one.
+        await CreateCustomerAsync(session, "a-0", "Zed Industries");
+        await CreateCustomerAsync(session, "c/3", "Charlie");
+
+        var seen = new List<string>();
+        string? cursor = null;
+        var pages = 0;
+        do
+        {
+            var page = await ReadAsync(Role.Sandbox, session.TenantId, "/customers?limit=2" + (cursor is null ? "" : "&cursor=" + Uri.EscapeDataString(cursor)));
+            Assert.True(page.Status == HttpStatusCode.OK, page.ToString());
+            var customers = page.Data.GetProperty("customers");
+            Assert.InRange(customers.GetArrayLength(), 1, 2);
+            seen.AddRange(customers.EnumerateArray().Select(c => c.GetProperty("customerId").GetString()!));
+            cursor = page.Data.GetProperty("next").GetString();
+            pages++;
+        }
+        while (cursor is not null);
+
+        Assert.Equal(["B-0", "a-0", "a-1", "b-2", "c/3"], seen);
+        Assert.Equal(3, pages);
+
+        var all = (await ReadAsync(Role.Sandbox, session.TenantId, "/customers")).Data.GetProperty("customers").EnumerateArray().ToDictionary(c => c.GetProperty("customerId").GetString()!);
+        Assert.Equal((7L, 2L), (all["a-1"].GetProperty("balance").GetInt64(), all["a-1"].GetProperty("deltaCount").GetInt64()));
+        Assert.Equal(("Charlie", 4L, 1L), (all["c/3"].GetProperty("displayName").GetString(), all["c/3"].GetProperty("balance").GetInt64(), all["c/3"].GetProperty("deltaCount").GetInt64()));
+        Assert.NotEqual(JsonValueKind.Null, all["c/3"].GetProperty("lastDeltaAt").ValueKind);
+        Assert.Equal(("Zed Industries", 0L, JsonValueKind.Null), (all["a-0"].GetProperty("displayName").GetString(), all["a-0"].GetProperty("balance").GetInt64(),
+            all["a-0"].GetProperty("lastDeltaAt").ValueKind));
+    }
+
+    [Fact]
+    public async Task Customers_SearchByIdStartAndByNameStart_NarrowTheList()
+    {
+        var (session, key) = await TenantWithKeyAsync();
+        await EmitVerifiedAsync(key, ("acme-1", 1), ("acme-2", 1), ("ACME-3", 1), ("globex", 1));
+        await CreateCustomerAsync(session, "acme-2", "Road Runner Supplies");
+        await CreateCustomerAsync(session, "x-9", "roadside Diner");
+        await CreateCustomerAsync(session, "x-7", "Acme Rockets");
+
+        Assert.Equal(["acme-1", "acme-2"], await IdsAsync(session, "/customers?search=acme"));
+        Assert.Equal(["ACME-3"], await IdsAsync(session, "/customers?search=ACME&by=id"));
+        Assert.Empty(await IdsAsync(session, "/customers?search=zzz"));
+        // By name: any case, in the order of the lower-case name; customers without a profile have no name to match.
+        Assert.Equal(["acme-2", "x-9"], await IdsAsync(session, "/customers?search=ROAD&by=name"));
+        Assert.Equal(["x-7"], await IdsAsync(session, "/customers?search=acme&by=name"));
+
+        // Pages of a name search go on after the last name shown.
+        var first = await ReadAsync(Role.Sandbox, session.TenantId, "/customers?search=road&by=name&limit=1");
+        var next = first.Data.GetProperty("next").GetString()!;
+        var second = await ReadAsync(Role.Sandbox, session.TenantId, "/customers?search=road&by=name&limit=1&cursor=" + Uri.EscapeDataString(next));
+        Assert.Equal("x-9", second.Data.GetProperty("customers")[0].GetProperty("customerId").GetString());
+        Assert.Equal(JsonValueKind.Null, second.Data.GetProperty("next").ValueKind);
+    }
+
+    [Fact]
+    public async Task Customer_FiguresMatchDerive_DeltasPagedNewestFirstWithRunningBalance_AndItsCheckpoints()
+    {
+        var (session, key) = await TenantWithKeyAsync();
+        await CreateCustomerAsync(session, "team/acme", "Acme Corp", "credits");
+        await EmitVerifiedAsync(key, ("team/acme", 100), ("other", 1), ("team/acme", -30), ("team/acme", 12), ("team/acme", -2), ("team/acme", 5));
+        var checkpoint = await Stack.SendAsync(Role.Sandbox, HttpMethod.Post, "/api/v1/balance/checkpoint", key, "{}");
+        Assert.True(checkpoint.Status == HttpStatusCode.Created, checkpoint.ToString());
+
+        var detail = await ReadAsync(Role.Sandbox, session.TenantId, "/customers/team%2Facme?limit=2");
+        Assert.True(detail.Status == HttpStatusCode.OK, detail.ToString());
+        var c = detail.Data;
+        var derived = await Stack.SendAsync(Role.Sandbox, HttpMethod.Get, "/api/v1/balance/derive/team%2Facme", key);
+        Assert.Equal(derived.Data.GetProperty("computedBalance").GetInt64(), c.GetProperty("balance").GetInt64());
+        Assert.Equal((85L, 5L, 0L), (c.GetProperty("balance").GetInt64(), c.GetProperty("deltaCount").GetInt64(), c.GetProperty("pendingDeltas").GetInt64()));
+        Assert.Equal(("Acme Corp", "credits"), (c.GetProperty("displayName").GetString(), c.GetProperty("unitLabel").GetString()));
+
+        var deltas = new List<JsonElement>();
+        var cursor = (string?)null;
+        do
+        {
+            var page = await ReadAsync(Role.Sandbox, session.TenantId, "/customers/team%2Facme?limit=2" + (cursor is null ? "" : "&cursor=" + Uri.EscapeDataString(cursor)));
+            deltas.AddRange(page.Data.GetProperty("deltas").GetProperty("deltas").EnumerateArray());
+            cursor = page.Data.GetProperty("deltas").GetProperty("next").GetString();
+        }
+        while (cursor is not null);
+
+        Assert.Equal([5L, -2L, 12L, -30L, 100L], deltas.Select(d => d.GetProperty("delta").GetInt64()));
+        Assert.Equal([85L, 80L, 82L, 70L, 100L], deltas.Select(d => d.GetProperty("balanceAfter").GetInt64()));
+        Assert.Equal([5L, 4L, 3L, 2L, 1L], deltas.Select(d => d.GetProperty("customerSeq").GetInt64()));
+        Assert.All(deltas, d =>
+        {
+            Assert.Equal("VERIFIED", d.GetProperty("status").GetString());
+            Assert.Equal("team/acme", d.GetProperty("customerId").GetString());
+            Assert.EndsWith(d.GetProperty("receiptId").GetString()!, d.GetProperty("verifyUrl").GetString()!, StringComparison.Ordinal);
+        });
+
+        var checkpoints = c.GetProperty("checkpoints");
+        Assert.Equal(1, checkpoints.GetArrayLength());
+        Assert.Equal(checkpoint.Data.GetProperty("proofRoot").GetString(), checkpoints[0].GetProperty("proofRoot").GetString());
+        Assert.Equal((85L, 5L), (checkpoints[0].GetProperty("closingBalance").GetInt64(), checkpoints[0].GetProperty("deltaCount").GetInt64()));
+        var verifyUrl = checkpoints[0].GetProperty("verifyUrl").GetString()!;
+        var verified = await Stack.SendAsync(Role.Sandbox, HttpMethod.Get, verifyUrl, null);
+        Assert.True(verified.Status == HttpStatusCode.OK, verified.ToString());
+    }
+
+    [Theory]
+    [InlineData("/customers?cursor=not-a-cursor", "cursor")]
+    [InlineData("/customers?cursor=WzFd", "cursor")] // [1]: a cursor of another list
+    [InlineData("/customers?by=email", "by")]
+    [InlineData("/customers?limit=0", "limit")]
+    [InlineData("/customers?limit=101", "limit")]
+    [InlineData("/customers?limit=1&limit=2", "limit")]
+    [InlineData("/customers/c1?cursor=WyJ4Il0", "cursor")] // ["x"]: not a log index
+    [InlineData("/customers/c1?limit=x", "limit")]
+    public async Task ReadRoutes_BadQueryValues_Are400NamingTheField(string path, string field)
+    {
+        var session = await Api.ReadyTenantAsync();
+        var answer = await ReadAsync(Role.Sandbox, session.TenantId, path);
+        Assert.True(answer.Status == HttpStatusCode.BadRequest, answer.ToString());
+        Assert.Equal("VALIDATION_ERROR", answer.Code);
+        Assert.Contains(field, answer.DetailFields);
+    }
+
+    [Fact]
+    public async Task Customer_IdLongerThanAnyCustomerId_Is400()
+    {
+        var session = await Api.ReadyTenantAsync();
+        var answer = await ReadAsync(Role.Sandbox, session.TenantId, "/customers/" + new string('x', 257));
+        Assert.Equal(HttpStatusCode.BadRequest, answer.Status);
+        Assert.Contains("customerId", answer.DetailFields);
+    }
+
+    [Fact]
+    public async Task Pages_PlaneDown_AnswerInThePageWith503_AndComeBackWithIt()
+    {
+        var stack = await StartStackAsync();
+        var session = await stack.Dashboard.ReadyTenantAsync();
+        var key = (await stack.Dashboard.CreateKeyAsync(session)).FullKey;
+        var emitted = await stack.EmitAsync(Role.Sandbox, key, """{"customerId":"down-1","delta":4,"reason":"usage"}""");
+        await stack.VerifiedAsync(Role.Sandbox, key, emitted.Data.GetProperty("recordId").GetString()!);
+        foreach (var path in new[] { "/customers", "/customers/down-1" })
+        {
+            var up = await PageAsync(stack, session, path);
+            Assert.True(up.Status == HttpStatusCode.OK, up.Body);
+            Assert.Contains("down-1", up.Body, StringComparison.Ordinal);
+        }
+
+        await stack.StopAsync(Role.Sandbox);
+        foreach (var path in new[] { "/customers", "/customers/down-1" })
+        {
+            var down = await PageAsync(stack, session, path);
+            Assert.True(down.Status == HttpStatusCode.ServiceUnavailable, down.Body);
+            Assert.Contains("The Sandbox environment did not answer", down.Body, StringComparison.Ordinal);
+            Assert.Contains("data-testid=\"sandbox-banner\"", down.Body, StringComparison.Ordinal);
+        }
+
+        await stack.StartAsync(Role.Sandbox);
+        Assert.Equal(HttpStatusCode.OK, (await PageAsync(stack, session, "/customers")).Status);
+    }
+
+    [Fact]
+    public async Task Pages_UnknownCustomerAndBadCursor_AnswerInThePage_NotAsServerErrors()
+    {
+        var session = await Api.ReadyTenantAsync();
+        var missing = await PageAsync(Stack, session, "/customers/nobody-here");
+        Assert.True(missing.Status == HttpStatusCode.NotFound, missing.Body);
+        Assert.Contains("There is no customer “nobody-here” in Sandbox.", missing.Body, StringComparison.Ordinal);
+
+        var badCursor = await PageAsync(Stack, session, "/customers?cursor=%25%25%25");
+        Assert.True(badCursor.Status == HttpStatusCode.BadRequest, badCursor.Body);
+        Assert.Contains("That page link is not valid here", badCursor.Body, StringComparison.Ordinal);
+        var longCursor = await PageAsync(Stack, session, "/customers?cursor=" + new string('A', 5000));
+        Assert.Equal(HttpStatusCode.BadRequest, longCursor.Status);
+    }
+
+    private async Task<(Session Session, string Key)> TenantWithKeyAsync()
+    {
+        var session = await Api.ReadyTenantAsync();
+        return (session, (await Api.CreateKeyAsync(session)).FullKey);
+    }
+
+    /// <summary>Emits the deltas in one batch, in order, and waits until the last is VERIFIED (a head covering it covers all).</summary>
+    private async Task EmitVerifiedAsync(string key, params (string Customer, long Delta)[] deltas)
+    {
+        var body = JsonSerializer.Serialize(new { deltas = deltas.Select(d => new { customerId = d.Customer, delta = d.Delta, reason = "usage" }) });
+        var batch = await Stack.SendAsync(Role.Sandbox, HttpMethod.Post, "/api/v1/balance/delta/batch", key, body);
+        Assert.True(batch.Status == HttpStatusCode.Created, batch.ToString());
+        await Stack.VerifiedAsync(Role.Sandbox, key, batch.Data.GetProperty("results")[deltas.Length - 1].GetProperty("recordId").GetString()!);
+    }
+
+    private async Task CreateCustomerAsync(Session session, string customerId, string displayName, string? unitLabel = null)
+    {
+        var created = await Api.PostAsync("/dashboard/customers?environment=sandbox", new { customerId, displayName, unitLabel }, session);
+        Assert.True(created.Status is HttpStatusCode.Created or HttpStatusCode.OK, created.ToString());
+    }
+
+    private async Task<List<string>> IdsAsync(Session session, string path)
+    {
+        var answer = await ReadAsync(Role.Sandbox, session.TenantId, path);
+        Assert.True(answer.Status == HttpStatusCode.OK, answer.ToString());
+        return answer.Data.GetProperty("customers").EnumerateArray().Select(c => c.GetProperty("customerId").GetString()!).ToList();
+    }
+
+    /// <summary>A read route of <paramref name="tenantId"/> on a plane, with the stack's service secret unless told otherwise.</summary>
+    private Task<Answer> ReadAsync(Role plane, string tenantId, string path, string? secret = "") =>
+        Stack.SendAsync(plane, HttpMethod.Get, $"/internal/v1/tenants/{tenantId}{path}", null, null,
+            secret is null ? null : new Dictionary<string, string> { ["X-PacSpace-Service-Secret"] = secret.Length == 0 ? Stack.ServiceSecret : secret });
+
+    /// <summary>A dashboard page as a browser without script gets it, signed in with the session's cookie.</summary>
+    private static async Task<(HttpStatusCode Status, string Body)> PageAsync(TestStack stack, Session session, string path)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, path);
+        request.Headers.Add("Cookie", $"pacspace_session={session.Cookie}");
+        request.Headers.Add("Accept", "text/html");
+        using var response = await stack.Dashboard.Http.SendAsync(request);
+        // Text as a reader sees it: Razor writes characters such as “ ” as references.
+        return (response.StatusCode, WebUtility.HtmlDecode(await response.Content.ReadAsStringAsync()));
+    }
+}
+
+public sealed class LedgerReadScenariosOnSqlite(SharedStacks shared) : LedgerReadScenarios(Store.Sqlite, null, shared);
+
+[Collection(PostgresCollection.Name)]
+public sealed class LedgerReadScenariosOnPostgres(PostgresServer postgres, SharedStacks shared) : LedgerReadScenarios(Store.Postgres, postgres, shared);
