@@ -40,6 +40,7 @@ public sealed record LedgerDelta(
 public sealed record DeltaList(IReadOnlyList<LedgerDelta> Deltas, string? Next);
 
 /// <summary>A checkpoint holding one customer's closing balance (a leaf of its balances root), newest first.</summary>
+/// <param name="DeltaCount">The customer's VERIFIED deltas up to the checkpoint (the sequence number in its leaf).</param>
 /// <param name="VerifyUrl">Where anyone checks the checkpoint's proof root, as the plane gives it.</param>
 public sealed record CustomerCheckpoint(
     string CheckpointId,

@@ -155,6 +155,75 @@ public abstract class LedgerReadScenarios(Store store, PostgresServer? postgres,
         Assert.True(verified.Status == HttpStatusCode.OK, verified.ToString());
     }
 
+    [Fact]
+    public async Task Deltas_NewestFirstInKeysetPages_FilteredByStatusCustomerAndTime()
+    {
+        var (session, key) = await TenantWithKeyAsync();
+        var before = DateTimeOffset.UtcNow.AddSeconds(-1).ToUnixTimeMilliseconds();
+        await EmitVerifiedAsync(key, ("d-1", 1), ("d-2", 2), ("d-1", 3), ("d-3", 4), ("d-1", 5));
+        var after = DateTimeOffset.UtcNow.AddSeconds(1).ToUnixTimeMilliseconds();
+
+        var amounts = new List<long>();
+        var indexes = new List<long>();
+        string? cursor = null;
+        do
+        {
+            var page = await ReadAsync(Role.Sandbox, session.TenantId, "/deltas?limit=2" + (cursor is null ? "" : "&cursor=" + Uri.EscapeDataString(cursor)));
+            Assert.True(page.Status == HttpStatusCode.OK, page.ToString());
+            foreach (var d in page.Data.GetProperty("deltas").EnumerateArray())
+            {
+                amounts.Add(d.GetProperty("delta").GetInt64());
+                indexes.Add(d.GetProperty("logIndex").GetInt64());
+                Assert.Equal("VERIFIED", d.GetProperty("status").GetString());
+            }
+
+            cursor = page.Data.GetProperty("next").GetString();
+        }
+        while (cursor is not null);
+
+        Assert.Equal([5L, 4L, 3L, 2L, 1L], amounts);
+        Assert.Equal(indexes.OrderDescending(), indexes);
+
+        Assert.Equal([5L, 3L, 1L], await AmountsAsync(session, "/deltas?customerId=d-1"));
+        Assert.Empty(await AmountsAsync(session, "/deltas?customerId=nobody"));
+        Assert.Equal(5, (await AmountsAsync(session, "/deltas?status=VERIFIED")).Count);
+        Assert.Empty(await AmountsAsync(session, "/deltas?status=queued"));
+        Assert.Equal(5, (await AmountsAsync(session, $"/deltas?from={before}&to={after}")).Count);
+        Assert.Empty(await AmountsAsync(session, $"/deltas?from={after}"));
+        Assert.Empty(await AmountsAsync(session, $"/deltas?to={before}"));
+        Assert.Equal([5L, 3L], await AmountsAsync(session, $"/deltas?customerId=d-1&from={before}&status=verified&limit=2"));
+    }
+
+    [Fact]
+    public async Task Delta_ItsReceiptProof_AnotherTenantsOrEnvironmentsRecordIs404()
+    {
+        var (owner, key) = await TenantWithKeyAsync();
+        var (other, _) = await TenantWithKeyAsync();
+        var emitted = await Stack.EmitAsync(Role.Sandbox, key, """{"customerId":"p-1","delta":-7,"reason":"api calls","referenceId":"inv-9"}""");
+        var recordId = emitted.Data.GetProperty("recordId").GetString()!;
+        var status = await Stack.VerifiedAsync(Role.Sandbox, key, recordId);
+
+        var detail = await ReadAsync(Role.Sandbox, owner.TenantId, "/deltas/" + recordId);
+        Assert.True(detail.Status == HttpStatusCode.OK, detail.ToString());
+        var d = detail.Data;
+        Assert.Equal(("VERIFIED", "p-1", -7L, "api calls", "inv-9"), (d.GetProperty("status").GetString(), d.GetProperty("customerId").GetString(),
+            d.GetProperty("delta").GetInt64(), d.GetProperty("reason").GetString(), d.GetProperty("referenceId").GetString()));
+        var proof = d.GetProperty("proof");
+        var expected = status.Data.GetProperty("proof");
+        foreach (var field in new[] { "logIndex", "treeSize", "balanceAfter", "customerSeq" })
+        {
+            Assert.Equal(expected.GetProperty(field).GetInt64(), proof.GetProperty(field).GetInt64());
+        }
+
+        Assert.Equal(expected.GetProperty("verifyUrl").GetString(), proof.GetProperty("verifyUrl").GetString());
+        Assert.Equal(status.Data.GetProperty("content").GetRawText(), d.GetProperty("content").GetRawText());
+
+        Assert.Equal(HttpStatusCode.NotFound, (await ReadAsync(Role.Sandbox, other.TenantId, "/deltas/" + recordId)).Status);
+        Assert.Equal(HttpStatusCode.NotFound, (await ReadAsync(Role.Sandbox, owner.TenantId, "/deltas/rec_not-a-record")).Status);
+        await Api.ActivateProductionAsync(owner);
+        Assert.Equal(HttpStatusCode.NotFound, (await ReadAsync(Role.Production, owner.TenantId, "/deltas/" + recordId)).Status);
+    }
+
     [Theory]
     [InlineData("/customers?cursor=not-a-cursor", "cursor")]
     [InlineData("/customers?cursor=WzFd", "cursor")] // [1]: a cursor of another list
@@ -164,6 +233,11 @@ public abstract class LedgerReadScenarios(Store store, PostgresServer? postgres,
     [InlineData("/customers?limit=1&limit=2", "limit")]
     [InlineData("/customers/c1?cursor=WyJ4Il0", "cursor")] // ["x"]: not a log index
     [InlineData("/customers/c1?limit=x", "limit")]
+    [InlineData("/deltas?status=failed", "status")]
+    [InlineData("/deltas?from=yesterday", "from")]
+    [InlineData("/deltas?from=-1", "from")]
+    [InlineData("/deltas?from=2000&to=1000", "to")]
+    [InlineData("/deltas?cursor=WyJ4Il0", "cursor")]
     public async Task ReadRoutes_BadQueryValues_Are400NamingTheField(string path, string field)
     {
         var session = await Api.ReadyTenantAsync();
@@ -189,8 +263,10 @@ public abstract class LedgerReadScenarios(Store store, PostgresServer? postgres,
         var session = await stack.Dashboard.ReadyTenantAsync();
         var key = (await stack.Dashboard.CreateKeyAsync(session)).FullKey;
         var emitted = await stack.EmitAsync(Role.Sandbox, key, """{"customerId":"down-1","delta":4,"reason":"usage"}""");
-        await stack.VerifiedAsync(Role.Sandbox, key, emitted.Data.GetProperty("recordId").GetString()!);
-        foreach (var path in new[] { "/customers", "/customers/down-1" })
+        var recordId = emitted.Data.GetProperty("recordId").GetString()!;
+        await stack.VerifiedAsync(Role.Sandbox, key, recordId);
+        string[] pages = ["/customers", "/customers/down-1", "/deltas", "/deltas/" + recordId];
+        foreach (var path in pages)
         {
             var up = await PageAsync(stack, session, path);
             Assert.True(up.Status == HttpStatusCode.OK, up.Body);
@@ -198,7 +274,7 @@ public abstract class LedgerReadScenarios(Store store, PostgresServer? postgres,
         }
 
         await stack.StopAsync(Role.Sandbox);
-        foreach (var path in new[] { "/customers", "/customers/down-1" })
+        foreach (var path in pages)
         {
             var down = await PageAsync(stack, session, path);
             Assert.True(down.Status == HttpStatusCode.ServiceUnavailable, down.Body);
@@ -211,12 +287,24 @@ public abstract class LedgerReadScenarios(Store store, PostgresServer? postgres,
     }
 
     [Fact]
-    public async Task Pages_UnknownCustomerAndBadCursor_AnswerInThePage_NotAsServerErrors()
+    public async Task Pages_UnknownIdsBadFiltersAndBadCursors_AnswerInThePage_NotAsServerErrors()
     {
         var session = await Api.ReadyTenantAsync();
         var missing = await PageAsync(Stack, session, "/customers/nobody-here");
         Assert.True(missing.Status == HttpStatusCode.NotFound, missing.Body);
         Assert.Contains("There is no customer “nobody-here” in Sandbox.", missing.Body, StringComparison.Ordinal);
+
+        var noDelta = await PageAsync(Stack, session, "/deltas/rec_nothing");
+        Assert.True(noDelta.Status == HttpStatusCode.NotFound, noDelta.Body);
+        Assert.Contains("There is no delta “rec_nothing” in Sandbox.", noDelta.Body, StringComparison.Ordinal);
+
+        // Filters the page cannot read are named and left out; the list is still shown.
+        var badFilters = await PageAsync(Stack, session, "/deltas?status=lost&from=2024-13-01&to=soon&customer=" + new string('c', 300));
+        Assert.True(badFilters.Status == HttpStatusCode.OK, badFilters.Body);
+        Assert.Contains("The status “lost” is not one of verified or queued", badFilters.Body, StringComparison.Ordinal);
+        Assert.Contains("“2024-13-01” is not a day", badFilters.Body, StringComparison.Ordinal);
+        Assert.Contains("“soon” is not a day", badFilters.Body, StringComparison.Ordinal);
+        Assert.Contains("the customer filter was left out", badFilters.Body, StringComparison.Ordinal);
 
         var badCursor = await PageAsync(Stack, session, "/customers?cursor=%25%25%25");
         Assert.True(badCursor.Status == HttpStatusCode.BadRequest, badCursor.Body);
@@ -244,6 +332,13 @@ public abstract class LedgerReadScenarios(Store store, PostgresServer? postgres,
     {
         var created = await Api.PostAsync("/dashboard/customers?environment=sandbox", new { customerId, displayName, unitLabel }, session);
         Assert.True(created.Status is HttpStatusCode.Created or HttpStatusCode.OK, created.ToString());
+    }
+
+    private async Task<List<long>> AmountsAsync(Session session, string path)
+    {
+        var answer = await ReadAsync(Role.Sandbox, session.TenantId, path);
+        Assert.True(answer.Status == HttpStatusCode.OK, answer.ToString());
+        return answer.Data.GetProperty("deltas").EnumerateArray().Select(d => d.GetProperty("delta").GetInt64()).ToList();
     }
 
     private async Task<List<string>> IdsAsync(Session session, string path)

@@ -18,8 +18,11 @@ internal static class LedgerReadEndpoints
 {
     public const int DefaultLimit = 25;
 
+    /// <summary>The latest time a window may name (Unix ms of 9999-12-31).</summary>
+    private const long MaxTime = 253_402_300_799_999;
+
     public static IServiceCollection AddLedgerReads(this IServiceCollection services) =>
-        services.AddSingleton<ReadCustomers>().AddSingleton<ReadCustomer>();
+        services.AddSingleton<ReadCustomers>().AddSingleton<ReadCustomer>().AddSingleton<ReadDeltas>().AddSingleton<ReadDelta>();
 
     public static void MapLedgerReads(this RouteGroupBuilder internalApi)
     {
@@ -36,6 +39,18 @@ internal static class LedgerReadEndpoints
             var input = new ReadCustomer.Input(tenantId, RawPath.LastSegment(http, customerId), q.String(ReadCursor.Field), Limit(q), q.Errors);
             return Envelope.From(await handler.HandleAsync(input, ct), detail => Envelope.Ok(detail));
         });
+        tenant.MapGet("/deltas", DeltasAsync);
+        tenant.MapGet("/deltas/{recordId}", async (string tenantId, string recordId, HttpContext http, ReadDelta handler, CancellationToken ct) =>
+            Envelope.From(await handler.HandleAsync(new ReadDelta.Input(tenantId, RawPath.LastSegment(http, recordId)), ct), detail => Envelope.Ok(detail)));
+    }
+
+    private static async Task<IResult> DeltasAsync(string tenantId, HttpContext http, ReadDeltas handler, CancellationToken ct)
+    {
+        var q = new QueryFields(http.Request.Query);
+        long? from = q.String("from") is null ? null : q.Integer("from", 0, 0, MaxTime);
+        long? to = q.String("to") is null ? null : q.Integer("to", 0, 0, MaxTime);
+        var input = new ReadDeltas.Input(tenantId, q.String("status"), q.String("customerId"), from, to, q.String(ReadCursor.Field), Limit(q), q.Errors);
+        return Envelope.From(await handler.HandleAsync(input, ct), list => Envelope.Ok(list));
     }
 
     private static int Limit(QueryFields q) => (int)q.Integer("limit", DefaultLimit, 1, ReadRoutes.MaxLimit);
