@@ -3,6 +3,7 @@ using System.Text.Json;
 using PacSpace.Cli;
 using PacSpace.IntegrationTests.Dashboard;
 using PacSpace.IntegrationTests.Infrastructure;
+using PacSpace.IntegrationTests.Records;
 
 namespace PacSpace.IntegrationTests.Ledger;
 
@@ -224,6 +225,95 @@ public abstract class LedgerReadScenarios(Store store, PostgresServer? postgres,
         Assert.Equal(HttpStatusCode.NotFound, (await ReadAsync(Role.Production, owner.TenantId, "/deltas/" + recordId)).Status);
     }
 
+    [Fact]
+    public async Task Checkpoints_NewestFirstInKeysetPages_WithStatementAndVerifyLink_OfTheTenantOnly()
+    {
+        var (session, key) = await TenantWithKeyAsync();
+        var (other, _) = await TenantWithKeyAsync();
+        await EmitVerifiedAsync(key, ("k-1", 10), ("k-2", -4));
+        var roots = new List<string>();
+        foreach (var body in new[] { "{}", """{"timePreset":"last_7_days"}""", """{"timePreset":"last_30_days"}""" })
+        {
+            var made = await Stack.SendAsync(Role.Sandbox, HttpMethod.Post, "/api/v1/balance/checkpoint", key, body);
+            Assert.True(made.Status == HttpStatusCode.Created, made.ToString());
+            roots.Add(made.Data.GetProperty("checkpointId").GetString()!);
+        }
+
+        var seen = new List<JsonElement>();
+        string? cursor = null;
+        do
+        {
+            var page = await ReadAsync(Role.Sandbox, session.TenantId, "/checkpoints?limit=2" + (cursor is null ? "" : "&cursor=" + Uri.EscapeDataString(cursor)));
+            Assert.True(page.Status == HttpStatusCode.OK, page.ToString());
+            seen.AddRange(page.Data.GetProperty("checkpoints").EnumerateArray());
+            cursor = page.Data.GetProperty("next").GetString();
+        }
+        while (cursor is not null);
+
+        roots.Reverse();
+        Assert.Equal(roots, seen.Select(k => k.GetProperty("checkpointId").GetString()));
+        Assert.All(seen, k =>
+        {
+            Assert.Equal((2L, 6L, 2L), (k.GetProperty("deltaCount").GetInt64(), k.GetProperty("netChange").GetInt64(), k.GetProperty("customerCount").GetInt64()));
+            Assert.Contains($"\n{k.GetProperty("toSize").GetInt64()}\n", k.GetProperty("checkpoint").GetString()!, StringComparison.Ordinal);
+            Assert.Equal(JsonValueKind.Object, k.GetProperty("statement").ValueKind);
+            Assert.Equal(k.GetProperty("proofRoot").GetString(), k.GetProperty("statement").GetProperty("rootHash").GetString());
+            Assert.EndsWith(k.GetProperty("proofRoot").GetString()!, k.GetProperty("verifyUrl").GetString()!, StringComparison.Ordinal);
+        });
+        var verified = await Stack.SendAsync(Role.Sandbox, HttpMethod.Get, seen[0].GetProperty("verifyUrl").GetString()!, null);
+        Assert.True(verified.Status == HttpStatusCode.OK, verified.ToString());
+
+        Assert.Equal(3, (await ReadAsync(Role.Sandbox, session.TenantId, "/checkpoints?customerId=k-2")).Data.GetProperty("checkpoints").GetArrayLength());
+        Assert.Equal(0, (await ReadAsync(Role.Sandbox, session.TenantId, "/checkpoints?customerId=nobody")).Data.GetProperty("checkpoints").GetArrayLength());
+        Assert.Equal(0, (await ReadAsync(Role.Sandbox, other.TenantId, "/checkpoints")).Data.GetProperty("checkpoints").GetArrayLength());
+    }
+
+    [Fact]
+    public async Task Records_NewestFirstByType_AndAHistoryWithProofs_AnotherTenantsRecordIs404()
+    {
+        var (session, key) = await TenantWithKeyAsync();
+        var (other, _) = await TenantWithKeyAsync();
+        foreach (var (type, entity) in new[] { ("build", "b-1"), ("deploy", "d/1"), ("build", "b-2") })
+        {
+            var made = await Stack.TransitionAsync(key, entity, RecordKit.Body("recorded"), type);
+            Assert.True(made.Status == HttpStatusCode.Created, made.ToString());
+        }
+
+        Assert.Equal(HttpStatusCode.Created, (await Stack.TransitionAsync(key, "b-1", RecordKit.Body("amended", "Build redeployed",
+            extra: "\"amends\": {\"recordKey\": \"" + (await Stack.RecordReceiptAsync(key, "b-1", 0, "build")).Data.GetProperty("recordKey").GetString() + "\", \"seq\": 0}"), "build")).Status);
+        await Stack.CommittedAsync(key, "b-1", 1, "build");
+
+        var records = (await ReadAsync(Role.Sandbox, session.TenantId, "/records")).Data.GetProperty("records").EnumerateArray().ToList();
+        Assert.Equal(["b-2", "d/1", "b-1"], records.Select(r => r.GetProperty("entityId").GetString()));
+        var b1 = records[2];
+        Assert.Equal(("build", 2L, "amended", "committed"), (b1.GetProperty("recordType").GetString(), b1.GetProperty("entries").GetInt64(),
+            b1.GetProperty("lifecycle").GetString(), b1.GetProperty("status").GetString()));
+
+        var first = await ReadAsync(Role.Sandbox, session.TenantId, "/records?recordType=build&limit=1");
+        Assert.Equal(["b-2"], first.Data.GetProperty("records").EnumerateArray().Select(r => r.GetProperty("entityId").GetString()));
+        var second = await ReadAsync(Role.Sandbox, session.TenantId, "/records?recordType=build&limit=1&cursor=" + Uri.EscapeDataString(first.Data.GetProperty("next").GetString()!));
+        Assert.Equal(["b-1"], second.Data.GetProperty("records").EnumerateArray().Select(r => r.GetProperty("entityId").GetString()));
+        Assert.Equal(JsonValueKind.Null, second.Data.GetProperty("next").ValueKind);
+
+        var history = await ReadAsync(Role.Sandbox, session.TenantId, "/records/build/b-1");
+        Assert.True(history.Status == HttpStatusCode.OK, history.ToString());
+        var entries = history.Data.GetProperty("entries").EnumerateArray().ToList();
+        Assert.Equal([0L, 1L], entries.Select(e => e.GetProperty("seq").GetInt64()));
+        Assert.Equal(["recorded", "amended"], entries.Select(e => e.GetProperty("lifecycle").GetString()));
+        Assert.Equal("Build redeployed", entries[1].GetProperty("content").GetProperty("title").GetString());
+        Assert.All(entries, e =>
+        {
+            Assert.Equal("committed", e.GetProperty("status").GetString());
+            Assert.EndsWith(e.GetProperty("receiptId").GetString()!, e.GetProperty("verifyUrl").GetString()!, StringComparison.Ordinal);
+        });
+        var paged = await ReadAsync(Role.Sandbox, session.TenantId, "/records/build/b-1?limit=1");
+        Assert.Equal(1, paged.Data.GetProperty("nextFromSeq").GetInt64());
+        Assert.Equal(1, (await ReadAsync(Role.Sandbox, session.TenantId, "/records/deploy/d%2F1")).Data.GetProperty("entries").GetArrayLength());
+
+        Assert.Equal(HttpStatusCode.NotFound, (await ReadAsync(Role.Sandbox, other.TenantId, "/records/build/b-1")).Status);
+        Assert.Equal(0, (await ReadAsync(Role.Sandbox, other.TenantId, "/records")).Data.GetProperty("records").GetArrayLength());
+    }
+
     [Theory]
     [InlineData("/customers?cursor=not-a-cursor", "cursor")]
     [InlineData("/customers?cursor=WzFd", "cursor")] // [1]: a cursor of another list
@@ -238,6 +328,10 @@ public abstract class LedgerReadScenarios(Store store, PostgresServer? postgres,
     [InlineData("/deltas?from=-1", "from")]
     [InlineData("/deltas?from=2000&to=1000", "to")]
     [InlineData("/deltas?cursor=WyJ4Il0", "cursor")]
+    [InlineData("/checkpoints?cursor=WzFd", "cursor")] // [1]: one part where a checkpoint's cursor has two
+    [InlineData("/records?cursor=WyJ4Il0", "cursor")]
+    [InlineData("/records?recordType=%07bell", "recordType")]
+    [InlineData("/records/build/b?fromSeq=-1", "fromSeq")]
     public async Task ReadRoutes_BadQueryValues_Are400NamingTheField(string path, string field)
     {
         var session = await Api.ReadyTenantAsync();
@@ -274,7 +368,7 @@ public abstract class LedgerReadScenarios(Store store, PostgresServer? postgres,
         }
 
         await stack.StopAsync(Role.Sandbox);
-        foreach (var path in pages)
+        foreach (var path in (string[])[.. pages, "/checkpoints", "/records", "/records/build/b-1"])
         {
             var down = await PageAsync(stack, session, path);
             Assert.True(down.Status == HttpStatusCode.ServiceUnavailable, down.Body);

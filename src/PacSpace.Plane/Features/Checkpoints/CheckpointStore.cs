@@ -1,5 +1,6 @@
 using System.Data.Common;
 using Dapper;
+using PacSpace.Hosting.Data;
 using PacSpace.Ledger;
 
 namespace PacSpace.Plane.Features.Checkpoints;
@@ -67,6 +68,22 @@ internal static class CheckpointStore
             $"SELECT {Aliased} FROM checkpoints c WHERE {filter} ORDER BY c.created_at DESC, c.checkpoint_id DESC LIMIT @limit OFFSET @offset",
             args, cancellationToken: ct))).ToList();
         return (total, rows);
+    }
+
+    /// <summary>
+    /// A keyset page of the tenant's checkpoints, newest first (by creation, the id breaking ties, in byte order), after the
+    /// checkpoint <c>(afterCreatedAt, afterId)</c> when given; holding one customer's balance when given. At most
+    /// <paramref name="take"/>, read along the tenant's <c>(created_at, checkpoint_id)</c> index.
+    /// </summary>
+    public static async Task<List<CheckpointRow>> NewestAfterAsync(DbConnection c, DbProvider provider, string tenantId, string? customerId, long? afterCreatedAt,
+        string? afterId, int take, CancellationToken ct)
+    {
+        var id = "c.checkpoint_id" + ByteOrder.Collate(provider);
+        var sql = $"SELECT {Aliased} FROM checkpoints c WHERE c.tenant_id = @tenantId"
+            + (afterCreatedAt is null ? "" : $" AND c.created_at <= @afterCreatedAt AND (c.created_at < @afterCreatedAt OR {id} < @afterId)")
+            + (customerId is null ? "" : " AND EXISTS (SELECT 1 FROM checkpoint_balances b WHERE b.checkpoint_id = c.checkpoint_id AND b.customer_id = @customerId)")
+            + $" ORDER BY c.created_at DESC, {id} DESC LIMIT @take";
+        return (await c.QueryAsync<CheckpointRow>(new CommandDefinition(sql, new { tenantId, customerId, afterCreatedAt, afterId, take }, cancellationToken: ct))).ToList();
     }
 
     /// <summary>The latest checkpoint with this proof root, whichever tenant's (public verification).</summary>

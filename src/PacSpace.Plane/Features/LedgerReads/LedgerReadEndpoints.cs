@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
 using PacSpace.Contracts.Reads;
 using PacSpace.Hosting.Web;
+using PacSpace.Plane.Features.Records;
 using PacSpace.Plane.Features.Scopes;
 
 namespace PacSpace.Plane.Features.LedgerReads;
@@ -22,7 +23,8 @@ internal static class LedgerReadEndpoints
     private const long MaxTime = 253_402_300_799_999;
 
     public static IServiceCollection AddLedgerReads(this IServiceCollection services) =>
-        services.AddSingleton<ReadCustomers>().AddSingleton<ReadCustomer>().AddSingleton<ReadDeltas>().AddSingleton<ReadDelta>();
+        services.AddSingleton<ReadCustomers>().AddSingleton<ReadCustomer>().AddSingleton<ReadDeltas>().AddSingleton<ReadDelta>()
+            .AddSingleton<ReadCheckpoints>().AddSingleton<ReadRecords>().AddSingleton<ReadRecord>();
 
     public static void MapLedgerReads(this RouteGroupBuilder internalApi)
     {
@@ -42,6 +44,26 @@ internal static class LedgerReadEndpoints
         tenant.MapGet("/deltas", DeltasAsync);
         tenant.MapGet("/deltas/{recordId}", async (string tenantId, string recordId, HttpContext http, ReadDelta handler, CancellationToken ct) =>
             Envelope.From(await handler.HandleAsync(new ReadDelta.Input(tenantId, RawPath.LastSegment(http, recordId)), ct), detail => Envelope.Ok(detail)));
+        tenant.MapGet("/checkpoints", async (string tenantId, HttpContext http, ReadCheckpoints handler, CancellationToken ct) =>
+        {
+            var q = new QueryFields(http.Request.Query);
+            var input = new ReadCheckpoints.Input(tenantId, q.String("customerId"), q.String(ReadCursor.Field), Limit(q), q.Errors);
+            return Envelope.From(await handler.HandleAsync(input, ct), list => Envelope.Ok(list));
+        });
+        tenant.MapGet("/records", async (string tenantId, HttpContext http, ReadRecords handler, CancellationToken ct) =>
+        {
+            var q = new QueryFields(http.Request.Query);
+            var input = new ReadRecords.Input(tenantId, q.String("recordType"), q.String(ReadCursor.Field), Limit(q), q.Errors);
+            return Envelope.From(await handler.HandleAsync(input, ct), list => Envelope.Ok(list));
+        });
+        tenant.MapGet("/records/{recordType}/{entityId}", async (string tenantId, string recordType, string entityId, HttpContext http, ReadRecord handler,
+            CancellationToken ct) =>
+        {
+            var q = new QueryFields(http.Request.Query);
+            var from = q.Integer("fromSeq", 0, 0, NewTransition.MaxWhole);
+            var input = new ReadRecord.Input(tenantId, RawPath.SegmentFromEnd(http, 2, recordType), RawPath.SegmentFromEnd(http, 1, entityId), from, Limit(q), q.Errors);
+            return Envelope.From(await handler.HandleAsync(input, ct), history => Envelope.Ok(history));
+        });
     }
 
     private static async Task<IResult> DeltasAsync(string tenantId, HttpContext http, ReadDeltas handler, CancellationToken ct)
