@@ -314,6 +314,64 @@ public abstract class LedgerReadScenarios(Store store, PostgresServer? postgres,
         Assert.Equal(0, (await ReadAsync(Role.Sandbox, other.TenantId, "/records")).Data.GetProperty("records").GetArrayLength());
     }
 
+    [Fact]
+    public async Task Usage_TodaysVerifiedDeltasDayByDay_RecordEntriesNotCounted_OfTheTenantOnly()
+    {
+        var (session, key) = await TenantWithKeyAsync();
+        var (other, _) = await TenantWithKeyAsync();
+        await EmitVerifiedAsync(key, ("u-1", 1), ("u-2", 2), ("u-1", 3));
+        Assert.Equal(HttpStatusCode.Created, (await Stack.TransitionAsync(key, "u-record", RecordKit.Body("recorded"))).Status);
+        await Stack.CommittedAsync(key, "u-record", 0);
+        await EmitVerifiedAsync(key, ("u-3", 4));
+
+        var usage = await ReadAsync(Role.Sandbox, session.TenantId, "/usage");
+        Assert.True(usage.Status == HttpStatusCode.OK, usage.ToString());
+        var today = DateTimeOffset.UtcNow;
+        var days = usage.Data.GetProperty("days").EnumerateArray().ToList();
+        Assert.Equal(today.ToString("yyyy-MM", System.Globalization.CultureInfo.InvariantCulture), usage.Data.GetProperty("month").GetString());
+        // Days up to today (a run across midnight may see one day more).
+        Assert.InRange(days.Count, today.Day, today.Day + 1);
+        Assert.Equal(4, days.Sum(d => d.GetProperty("deltas").GetInt64()));
+        Assert.Equal((4L, 4L, 0L), (usage.Data.GetProperty("verified").GetInt64(), usage.Data.GetProperty("lifetimeDeltas").GetInt64(), usage.Data.GetProperty("pending").GetInt64()));
+
+        var past = await ReadAsync(Role.Sandbox, session.TenantId, "/usage?month=2001-02");
+        Assert.Equal(28, past.Data.GetProperty("days").GetArrayLength());
+        Assert.Equal(0, past.Data.GetProperty("verified").GetInt64());
+        var foreign = await ReadAsync(Role.Sandbox, other.TenantId, "/usage");
+        Assert.Equal((0L, 0L), (foreign.Data.GetProperty("verified").GetInt64(), foreign.Data.GetProperty("lifetimeDeltas").GetInt64()));
+    }
+
+    [Fact]
+    public async Task Pages_AuditLog_ShowsWhoChangedKeysPlanAndEnvironments_FilteredByAction()
+    {
+        var session = await Api.ReadyTenantAsync();
+        await Api.CreateKeyAsync(session, name: "audited key");
+        await Api.ActivateProductionAsync(session);
+
+        var all = await PageAsync(Stack, session, "/audit-log");
+        Assert.True(all.Status == HttpStatusCode.OK, all.Body);
+        foreach (var action in new[] { "api_key.created", "plan.changed", "environment.activation_started" })
+        {
+            Assert.Contains($"data-testid=\"audit-action\">{action}<", all.Body, StringComparison.Ordinal);
+        }
+
+        Assert.Contains(session.Email, all.Body, StringComparison.Ordinal);
+        var environments = await PageAsync(Stack, session, "/audit-log?action=environment.*");
+        Assert.Contains("environment.activation_started", environments.Body, StringComparison.Ordinal);
+        Assert.DoesNotContain("data-testid=\"audit-action\">api_key.created<", environments.Body, StringComparison.Ordinal);
+        Assert.Contains("data-testid=\"audit-environment\">Production<", environments.Body, StringComparison.Ordinal);
+
+        var ignored = await PageAsync(Stack, session, "/audit-log?action=drop.tables&from=never&cursor=bad");
+        Assert.Contains("“drop.tables” is not an action the audit log records", ignored.Body, StringComparison.Ordinal);
+        Assert.Contains("“never” is not a day", ignored.Body, StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.BadRequest, ignored.Status);
+
+        // The Dashboard API's log has the activation too.
+        var api = await Api.GetAsync("/dashboard/audit-log?limit=100", session);
+        Assert.Contains(api.Data.GetProperty("items").EnumerateArray(), i => i.GetProperty("action").GetString() == "environment.activation_started"
+            && i.GetProperty("details").GetProperty("environment").GetString() == "production");
+    }
+
     [Theory]
     [InlineData("/customers?cursor=not-a-cursor", "cursor")]
     [InlineData("/customers?cursor=WzFd", "cursor")] // [1]: a cursor of another list
@@ -332,6 +390,8 @@ public abstract class LedgerReadScenarios(Store store, PostgresServer? postgres,
     [InlineData("/records?cursor=WyJ4Il0", "cursor")]
     [InlineData("/records?recordType=%07bell", "recordType")]
     [InlineData("/records/build/b?fromSeq=-1", "fromSeq")]
+    [InlineData("/usage?month=2024-13", "month")]
+    [InlineData("/usage?month=yesterday", "month")]
     public async Task ReadRoutes_BadQueryValues_Are400NamingTheField(string path, string field)
     {
         var session = await Api.ReadyTenantAsync();
@@ -368,7 +428,7 @@ public abstract class LedgerReadScenarios(Store store, PostgresServer? postgres,
         }
 
         await stack.StopAsync(Role.Sandbox);
-        foreach (var path in (string[])[.. pages, "/checkpoints", "/records", "/records/build/b-1"])
+        foreach (var path in (string[])[.. pages, "/checkpoints", "/records", "/records/build/b-1", "/usage"])
         {
             var down = await PageAsync(stack, session, path);
             Assert.True(down.Status == HttpStatusCode.ServiceUnavailable, down.Body);
@@ -413,13 +473,21 @@ public abstract class LedgerReadScenarios(Store store, PostgresServer? postgres,
         return (session, (await Api.CreateKeyAsync(session)).FullKey);
     }
 
-    /// <summary>Emits the deltas in one batch, in order, and waits until the last is VERIFIED (a head covering it covers all).</summary>
+    /// <summary>
+    /// Emits the deltas one after another (each answered before the next is sent, so the log holds them in this order; a batch's
+    /// items may be appended in another) and waits until the last is VERIFIED (a head covering it covers them all).
+    /// </summary>
     private async Task EmitVerifiedAsync(string key, params (string Customer, long Delta)[] deltas)
     {
-        var body = JsonSerializer.Serialize(new { deltas = deltas.Select(d => new { customerId = d.Customer, delta = d.Delta, reason = "usage" }) });
-        var batch = await Stack.SendAsync(Role.Sandbox, HttpMethod.Post, "/api/v1/balance/delta/batch", key, body);
-        Assert.True(batch.Status == HttpStatusCode.Created, batch.ToString());
-        await Stack.VerifiedAsync(Role.Sandbox, key, batch.Data.GetProperty("results")[deltas.Length - 1].GetProperty("recordId").GetString()!);
+        string? last = null;
+        foreach (var (customer, delta) in deltas)
+        {
+            var emitted = await Stack.EmitAsync(Role.Sandbox, key, JsonSerializer.Serialize(new { customerId = customer, delta, reason = "usage" }));
+            Assert.True(emitted.Status == HttpStatusCode.Created, emitted.ToString());
+            last = emitted.Data.GetProperty("recordId").GetString()!;
+        }
+
+        await Stack.VerifiedAsync(Role.Sandbox, key, last!);
     }
 
     private async Task CreateCustomerAsync(Session session, string customerId, string displayName, string? unitLabel = null)

@@ -13,7 +13,7 @@ internal static class LedgerReads
 
     public static IServiceCollection AddLedgerReads(this IServiceCollection services) =>
         services.AddSingleton<ListCustomers>().AddSingleton<GetCustomer>().AddSingleton<ListDeltas>().AddSingleton<GetDelta>()
-            .AddSingleton<ListCheckpoints>().AddSingleton<ListRecords>().AddSingleton<GetRecordHistory>();
+            .AddSingleton<ListCheckpoints>().AddSingleton<ListRecords>().AddSingleton<GetRecordHistory>().AddSingleton<GetUsage>();
 
     /// <summary>What a refusal calls the data of an environment: <c>Sandbox customers</c>.</summary>
     public static string Of(PacSpaceEnvironment env, string what) => $"{(env == PacSpaceEnvironment.Production ? "Production" : "Sandbox")} {what}";

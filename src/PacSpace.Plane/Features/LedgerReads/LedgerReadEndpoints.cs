@@ -24,7 +24,7 @@ internal static class LedgerReadEndpoints
 
     public static IServiceCollection AddLedgerReads(this IServiceCollection services) =>
         services.AddSingleton<ReadCustomers>().AddSingleton<ReadCustomer>().AddSingleton<ReadDeltas>().AddSingleton<ReadDelta>()
-            .AddSingleton<ReadCheckpoints>().AddSingleton<ReadRecords>().AddSingleton<ReadRecord>();
+            .AddSingleton<ReadCheckpoints>().AddSingleton<ReadRecords>().AddSingleton<ReadRecord>().AddSingleton<ReadUsage>();
 
     public static void MapLedgerReads(this RouteGroupBuilder internalApi)
     {
@@ -63,6 +63,14 @@ internal static class LedgerReadEndpoints
             var from = q.Integer("fromSeq", 0, 0, NewTransition.MaxWhole);
             var input = new ReadRecord.Input(tenantId, RawPath.SegmentFromEnd(http, 2, recordType), RawPath.SegmentFromEnd(http, 1, entityId), from, Limit(q), q.Errors);
             return Envelope.From(await handler.HandleAsync(input, ct), history => Envelope.Ok(history));
+        });
+        tenant.MapGet("/usage", async (string tenantId, HttpContext http, ReadUsage handler, CancellationToken ct) =>
+        {
+            var q = new QueryFields(http.Request.Query);
+            var month = q.String("month");
+            return q.Errors.Count > 0
+                ? Envelope.Fail(Hosting.Errors.Error.Validation(q.Errors))
+                : Envelope.From(await handler.HandleAsync(new ReadUsage.Input(tenantId, month), ct), usage => Envelope.Ok(usage));
         });
     }
 
