@@ -16,19 +16,28 @@ public sealed class RecordModel : DataPage
 
     internal long FromSeq { get; private set; }
 
+    /// <summary>The highest entry number the Records API takes (2^53 − 1).</summary>
+    private const long MaxSeq = 9_007_199_254_740_991;
+
     public async Task OnGetAsync(string recordType, string entityId, string? fromSeq, CancellationToken ct)
     {
         // Each segment decoded on its own from the request as sent: a type or an id may hold a '/' (sent as %2F).
         RecordType = RawPath.SegmentFromEnd(HttpContext, 2, recordType);
         EntityId = RawPath.SegmentFromEnd(HttpContext, 1, entityId);
-        if (!string.IsNullOrEmpty(fromSeq) && !(long.TryParse(fromSeq, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var seq)
-                && seq <= 9_007_199_254_740_991))
+        if (string.IsNullOrEmpty(fromSeq))
+        {
+            FromSeq = 0;
+        }
+        else if (long.TryParse(fromSeq, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var seq) && seq <= MaxSeq)
+        {
+            FromSeq = seq;
+        }
+        else
         {
             Refused(Hosting.Errors.Error.Validation("fromSeq", "must be a whole number from 0 (the first entry shown)"));
             return;
         }
 
-        FromSeq = string.IsNullOrEmpty(fromSeq) ? 0 : long.Parse(fromSeq, System.Globalization.CultureInfo.InvariantCulture);
         var found = await this.Service<GetRecordHistory>().HandleAsync(PageActor, new GetRecordHistory.Input(Shell.Current, RecordType, EntityId, FromSeq), ct);
         if (found.IsSuccess)
         {
