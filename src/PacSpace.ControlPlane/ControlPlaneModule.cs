@@ -14,6 +14,7 @@ using PacSpace.ControlPlane.Features.Auth;
 using PacSpace.ControlPlane.Features.Billing;
 using PacSpace.ControlPlane.Features.Customers;
 using PacSpace.ControlPlane.Features.Environments;
+using PacSpace.ControlPlane.Features.Ledger;
 using PacSpace.ControlPlane.Features.Mail;
 using PacSpace.ControlPlane.Features.OneOrigin;
 using PacSpace.ControlPlane.Features.Webhooks;
@@ -64,6 +65,7 @@ public static class ControlPlaneModule
         services.AddEnvironments(config);
         services.AddKeySync(config);
         services.AddWebhooks(config);
+        services.AddLedgerReads();
         return services;
     }
 

@@ -7,6 +7,7 @@ using PacSpace.Plane.Features.Checkpoints;
 using PacSpace.Plane.Features.Customers;
 using PacSpace.Plane.Features.Deltas;
 using PacSpace.Plane.Features.Keys;
+using PacSpace.Plane.Features.LedgerReads;
 using PacSpace.Plane.Features.Records;
 using PacSpace.Plane.Features.Verify;
 using PacSpace.Plane.Features.Webhooks;
@@ -65,7 +66,7 @@ public static class PlaneModule
         services.AddSingleton<ControlPlaneCatchUp>();
         services.AddHostedService(sp => sp.GetRequiredService<ControlPlaneCatchUp>());
         services.AddHttpClient(nameof(ControlPlaneCatchUp));
-        services.AddKeys().AddTenants().AddDeltas().AddBalances().AddCheckpoints().AddVerify().AddVerifyPages().AddWebhooks(builder.Configuration).AddCustomerProfiles().AddRecords();
+        services.AddKeys().AddTenants().AddDeltas().AddBalances().AddCheckpoints().AddVerify().AddVerifyPages().AddWebhooks(builder.Configuration).AddCustomerProfiles().AddRecords().AddLedgerReads();
         services.AddSingleton<Sequencer>();
         services.AddHostedService(sp => sp.GetRequiredService<Sequencer>());
         return builder;
@@ -91,6 +92,7 @@ public static class PlaneModule
         internalApi.MapKeyDelivery();
         internalApi.MapWebhookSync();
         internalApi.MapCustomerProvisioning();
+        internalApi.MapLedgerReads();
 
         // Everything under /api/v1 needs a key of this plane's environment (public verify routes opt out).
         var api = app.MapGroup("/api/v1").WithMetadata(ApiKeyRequired.Instance);

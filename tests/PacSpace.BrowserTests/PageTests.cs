@@ -7,7 +7,8 @@ namespace PacSpace.BrowserTests;
 /// <summary>Every signed-in page, in both environments: header toggle, the right cue, headers, contrast, phone width, no script.</summary>
 public sealed class PageTests(BrowserFixture browser) : IClassFixture<BrowserFixture>
 {
-    private static readonly string[] SignedInPages = ["/", "/api-keys", "/webhooks", "/settings", "/security", "/two-factor"];
+    private static readonly string[] SignedInPages =
+        ["/", "/customers", "/deltas", "/checkpoints", "/records", "/usage", "/api-keys", "/webhooks", "/audit-log", "/settings", "/security", "/two-factor"];
 
     [Fact]
     public async Task EveryPage_BothEnvironments_ToggleAndMatchingCue()

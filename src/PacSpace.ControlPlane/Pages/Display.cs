@@ -7,6 +7,18 @@ internal static class Display
 {
     public static string Time(DateTimeOffset? at) => at is { } t ? t.UtcDateTime.ToString("yyyy-MM-dd HH:mm 'UTC'", System.Globalization.CultureInfo.InvariantCulture) : "never";
 
+    /// <summary>A time to the second, for entries of a log.</summary>
+    public static string Moment(DateTimeOffset? at) => at is { } t ? t.UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss 'UTC'", System.Globalization.CultureInfo.InvariantCulture) : "never";
+
+    /// <summary>A whole amount with thousands separators (amounts are integers).</summary>
+    public static string Amount(long value) => value.ToString("N0", System.Globalization.CultureInfo.InvariantCulture);
+
+    /// <summary>A change, with its sign: +5, -3.</summary>
+    public static string Signed(long value) => (value > 0 ? "+" : "") + Amount(value);
+
+    /// <summary>An amount and its unit, when the customer has one: <c>1,200 credits</c>.</summary>
+    public static string Amount(long value, string? unit) => string.IsNullOrEmpty(unit) ? Amount(value) : $"{Amount(value)} {unit}";
+
     public static string EnvLabel(PacSpaceEnvironment env) => env == PacSpaceEnvironment.Sandbox ? "Sandbox" : "Production";
 
     public static string StatusLabel(string status) => status switch

@@ -130,6 +130,19 @@ internal sealed class PlaneClient(HttpClient http, IOptions<PlanesOptions> plane
     }
 
     /// <summary>
+    /// A read route of the plane (<see cref="Contracts.Reads.ReadRoutes"/>): <paramref name="path"/> with the query values that
+    /// are not null. The plane's refusal (400 naming a field, 404 for what the tenant does not have there) comes back as its
+    /// <see cref="Error"/>; any other failure throws (<see cref="IsUnavailable"/>).
+    /// </summary>
+    public Task<Result<T>> ReadAsync<T>(PacSpaceEnvironment env, string path, IEnumerable<KeyValuePair<string, string?>> query, TimeSpan timeout,
+        CancellationToken cancellationToken)
+        where T : class
+    {
+        var pairs = query.Where(p => p.Value is not null).Select(p => p.Key + "=" + Uri.EscapeDataString(p.Value!)).ToList();
+        return SendForResultAsync<T>(env, HttpMethod.Get, path + (pairs.Count == 0 ? "" : "?" + string.Join('&', pairs)), null, timeout, cancellationToken);
+    }
+
+    /// <summary>
     /// A call whose expected refusals (400, 404, 409, 412) are the plane's answer to pass on as its <see cref="Error"/>;
     /// anything else that is not a success throws.
     /// </summary>

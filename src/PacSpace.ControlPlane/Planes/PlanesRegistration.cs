@@ -20,6 +20,6 @@ internal static class PlanesRegistration
             .Validate(o => o.ForwardConnectTimeout <= o.ForwardTimeout, "Planes:ForwardConnectTimeout must not be longer than Planes:ForwardTimeout.")
             .ValidateOnStart();
         services.AddHttpClient<PlaneClient>();
-        return services.AddSingleton<PlaneCursorStore>();
+        return services.AddSingleton<PlaneCursorStore>().AddSingleton<PlaneReads>();
     }
 }

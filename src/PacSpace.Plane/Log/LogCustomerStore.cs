@@ -46,6 +46,39 @@ internal static class LogCustomerStore
     public static async Task<long?> LastSeqAsync(DbConnection connection, LogScope scope, string customerId, CancellationToken ct) =>
         (await FindAsync(connection, scope, customerId, ct))?.LastSeq;
 
+    /// <summary>
+    /// Ids of the log's customers whose first delta a signed head covers, in byte order after <paramref name="after"/>, that
+    /// start with <paramref name="prefix"/> when given; at most <paramref name="take"/>. A seek and a walk of that many
+    /// entries along the id index.
+    /// </summary>
+    public static async Task<List<string>> IdsAfterAsync(DbConnection connection, DbProvider provider, LogScope scope, string? after, string? prefix, int take,
+        CancellationToken ct)
+    {
+        var id = "customer_id" + ByteOrder.Collate(provider);
+        var sql = $"SELECT customer_id FROM log_customers WHERE ledger_no = @LedgerNo AND first_index < @TreeSize"
+            + (after is null ? "" : $" AND {id} > @after")
+            + (prefix is null ? "" : $" AND {id} >= @prefix AND {id} < @prefixEnd")
+            + $" ORDER BY {id} LIMIT @take";
+        return (await connection.QueryAsync<string>(new CommandDefinition(sql,
+            new { scope.LedgerNo, scope.TreeSize, after, prefix, prefixEnd = prefix is null ? null : ByteOrder.PrefixEnd(prefix), take },
+            cancellationToken: ct))).ToList();
+    }
+
+    /// <summary>The signed chain heads of these customers of the log (those whose first delta a signed head covers), by id.</summary>
+    public static async Task<Dictionary<string, ChainHead>> HeadsAsync(DbConnection connection, DbProvider provider, LogScope scope, IReadOnlyList<string> customerIds,
+        CancellationToken ct)
+    {
+        if (customerIds.Count == 0)
+        {
+            return [];
+        }
+
+        var rows = await connection.QueryAsync<ChainHead>(new CommandDefinition(
+            $"{Head} WHERE c.ledger_no = @LedgerNo AND c.customer_id {(provider == DbProvider.Postgres ? "= ANY(@ids)" : "IN @ids")} AND c.first_index < @TreeSize",
+            new { scope.LedgerNo, scope.TreeSize, ids = customerIds.ToArray() }, cancellationToken: ct));
+        return rows.ToDictionary(r => r.CustomerId, StringComparer.Ordinal);
+    }
+
     /// <summary>One customer of a page of the list: its signed chain head when a head covers its first delta, its profile when it has one.</summary>
     public sealed class Listed
     {

@@ -9,7 +9,7 @@ namespace PacSpace.ControlPlane.Features.Audit;
 internal static class AuditEndpoints
 {
     public static IServiceCollection AddAudit(this IServiceCollection services) =>
-        services.AddSingleton<AuditStore>().AddSingleton<ListAuditLog>();
+        services.AddSingleton<AuditStore>().AddSingleton<ListAuditLog>().AddSingleton<SearchAuditLog>();
 
     public static void MapAudit(this RouteGroupBuilder dashboard) =>
         dashboard.MapGet("/audit-log", async (HttpContext http, ListAuditLog handler, CancellationToken ct) =>

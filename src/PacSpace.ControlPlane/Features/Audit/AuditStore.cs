@@ -47,4 +47,32 @@ internal sealed class AuditStore(TimeProvider time)
             """, new { tenantId, limit, offset = (page - 1) * limit }, cancellationToken: cancellationToken));
         return (total, rows.ToList());
     }
+
+    /// <summary>
+    /// A keyset page of the tenant's entries, newest first (by time, the time-ordered id breaking ties), after <c>(afterAt,
+    /// afterId)</c> when given; of one action, or of the actions starting with <paramref name="actionPrefix"/>; recorded in
+    /// <c>[fromMs, toMs)</c> when given. Read along the tenant's <c>(tenant_id, at)</c> index.
+    /// </summary>
+    public static async Task<IReadOnlyList<Entry>> PageAsync(Database db, string tenantId, string? action, string? actionPrefix, long? fromMs, long? toMs,
+        long? afterAt, string? afterId, int take, CancellationToken cancellationToken)
+    {
+        var id = "a.id" + ByteOrder.Collate(db.Provider);
+        var sql = "WHERE a.tenant_id = @tenantId"
+            + (action is null ? "" : " AND a.action = @action")
+            + (actionPrefix is null ? "" : " AND a.action >= @actionPrefix AND a.action < @prefixEnd")
+            + (fromMs is null ? "" : " AND a.at >= @fromMs")
+            + (toMs is null ? "" : " AND a.at < @toMs")
+            + (afterAt is null ? "" : $" AND a.at <= @afterAt AND (a.at < @afterAt OR {id} < @afterId)");
+        await using var connection = await db.OpenAsync(cancellationToken);
+        var rows = await connection.QueryAsync<Entry>(new CommandDefinition(
+            $"""
+            SELECT a.id, a.at, a.action, a.actor_id, u.email, a.origin, a.ip, a.target_id, a.details
+            FROM audit_log a LEFT JOIN users u ON u.id = a.actor_id
+            {sql}
+            ORDER BY a.at DESC, {id} DESC LIMIT @take
+            """,
+            new { tenantId, action, actionPrefix, prefixEnd = actionPrefix is null ? null : ByteOrder.PrefixEnd(actionPrefix), fromMs, toMs, afterAt, afterId, take },
+            cancellationToken: cancellationToken));
+        return rows.ToList();
+    }
 }

@@ -40,10 +40,11 @@ internal sealed class EnvironmentStore(Database db, TimeProvider time)
             tx, cancellationToken: cancellationToken));
     }
 
-    public static Task<EnvironmentRow?> GetAsync(DbConnection connection, string tenantId, PacSpaceEnvironment env, CancellationToken cancellationToken) =>
+    public static Task<EnvironmentRow?> GetAsync(DbConnection connection, string tenantId, PacSpaceEnvironment env, CancellationToken cancellationToken,
+        DbTransaction? tx = null) =>
         connection.QuerySingleOrDefaultAsync<EnvironmentRow>(new CommandDefinition(
             $"SELECT {Columns} FROM environments WHERE tenant_id = @tenantId AND environment = @env",
-            new { tenantId, env = env.Name() }, cancellationToken: cancellationToken));
+            new { tenantId, env = env.Name() }, tx, cancellationToken: cancellationToken));
 
     public async Task<EnvironmentRow?> GetAsync(string tenantId, PacSpaceEnvironment env, CancellationToken cancellationToken)
     {
@@ -69,14 +70,19 @@ internal sealed class EnvironmentStore(Database db, TimeProvider time)
     public async Task<bool> StartActivationAsync(string tenantId, string? userId, PacSpaceEnvironment env, CancellationToken cancellationToken)
     {
         await using var connection = await db.OpenAsync(cancellationToken);
-        return await connection.ExecuteAsync(new CommandDefinition(
+        return await StartActivationAsync(connection, null, tenantId, userId, env, cancellationToken);
+    }
+
+    /// <summary>Moves a row in <c>none</c> or <c>failed</c> to <c>activating</c>, in <paramref name="tx"/> when given; false when it was in neither.</summary>
+    public async Task<bool> StartActivationAsync(DbConnection connection, DbTransaction? tx, string tenantId, string? userId, PacSpaceEnvironment env,
+        CancellationToken cancellationToken) =>
+        await connection.ExecuteAsync(new CommandDefinition(
             """
             UPDATE environments
             SET status = 'activating', requested_by = @userId, requested_at = @now, activations = activations + 1, attempts = 0,
                 next_attempt_at = @now, lease_owner = NULL, lease_until = NULL, updated_at = @now
             WHERE tenant_id = @tenantId AND environment = @env AND status IN ('none', 'failed')
-            """, new { userId, now = Now(), tenantId, env = env.Name() }, cancellationToken: cancellationToken)) == 1;
-    }
+            """, new { userId, now = Now(), tenantId, env = env.Name() }, tx, cancellationToken: cancellationToken)) == 1;
 
     /// <summary>Leases due activations to <paramref name="owner"/>; each claim counts as an attempt.</summary>
     public async Task<IReadOnlyList<Activation>> ClaimDueActivationsAsync(string owner, int max, TimeSpan lease, CancellationToken cancellationToken)

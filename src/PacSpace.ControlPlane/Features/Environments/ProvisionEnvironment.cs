@@ -1,3 +1,4 @@
+using PacSpace.ControlPlane.Features.Audit;
 using PacSpace.ControlPlane.Features.Billing;
 using PacSpace.ControlPlane.Jobs;
 using PacSpace.Hosting.Data;
@@ -10,8 +11,11 @@ namespace PacSpace.ControlPlane.Features.Environments;
 /// only a row in <c>none</c> or <c>failed</c> moves to <c>activating</c>, in one conditional UPDATE, so fifty
 /// concurrent calls start exactly one activation.
 /// </summary>
-internal sealed class ProvisionEnvironment(Database db, EnvironmentStore environments, JobSignal<ProvisioningJob> signal)
+internal sealed class ProvisionEnvironment(Database db, EnvironmentStore environments, AuditStore audit, JobSignal<ProvisioningJob> signal)
 {
+    /// <summary>Audited when a call starts an activation (not when it finds one running or done).</summary>
+    public const string AuditAction = "environment.activation_started";
+
     public sealed record Input(PacSpaceEnvironment Environment);
 
     /// <param name="Row">The environment after the call.</param>
@@ -29,13 +33,27 @@ internal sealed class ProvisionEnvironment(Database db, EnvironmentStore environ
             }
         }
 
-        var started = await environments.StartActivationAsync(actor.TenantId, actor.UserId, input.Environment, cancellationToken);
+        bool started;
+        EnvironmentRow? row;
+        await using (var connection = await db.OpenAsync(cancellationToken))
+        {
+            await using var tx = await connection.BeginTransactionAsync(cancellationToken);
+            started = await environments.StartActivationAsync(connection, tx, actor.TenantId, actor.UserId, input.Environment, cancellationToken);
+            if (started)
+            {
+                await audit.WriteAsync(connection, tx, actor, AuditAction, null, new { environment = input.Environment.Name() }, cancellationToken);
+            }
+
+            // The state this call left, read before the job is woken: a started activation answers "activating" however fast the job is.
+            row = await EnvironmentStore.GetAsync(connection, actor.TenantId, input.Environment, cancellationToken, tx);
+            await tx.CommitAsync(cancellationToken);
+        }
+
         if (started)
         {
             signal.Notify();
         }
 
-        var row = await environments.GetAsync(actor.TenantId, input.Environment, cancellationToken);
         return row is null ? Error.NotFound("environment") : new Output(row, started);
     }
 

@@ -1,5 +1,6 @@
 using System.Data.Common;
 using Dapper;
+using PacSpace.Hosting.Data;
 using PacSpace.Ledger;
 
 namespace PacSpace.Plane.Features.Checkpoints;
@@ -69,6 +70,22 @@ internal static class CheckpointStore
         return (total, rows);
     }
 
+    /// <summary>
+    /// A keyset page of the tenant's checkpoints, newest first (by creation, the id breaking ties, in byte order), after the
+    /// checkpoint <c>(afterCreatedAt, afterId)</c> when given; holding one customer's balance when given. At most
+    /// <paramref name="take"/>, read along the tenant's <c>(created_at, checkpoint_id)</c> index.
+    /// </summary>
+    public static async Task<List<CheckpointRow>> NewestAfterAsync(DbConnection c, DbProvider provider, string tenantId, string? customerId, long? afterCreatedAt,
+        string? afterId, int take, CancellationToken ct)
+    {
+        var id = "c.checkpoint_id" + ByteOrder.Collate(provider);
+        var sql = $"SELECT {Aliased} FROM checkpoints c WHERE c.tenant_id = @tenantId"
+            + (afterCreatedAt is null ? "" : $" AND c.created_at <= @afterCreatedAt AND (c.created_at < @afterCreatedAt OR {id} < @afterId)")
+            + (customerId is null ? "" : " AND EXISTS (SELECT 1 FROM checkpoint_balances b WHERE b.checkpoint_id = c.checkpoint_id AND b.customer_id = @customerId)")
+            + $" ORDER BY c.created_at DESC, {id} DESC LIMIT @take";
+        return (await c.QueryAsync<CheckpointRow>(new CommandDefinition(sql, new { tenantId, customerId, afterCreatedAt, afterId, take }, cancellationToken: ct))).ToList();
+    }
+
     /// <summary>The latest checkpoint with this proof root, whichever tenant's (public verification).</summary>
     public static Task<CheckpointRow?> LatestByProofRootAsync(DbConnection c, string root, CancellationToken ct) =>
         c.QueryFirstOrDefaultAsync<CheckpointRow>(new CommandDefinition(
@@ -90,7 +107,37 @@ internal static class CheckpointStore
             WHERE c.tenant_id = @tenantId ORDER BY c.closed_at DESC, c.created_at DESC LIMIT 1
             """, new { tenantId, customerId }, cancellationToken: ct));
 
+    /// <summary>A checkpoint with one customer's leaf in its balances root.</summary>
+    public sealed class WithCustomer
+    {
+        public CheckpointRow Checkpoint { get; set; } = new();
+
+        public long CustomerSeq { get; set; }
+
+        public long Balance { get; set; }
+    }
+
+    /// <summary>
+    /// The tenant's newest checkpoints holding the customer's closing balance, at most <paramref name="take"/>: newest first
+    /// along the tenant's index, one seek of the leaf index per checkpoint.
+    /// </summary>
+    public static async Task<List<WithCustomer>> ForCustomerAsync(DbConnection c, string tenantId, string customerId, int take, CancellationToken ct) =>
+        (await c.QueryAsync<CheckpointRow, CustomerLeaf, WithCustomer>(new CommandDefinition(
+            $"""
+            SELECT {Aliased}, b.customer_seq, b.balance FROM checkpoints c
+            JOIN checkpoint_balances b ON b.checkpoint_id = c.checkpoint_id AND b.customer_id = @customerId
+            WHERE c.tenant_id = @tenantId ORDER BY c.created_at DESC, c.checkpoint_id DESC LIMIT @take
+            """, new { tenantId, customerId, take }, cancellationToken: ct),
+            (row, leaf) => new WithCustomer { Checkpoint = row, CustomerSeq = leaf.CustomerSeq, Balance = leaf.Balance }, splitOn: "customer_seq")).ToList();
+
     private static string Pascal(string column) => string.Concat(column.Split('_').Select(p => char.ToUpperInvariant(p[0]) + p[1..]));
+
+    private sealed class CustomerLeaf
+    {
+        public long CustomerSeq { get; set; }
+
+        public long Balance { get; set; }
+    }
 
     private sealed class Leaf
     {

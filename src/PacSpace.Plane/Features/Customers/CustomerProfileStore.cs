@@ -1,5 +1,6 @@
 using System.Data.Common;
 using Dapper;
+using PacSpace.Hosting.Data;
 
 namespace PacSpace.Plane.Features.Customers;
 
@@ -52,4 +53,62 @@ internal static class CustomerProfileStore
         connection.QuerySingleOrDefaultAsync<Row>(new CommandDefinition(
             $"SELECT {Columns} FROM customer_profiles WHERE ledger_no = @ledgerNo AND idempotency_key = @idempotencyKey",
             new { ledgerNo, idempotencyKey }, tx, cancellationToken: ct));
+
+    /// <summary>A customer found by the start of its display name: its id and the name as the index orders it (the page's cursor).</summary>
+    public sealed class NameMatch
+    {
+        public string CustomerId { get; set; } = "";
+
+        public string NameKey { get; set; } = "";
+    }
+
+    /// <summary>
+    /// Ids of the log's profiles in byte order after <paramref name="after"/>, that start with <paramref name="prefix"/> when
+    /// given; at most <paramref name="take"/> (a seek and a walk along the id index).
+    /// </summary>
+    public static async Task<List<string>> IdsAfterAsync(DbConnection connection, DbProvider provider, long ledgerNo, string? after, string? prefix, int take,
+        CancellationToken ct)
+    {
+        var id = "customer_id" + ByteOrder.Collate(provider);
+        var sql = "SELECT customer_id FROM customer_profiles WHERE ledger_no = @ledgerNo"
+            + (after is null ? "" : $" AND {id} > @after")
+            + (prefix is null ? "" : $" AND {id} >= @prefix AND {id} < @prefixEnd")
+            + $" ORDER BY {id} LIMIT @take";
+        return (await connection.QueryAsync<string>(new CommandDefinition(sql,
+            new { ledgerNo, after, prefix, prefixEnd = prefix is null ? null : ByteOrder.PrefixEnd(prefix), take }, cancellationToken: ct))).ToList();
+    }
+
+    /// <summary>
+    /// Profiles whose display name starts with <paramref name="prefix"/> in any case (the database's <c>lower</c> on both
+    /// sides), ordered by that lower-case name and then the id, after the cursor <c>(afterName, afterId)</c> when given; at most
+    /// <paramref name="take"/>. A range of the name index.
+    /// </summary>
+    public static async Task<List<NameMatch>> NamesAfterAsync(DbConnection connection, DbProvider provider, long ledgerNo, string prefix, string? afterName,
+        string? afterId, int take, CancellationToken ct)
+    {
+        var c = ByteOrder.Collate(provider);
+        var name = $"lower(display_name){c}";
+        var id = $"customer_id{c}";
+        var sql = $"SELECT customer_id, lower(display_name) AS name_key FROM customer_profiles WHERE ledger_no = @ledgerNo"
+            + $" AND {name} >= lower(@prefix){c} AND {name} < (lower(@prefix) || @top){c}"
+            + (afterName is null ? "" : $" AND {name} >= @afterName AND ({name} > @afterName OR {id} > @afterId)")
+            + $" ORDER BY {name}, {id} LIMIT @take";
+        return (await connection.QueryAsync<NameMatch>(new CommandDefinition(sql,
+            new { ledgerNo, prefix, top = ByteOrder.PrefixEnd(""), afterName, afterId, take }, cancellationToken: ct))).ToList();
+    }
+
+    /// <summary>The profiles of these customers of the log, by id.</summary>
+    public static async Task<Dictionary<string, Row>> FindManyAsync(DbConnection connection, DbProvider provider, long ledgerNo, IReadOnlyList<string> customerIds,
+        CancellationToken ct)
+    {
+        if (customerIds.Count == 0)
+        {
+            return [];
+        }
+
+        var rows = await connection.QueryAsync<Row>(new CommandDefinition(
+            $"SELECT {Columns} FROM customer_profiles WHERE ledger_no = @ledgerNo AND customer_id {(provider == DbProvider.Postgres ? "= ANY(@ids)" : "IN @ids")}",
+            new { ledgerNo, ids = customerIds.ToArray() }, cancellationToken: ct));
+        return rows.ToDictionary(r => r.CustomerId, StringComparer.Ordinal);
+    }
 }

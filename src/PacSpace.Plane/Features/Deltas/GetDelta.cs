@@ -34,6 +34,9 @@ internal sealed class GetDelta(Database db, EntryIds ids, IOptions<PlaneOptions>
     public sealed record ProofView(long LogIndex, long TreeSize, long CustomerSeq, long? PrevCustomerIndex, long BalanceAfter, DateTimeOffset RecordedAt, string VerifyUrl,
         string VerificationApiUrl);
 
+    /// <summary>Where anyone checks a delta's receipt (the dashboard's lists link the same place).</summary>
+    public static string VerifyUrlOf(string receiptId) => Verify.VerifyPages.ReceiptPath(receiptId);
+
     public async Task<Result<StatusView>> HandleAsync(ApiCaller caller, Input input, CancellationToken ct)
     {
         await using var connection = await db.OpenAsync(ct);
@@ -49,7 +52,7 @@ internal sealed class GetDelta(Database db, EntryIds ids, IOptions<PlaneOptions>
         var proof = head is null
             ? null
             : new ProofView(row.LogIndex, head.Size, row.CustomerSeq, row.PrevIndex, row.BalanceAfter, DateTimeOffset.FromUnixTimeMilliseconds(row.RecordedAt),
-                Verify.VerifyPages.ReceiptPath(row.ReceiptId), $"/api/v1/verify/receipt/{row.ReceiptId}");
+                VerifyUrlOf(row.ReceiptId), $"/api/v1/verify/receipt/{row.ReceiptId}");
         var content = row.Content(caller.TenantId, options.Value.EnvironmentName);
         return new StatusView(row.RecordId, head is null ? DeltaStatus.Queued : DeltaStatus.Verified, row.CustomerId, row.Amount, row.ContentHashHex,
             head is null ? null : row.CustomerSeq, row.ReceiptId, head is null ? null : DateTimeOffset.FromUnixTimeMilliseconds(head.SignedAt), proof,

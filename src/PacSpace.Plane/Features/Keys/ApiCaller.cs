@@ -31,6 +31,12 @@ internal sealed class ApiCaller
 
     public WhoAmIView WhoAmI { get; }
 
+    /// <summary>
+    /// The control plane reading a tenant's data through the internal read routes, on behalf of a signed-in user of the tenant:
+    /// no key and no plan, so only for Balance API reads that use neither (a delta's status, a record's history).
+    /// </summary>
+    public static ApiCaller ForTenant(string tenantId, string environment) => new("", "", tenantId, environment, PacSpace.Contracts.Plans.PlanCatalog.Free);
+
     /// <summary>The caller <see cref="ApiKeyMiddleware"/> attached to a request of a key-protected route.</summary>
     public static ApiCaller Of(HttpContext http) => http.Features.Get<ApiCaller>()!;
 }

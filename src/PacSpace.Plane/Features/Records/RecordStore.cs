@@ -51,6 +51,46 @@ internal static class RecordStore
         return found;
     }
 
+    /// <summary>A record as lists show it, with its head (last entry).</summary>
+    public sealed class Listed
+    {
+        public long RecordNo { get; set; }
+
+        public string RecordType { get; set; } = "";
+
+        public string EntityId { get; set; } = "";
+
+        public byte[] RecordKey { get; set; } = [];
+
+        public long FirstIndex { get; set; }
+
+        public long FirstAt { get; set; }
+
+        public long HeadSeq { get; set; }
+
+        public long HeadIndex { get; set; }
+
+        public int HeadLifecycle { get; set; }
+
+        public long HeadAt { get; set; }
+    }
+
+    /// <summary>
+    /// A keyset page of the log's records, newest first by the index of their first entry (below <paramref name="before"/>),
+    /// of one type when given, each with its head: a seek and a page of the <c>(ledger_no[, record_type], first_index)</c>
+    /// index, and one seek of <c>(record_no, seq)</c> per record.
+    /// </summary>
+    public static async Task<List<Listed>> NewestAsync(DbConnection c, long ledgerNo, string? recordType, long before, int take, CancellationToken ct) =>
+        (await c.QueryAsync<Listed>(new CommandDefinition(
+            $"""
+            SELECT r.record_no, r.record_type, r.entity_id, r.record_key, r.first_index, r.first_at,
+                   h.seq AS head_seq, h.log_index AS head_index, h.lifecycle AS head_lifecycle, h.recorded_at AS head_at
+            FROM records r
+            JOIN record_entries h ON h.record_no = r.record_no AND h.seq = (SELECT MAX(x.seq) FROM record_entries x WHERE x.record_no = r.record_no)
+            WHERE r.ledger_no = @ledgerNo{(recordType is null ? "" : " AND r.record_type = @recordType")} AND r.first_index >= 0 AND r.first_index < @before
+            ORDER BY r.first_index DESC LIMIT @take
+            """, new { ledgerNo, recordType, before, take }, cancellationToken: ct))).ToList();
+
     /// <summary>The log's entry with this referenceId or Idempotency-Key (the one a retry is settled against), if any.</summary>
     public static async Task<RecordEntryRow?> DuplicateAsync(DbConnection c, DbTransaction tx, long ledgerNo, string? referenceId, string? idempotencyKey,
         CancellationToken ct)
