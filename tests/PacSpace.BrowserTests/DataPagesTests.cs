@@ -1,3 +1,4 @@
+using Dapper;
 using System.Net;
 using System.Text.Json;
 using Microsoft.Playwright;
@@ -217,6 +218,41 @@ public sealed class DataPagesTests(BrowserFixture browser) : IClassFixture<Brows
         }
 
         await Assertions.Expect(phone.Locator("main")).ToContainTextAsync("A title of an entry of a record");
+    }
+
+    [Fact]
+    public async Task QueuedDelta_TurnsVerifiedOnItsPagesWithoutAReload()
+    {
+        await using var site = await Site.StartAsync(browser.Browser);
+        var api = site.Stack.Dashboard;
+        var session = await api.ReadyTenantAsync();
+        var key = (await api.CreateKeyAsync(session)).FullKey;
+        var page = await site.NewPageAsync();
+        await site.LogInAsync(page, session.Email);
+        await EmitAsync(site, Role.Sandbox, key, ("live-1", 1, "first"));
+
+        // The log's signing lease held in another signer's name: the next delta stays queued until it is let go.
+        await using var plane = await site.Stack.PlaneDb(Role.Sandbox).OpenAsync(default);
+        const string Hold = "UPDATE tenant_ledgers SET lease_owner = 'another-signer', lease_until = @until WHERE tenant_id = @t";
+        await plane.ExecuteAsync(Hold, new { until = DateTimeOffset.UtcNow.AddHours(1).ToUnixTimeMilliseconds(), t = session.TenantId });
+        var emitted = await site.Stack.EmitAsync(Role.Sandbox, key, """{"customerId": "live-1", "delta": 9, "reason": "live"}""");
+        Assert.Equal(HttpStatusCode.Created, emitted.Status);
+        var recordId = emitted.Data.GetProperty("recordId").GetString()!;
+        await GoAsync(page, "/deltas/" + recordId);
+        var list = await site.NewPageAsync();
+        await site.LogInAsync(list, session.Email);
+        await GoAsync(list, "/deltas");
+        Assert.Equal("QUEUED", await page.GetByTestId("delta-status").InnerTextAsync());
+        await Assertions.Expect(page.GetByTestId("proof-pending")).ToBeVisibleAsync();
+        var navigations = 0;
+        page.FrameNavigated += (_, _) => navigations++;
+        await plane.ExecuteAsync(Hold, new { until = 0L, t = session.TenantId });
+        var soon = new LocatorAssertionsToHaveTextOptions { Timeout = 15_000 };
+        await Assertions.Expect(page.GetByTestId("delta-status")).ToHaveTextAsync("VERIFIED", soon);
+        await Assertions.Expect(page.GetByTestId("proof-log-index")).ToHaveTextAsync("1");
+        await Assertions.Expect(page.GetByTestId("verify-link")).ToBeVisibleAsync();
+        await Assertions.Expect(list.GetByTestId("deltas-table").GetByTestId("delta-status")).ToHaveTextAsync(["VERIFIED", "VERIFIED"], soon);
+        Assert.Equal(0, navigations);
     }
 
     /// <summary>Presses Tab until <paramref name="focused"/> (a script expression) holds; fails after 60 presses.</summary>

@@ -1,5 +1,5 @@
 // Progressive enhancement only: every page works without this file (forms post and redirect).
-// 1. Live environment status while an activation runs. 2. Copy buttons.
+// 1. Live environment status while an activation runs. 2. Copy buttons. 3. Live data blocks while data is pending.
 (function () {
   "use strict";
   const labels = { active: "Active", activating: "Activating…", failed: "Failed", none: "Not active" };
@@ -62,8 +62,33 @@
     });
   }
 
+  // 3. Data still on its way (a queued delta waiting for its signed head): the page is read again every 2 s and each
+  //    [data-live] block whose content changed is swapped for its new version, until none is pending (at most 5 min).
+  function pendingLive() {
+    return document.querySelector('[data-live][data-pending="true"]') !== null;
+  }
+
+  function refreshLive(left) {
+    if (!pendingLive() || left <= 0) return;
+    fetch(location.href, { credentials: "same-origin", headers: { "Accept": "text/html" } })
+      .then(function (r) { return r.ok ? r.text() : null; })
+      .then(function (html) {
+        if (!html) return;
+        const fresh = new DOMParser().parseFromString(html, "text/html");
+        document.querySelectorAll("[data-live][id]").forEach(function (el) {
+          const next = fresh.getElementById(el.id);
+          if (next && next.hasAttribute("data-live") && next.outerHTML !== el.outerHTML) {
+            el.replaceWith(document.importNode(next, true));
+          }
+        });
+      })
+      .catch(function () { /* try again on the next tick */ })
+      .finally(function () { setTimeout(function () { refreshLive(left - 1); }, 2000); });
+  }
+
   document.addEventListener("DOMContentLoaded", function () {
     copyButtons();
     if (activating()) setTimeout(poll, 1000);
+    if (pendingLive()) setTimeout(function () { refreshLive(150); }, 2000);
   });
 })();
