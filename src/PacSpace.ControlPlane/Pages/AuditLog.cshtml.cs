@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Text.Json;
 using PacSpace.ControlPlane.Features.Audit;
 
@@ -15,7 +14,9 @@ public sealed class AuditLogModel : SignedInPage
 
     internal (string? Action, DateOnly? From, DateOnly? To) Filter { get; private set; }
 
-    internal List<string> Ignored { get; } = [];
+    private readonly ListQuery _query = new();
+
+    internal List<string> Ignored => _query.Ignored;
 
     internal bool Paged { get; private set; }
 
@@ -32,18 +33,12 @@ public sealed class AuditLogModel : SignedInPage
             a = null;
         }
 
-        var f = Day(from, "first");
-        var t = Day(to, "last");
-        if (f is { } x && t is { } y && y < x)
-        {
-            Ignored.Add("The last day is before the first, so both were left out.");
-            (f, t) = (null, null);
-        }
+        var (f, t) = _query.Days(from, to);
 
         Filter = (a, f, t);
         Paged = !string.IsNullOrEmpty(cursor);
         var found = await this.Service<SearchAuditLog>().HandleAsync(Actor.Page(HttpContext), new SearchAuditLog.Input(a,
-            f is { } first ? Start(first) : null, t is { } last ? Start(last).AddDays(1) : null, Paged ? cursor : null), ct);
+            f is { } first ? ListQuery.Start(first) : null, t is { } last ? ListQuery.Start(last).AddDays(1) : null, Paged ? cursor : null), ct);
         if (found.IsSuccess)
         {
             Log = found.Value;
@@ -55,23 +50,8 @@ public sealed class AuditLogModel : SignedInPage
         }
     }
 
-    internal string PageUrl(string? cursor)
-    {
-        var query = new List<string>();
-        Add("action", Filter.Action);
-        Add("from", Filter.From?.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture));
-        Add("to", Filter.To?.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture));
-        Add("cursor", cursor);
-        return "/audit-log" + (query.Count == 0 ? "" : "?" + string.Join('&', query));
-
-        void Add(string name, string? value)
-        {
-            if (value is not null)
-            {
-                query.Add(name + "=" + Uri.EscapeDataString(value));
-            }
-        }
-    }
+    internal string PageUrl(string? cursor) =>
+        ListQuery.Url("/audit-log", ("action", Filter.Action), ("from", ListQuery.Format(Filter.From)), ("to", ListQuery.Format(Filter.To)), ("cursor", cursor));
 
     /// <summary>Who did it: the user's address, or what acted without one.</summary>
     internal static string Who(SearchAuditLog.EntryView e) => e.Email ?? e.Origin switch
@@ -96,22 +76,4 @@ public sealed class AuditLogModel : SignedInPage
             ? d.EnumerateObject().Where(p => p.Name != "environment" && p.Value.ValueKind != JsonValueKind.Null)
                 .Select(p => (p.Name, p.Value.ValueKind == JsonValueKind.String ? p.Value.GetString()! : p.Value.GetRawText()))
             : [];
-
-    private DateOnly? Day(string? text, string which)
-    {
-        if (string.IsNullOrWhiteSpace(text))
-        {
-            return null;
-        }
-
-        if (DateOnly.TryParseExact(text.Trim(), "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var day) && day.Year is >= 2000 and <= 9998)
-        {
-            return day;
-        }
-
-        Ignored.Add($"“{text}” is not a day (YYYY-MM-DD, from 2000), so the {which} day was left out.");
-        return null;
-    }
-
-    private static DateTimeOffset Start(DateOnly day) => new(day.ToDateTime(TimeOnly.MinValue), TimeSpan.Zero);
 }

@@ -13,17 +13,13 @@ public sealed class CheckpointsModel : DataPage
 
     internal bool Paged { get; private set; }
 
-    internal List<string> Ignored { get; } = [];
+    private readonly ListQuery _query = new();
+
+    internal List<string> Ignored => _query.Ignored;
 
     public async Task OnGetAsync(string? customer, string? cursor, CancellationToken ct)
     {
-        Customer = string.IsNullOrWhiteSpace(customer) ? null : customer.Trim();
-        if (Customer is { Length: > LedgerReads.MaxSearch })
-        {
-            Ignored.Add($"A customer id has at most {LedgerReads.MaxSearch} characters; the customer filter was left out.");
-            Customer = null;
-        }
-
+        Customer = _query.Text(customer, LedgerReads.MaxSearch, $"A customer id has at most {LedgerReads.MaxSearch} characters; the customer filter was left out.");
         var page = CursorOf(cursor);
         if (Problem is not null)
         {
@@ -42,21 +38,7 @@ public sealed class CheckpointsModel : DataPage
         }
     }
 
-    internal string PageUrl(string? cursor)
-    {
-        var query = new List<string>();
-        if (Customer is not null)
-        {
-            query.Add("customer=" + Uri.EscapeDataString(Customer));
-        }
-
-        if (cursor is not null)
-        {
-            query.Add("cursor=" + Uri.EscapeDataString(cursor));
-        }
-
-        return "/checkpoints" + (query.Count == 0 ? "" : "?" + string.Join('&', query));
-    }
+    internal string PageUrl(string? cursor) => ListQuery.Url("/checkpoints", ("customer", Customer), ("cursor", cursor));
 
     /// <summary>The signed period statement, indented for reading (the signature is over its canonical form).</summary>
     internal static string Readable(JsonElement statement) => JsonSerializer.Serialize(statement, Indented);

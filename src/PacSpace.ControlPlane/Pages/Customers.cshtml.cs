@@ -39,22 +39,8 @@ public sealed class CustomersModel : DataPage
     }
 
     /// <summary>The address of another page of this list (the same search).</summary>
-    internal string PageUrl(string? cursor)
-    {
-        var query = new List<string>();
-        if (Search.Length > 0)
-        {
-            query.Add("q=" + Uri.EscapeDataString(Search));
-            query.Add("by=" + (ByName ? "name" : "id"));
-        }
-
-        if (cursor is not null)
-        {
-            query.Add("cursor=" + Uri.EscapeDataString(cursor));
-        }
-
-        return "/customers" + (query.Count == 0 ? "" : "?" + string.Join('&', query));
-    }
+    internal string PageUrl(string? cursor) => ListQuery.Url("/customers",
+        ("q", Search.Length > 0 ? Search : null), ("by", Search.Length > 0 ? (ByName ? "name" : "id") : null), ("cursor", cursor));
 
     internal static string CustomerUrl(string customerId) => "/customers/" + Uri.EscapeDataString(customerId);
 }

@@ -1,4 +1,3 @@
-using System.Globalization;
 using PacSpace.Contracts.Reads;
 using PacSpace.ControlPlane.Features.Ledger;
 
@@ -15,8 +14,10 @@ public sealed class DeltasModel : DataPage
     /// <summary>The filters as applied (null: not filtered).</summary>
     internal (string? Status, string? Customer, DateOnly? From, DateOnly? To) Filter { get; private set; }
 
+    private readonly ListQuery _query = new();
+
     /// <summary>Filter values that were left out, and why.</summary>
-    internal List<string> Ignored { get; } = [];
+    internal List<string> Ignored => _query.Ignored;
 
     internal bool Paged { get; private set; }
 
@@ -31,19 +32,8 @@ public sealed class DeltasModel : DataPage
             ReadRoutes.Queued => ReadRoutes.Queued,
             _ => Ignore<string>($"The status “{status}” is not one of verified or queued, so deltas of both are shown."),
         };
-        var c = string.IsNullOrWhiteSpace(customer) ? null : customer.Trim();
-        if (c is { Length: > LedgerReads.MaxSearch })
-        {
-            c = Ignore<string>($"A customer id has at most {LedgerReads.MaxSearch} characters; the customer filter was left out.");
-        }
-
-        var f = Day(from, "from");
-        var t = Day(to, "to");
-        if (f is { } a && t is { } b && b < a)
-        {
-            Ignored.Add("The last day is before the first, so both were left out.");
-            (f, t) = (null, null);
-        }
+        var c = _query.Text(customer, LedgerReads.MaxSearch, $"A customer id has at most {LedgerReads.MaxSearch} characters; the customer filter was left out.");
+        var (f, t) = _query.Days(from, to);
 
         Filter = (s, c, f, t);
         var page = CursorOf(cursor);
@@ -54,7 +44,7 @@ public sealed class DeltasModel : DataPage
 
         Paged = page is not null;
         var listed = await this.Service<ListDeltas>().HandleAsync(PageActor, new ListDeltas.Input(Shell.Current, s, c,
-            f is { } first ? Start(first) : null, t is { } last ? Start(last).AddDays(1) : null, page), ct);
+            f is { } first ? ListQuery.Start(first) : null, t is { } last ? ListQuery.Start(last).AddDays(1) : null, page), ct);
         if (listed.IsSuccess)
         {
             List = listed.Value;
@@ -66,40 +56,8 @@ public sealed class DeltasModel : DataPage
     }
 
     /// <summary>The address of this list with the same filters, at another page.</summary>
-    internal string PageUrl(string? cursor)
-    {
-        var query = new List<string>();
-        Add("status", Filter.Status);
-        Add("customer", Filter.Customer);
-        Add("from", Filter.From?.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture));
-        Add("to", Filter.To?.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture));
-        Add("cursor", cursor);
-        return "/deltas" + (query.Count == 0 ? "" : "?" + string.Join('&', query));
-
-        void Add(string name, string? value)
-        {
-            if (value is not null)
-            {
-                query.Add(name + "=" + Uri.EscapeDataString(value));
-            }
-        }
-    }
-
-    private DateOnly? Day(string? text, string field)
-    {
-        if (string.IsNullOrWhiteSpace(text))
-        {
-            return null;
-        }
-
-        if (DateOnly.TryParseExact(text.Trim(), "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var day) && day.Year is >= 2000 and <= 9998)
-        {
-            return day;
-        }
-
-        Ignored.Add($"“{text}” is not a day (YYYY-MM-DD, from 2000), so the {(field == "from" ? "first" : "last")} day was left out.");
-        return null;
-    }
+    internal string PageUrl(string? cursor) => ListQuery.Url("/deltas", ("status", Filter.Status), ("customer", Filter.Customer),
+        ("from", ListQuery.Format(Filter.From)), ("to", ListQuery.Format(Filter.To)), ("cursor", cursor));
 
     private T? Ignore<T>(string why)
         where T : class
@@ -107,6 +65,4 @@ public sealed class DeltasModel : DataPage
         Ignored.Add(why);
         return null;
     }
-
-    private static DateTimeOffset Start(DateOnly day) => new(day.ToDateTime(TimeOnly.MinValue), TimeSpan.Zero);
 }

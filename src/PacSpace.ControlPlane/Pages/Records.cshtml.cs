@@ -12,17 +12,13 @@ public sealed class RecordsModel : DataPage
 
     internal bool Paged { get; private set; }
 
-    internal List<string> Ignored { get; } = [];
+    private readonly ListQuery _query = new();
+
+    internal List<string> Ignored => _query.Ignored;
 
     public async Task OnGetAsync(string? type, string? cursor, CancellationToken ct)
     {
-        RecordType = string.IsNullOrWhiteSpace(type) ? null : type.Trim();
-        if (RecordType is { Length: > ListRecords.MaxRecordType })
-        {
-            Ignored.Add($"A record type has at most {ListRecords.MaxRecordType} characters; the type filter was left out.");
-            RecordType = null;
-        }
-
+        RecordType = _query.Text(type, ListRecords.MaxRecordType, $"A record type has at most {ListRecords.MaxRecordType} characters; the type filter was left out.");
         var page = CursorOf(cursor);
         if (Problem is not null)
         {
@@ -41,21 +37,7 @@ public sealed class RecordsModel : DataPage
         }
     }
 
-    internal string PageUrl(string? cursor)
-    {
-        var query = new List<string>();
-        if (RecordType is not null)
-        {
-            query.Add("type=" + Uri.EscapeDataString(RecordType));
-        }
-
-        if (cursor is not null)
-        {
-            query.Add("cursor=" + Uri.EscapeDataString(cursor));
-        }
-
-        return "/records" + (query.Count == 0 ? "" : "?" + string.Join('&', query));
-    }
+    internal string PageUrl(string? cursor) => ListQuery.Url("/records", ("type", RecordType), ("cursor", cursor));
 
     internal static string RecordUrl(string recordType, string entityId) => $"/records/{Uri.EscapeDataString(recordType)}/{Uri.EscapeDataString(entityId)}";
 }
