@@ -88,5 +88,25 @@ internal static class BenchStack
         return (stack, await BenchTenant.CreateAsync(stack, plan));
     }
 
+    /// <summary>
+    /// Sends <paramref name="requests"/> GETs of <paramref name="path"/> one after another, each read to its end, and returns
+    /// their times in milliseconds, sorted.
+    /// </summary>
+    public static async Task<List<double>> TimeGetsAsync(HttpClient http, string path, int requests)
+    {
+        var samples = new List<double>(requests);
+        for (var i = 0; i < requests; i++)
+        {
+            var started = System.Diagnostics.Stopwatch.GetTimestamp();
+            using var response = await http.GetAsync(path);
+            response.EnsureSuccessStatusCode();
+            await response.Content.ReadAsByteArrayAsync();
+            samples.Add(System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+        }
+
+        samples.Sort();
+        return samples;
+    }
+
     public static string NewDirectory() => Path.Combine(Path.GetTempPath(), "pacspace-bench-" + Guid.NewGuid().ToString("N")[..8]);
 }

@@ -62,17 +62,7 @@ internal static class DeriveBenchmark
                             (await http.GetAsync(path)).EnsureSuccessStatusCode();
                         }
 
-                        var samples = new List<double>(requests);
-                        for (var i = 0; i < requests; i++)
-                        {
-                            var started = Stopwatch.GetTimestamp();
-                            using var response = await http.GetAsync(path);
-                            response.EnsureSuccessStatusCode();
-                            await response.Content.ReadAsByteArrayAsync();
-                            samples.Add(Stopwatch.GetElapsedTime(started).TotalMilliseconds);
-                        }
-
-                        samples.Sort();
+                        var samples = await BenchStack.TimeGetsAsync(http, path, requests);
                         p50s.Add(samples[samples.Count / 2]);
                         p99s.Add(samples[(int)Math.Ceiling(samples.Count * 0.99) - 1]);
                         Console.WriteLine(FormattableString.Invariant($"{store} {name} run {run}: p50 {p50s[^1]:0.00} ms, p99 {p99s[^1]:0.00} ms"));

@@ -71,17 +71,7 @@ internal static partial class PagesBenchmark
                     var p95s = new List<double>(runs);
                     for (var run = 0; run < runs; run++)
                     {
-                        var samples = new List<double>(requests);
-                        for (var i = 0; i < requests; i++)
-                        {
-                            var started = Stopwatch.GetTimestamp();
-                            using var response = await http.GetAsync(path);
-                            response.EnsureSuccessStatusCode();
-                            await response.Content.ReadAsByteArrayAsync();
-                            samples.Add(Stopwatch.GetElapsedTime(started).TotalMilliseconds);
-                        }
-
-                        samples.Sort();
+                        var samples = await BenchStack.TimeGetsAsync(http, path, requests);
                         p50s.Add(samples[samples.Count / 2]);
                         p95s.Add(samples[(int)Math.Ceiling(samples.Count * 0.95) - 1]);
                     }
