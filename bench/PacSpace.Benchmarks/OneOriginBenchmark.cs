@@ -11,8 +11,10 @@ namespace PacSpace.Benchmarks;
 // in a child process (`one-origin-proxy`: the dashboard role of the same installation, its background workers off), so its
 // CPU time is its own: read from the OS for that process over each measured window and divided by the requests answered.
 // The planes run in this process; everything (load generator, proxy, planes, database) shares this machine's cores.
+// The proxy forwards over HTTP/2 to the planes' one-origin listeners, as `up` does; --http1 makes it use HTTP/1.1 to the
+// planes' own ports instead (the hop without Plane:OneOriginUrl), for comparison.
 //
-//   dotnet run -c Release --project bench/PacSpace.Benchmarks -- one-origin [--runs 5] [--seconds 4] [--connections 64] [--store both|sqlite|postgres] [--database "Host=…"]
+//   dotnet run -c Release --project bench/PacSpace.Benchmarks -- one-origin [--runs 5] [--seconds 4] [--connections 64] [--store both|sqlite|postgres] [--http1] [--database "Host=…"]
 internal static class OneOriginBenchmark
 {
     public static async Task<int> RunAsync(string[] args)
@@ -37,7 +39,7 @@ internal static class OneOriginBenchmark
         var (stack, tenant) = await BenchStack.StartWithTenantAsync(dir, postgres, args);
         await using var _ = stack;
         var plane = stack.OpenDatabase(Role.Sandbox);
-        using var proxy = await StartProxyAsync(stack, dir);
+        using var proxy = await StartProxyAsync(stack, dir, args.Contains("--http1"));
         var direct = new Uri(stack.Url(Role.Sandbox), "/api/v1/balance/delta");
         var origin = new Uri(proxy.Url, "/api/v1/balance/delta");
         // The proxy process is new: one unmeasured window on each path first, so its code is jitted and tiered up as the
@@ -89,7 +91,7 @@ internal static class OneOriginBenchmark
     }
 
     /// <summary>Starts <c>one-origin-proxy</c> for <paramref name="stack"/>'s installation and waits until it serves.</summary>
-    private static async Task<ProxyProcess> StartProxyAsync(LocalStack stack, string dir)
+    private static async Task<ProxyProcess> StartProxyAsync(LocalStack stack, string dir, bool http1)
     {
         var port = LocalStack.FreePort("127.0.0.1");
         var start = ChildProcess.Self();
@@ -98,6 +100,9 @@ internal static class OneOriginBenchmark
         {
             "one-origin-proxy", "--data", dir, "--port", Inv(port),
             "--sandbox-port", Inv(stack.Ports[Role.Sandbox]), "--production-port", Inv(stack.Ports[Role.Production]),
+            // The planes' HTTP/2 listeners for the one origin (picked free by the parent's stack); empty: HTTP/1.1 to their ports.
+            "--sandbox-one-origin", http1 ? "" : stack.Root["Planes:Sandbox:OneOriginUrl"] ?? "",
+            "--production-one-origin", http1 ? "" : stack.Root["Planes:Production:OneOriginUrl"] ?? "",
         })
         {
             start.ArgumentList.Add(a);
@@ -136,6 +141,8 @@ internal static class OneOriginBenchmark
             ProductionPort = Cli.Arg(args, "--production-port", 5082),
         };
         options.Overrides["Logging:LogLevel:Default"] = "Warning";
+        options.Overrides["Planes:Sandbox:OneOriginUrl"] = Cli.Text(args, "--sandbox-one-origin") ?? "";
+        options.Overrides["Planes:Production:OneOriginUrl"] = Cli.Text(args, "--production-one-origin") ?? "";
         foreach (var section in new[] { "Provisioning", "KeySync", "WebhookSync" })
         {
             options.Overrides[section + ":WorkerEnabled"] = "false";

@@ -92,6 +92,25 @@ public sealed class LocalStack : IAsyncDisposable
         return new LocalStack(options, BuildRoot(options, ports), ports);
     }
 
+    /// <summary>
+    /// A local install runs the control plane and both planes in one process, so each plane's one-origin listener
+    /// (<c>Plane:OneOriginUrl</c>, HTTP/2 for the control plane's forwarding) goes on a loopback port picked free at start,
+    /// whatever <c>--host</c> says: nothing else calls it.
+    /// </summary>
+    private static void AddOneOriginListeners(Dictionary<string, string?> defaults)
+    {
+        foreach (var plane in new[] { Role.Sandbox, Role.Production })
+        {
+            var url = $"http://127.0.0.1:{FreePort("127.0.0.1")}";
+            defaults[$"Planes:{plane}:OneOriginUrl"] = url;
+            defaults[OneOriginListenKey(plane)] = url;
+        }
+    }
+
+    /// <summary>Where the local install keeps a plane's one-origin address until <see cref="Build"/> hands it to that plane as
+    /// <c>Plane:OneOriginUrl</c> (the three roles share one configuration; <c>Plane:*</c> keys are each plane's own).</summary>
+    private static string OneOriginListenKey(Role plane) => $"LocalInstall:{plane}:OneOriginUrl";
+
     public static IConfiguration BuildRoot(StackOptions options, IReadOnlyDictionary<Role, int> ports)
     {
         var data = Path.GetFullPath(options.DataDirectory);
@@ -130,6 +149,7 @@ public sealed class LocalStack : IAsyncDisposable
             // A local install's webhook receivers run on the same machine, over plain HTTP; metadata addresses stay refused.
             defaults["Webhooks:AllowPrivateNetworks"] = "true";
             defaults["Webhooks:RequireHttpsForProduction"] = "false";
+            AddOneOriginListeners(defaults);
         }
 
         if (!string.IsNullOrWhiteSpace(options.Database))
@@ -202,6 +222,10 @@ public sealed class LocalStack : IAsyncDisposable
         if (role != Role.Dashboard)
         {
             roleConfig["Plane:Environment"] = role.ToString();
+            if (Root[OneOriginListenKey(role)] is { Length: > 0 } oneOrigin)
+            {
+                roleConfig["Plane:OneOriginUrl"] = oneOrigin;
+            }
         }
 
         // One process runs the three roles: a configured metrics port is the dashboard's, the planes take the next two.

@@ -27,10 +27,13 @@ public static class PlaneModule
     {
         var services = builder.Services;
         services.AddSingleton(EnvelopeStyle.Plane);
+        OneOriginListener.Add(builder);
         services.AddOptions<PlaneOptions>().Bind(builder.Configuration.GetSection("Plane")).ValidateDataAnnotations()
             .Validate(o => string.IsNullOrWhiteSpace(o.ControlPlaneUrl)
                     || (Uri.TryCreate(o.ControlPlaneUrl, UriKind.Absolute, out var u) && u.Scheme is "http" or "https"),
                 "Plane:ControlPlaneUrl must be empty or an absolute http(s) URL.")
+            .Validate(o => string.IsNullOrWhiteSpace(o.OneOriginUrl) || OneOriginListener.TryParse(o.OneOriginUrl, out _),
+                "Plane:OneOriginUrl must be empty or an absolute http URL with a port and no path, such as http://127.0.0.1:5091.")
             .Validate(o => o.RateLimits.Values.All(r => r.PermitsPerSecond is >= 1 and <= 1_000_000 && r.Burst >= 1),
                 "Plane:RateLimits:<tier>:PermitsPerSecond must be 1–1000000 and Burst at least 1.")
             .ValidateOnStart();

@@ -28,6 +28,14 @@ public sealed class PlaneOptions
     public string ControlPlaneUrl { get; set; } = "";
 
     /// <summary>
+    /// A second address the plane listens on, for the control plane's one origin only: HTTP/2 without TLS (prior knowledge),
+    /// so one connection carries many forwarded requests at once. It serves the same routes as the plane's own address, which
+    /// keeps speaking HTTP/1.1 and HTTP/2 as before. Empty: no second listener. Set the control plane's
+    /// <c>Planes:&lt;env&gt;:OneOriginUrl</c> to the address it can reach this one at.
+    /// </summary>
+    public string OneOriginUrl { get; set; } = "";
+
+    /// <summary>
     /// How long an answer of the control plane about a dashboard token (<c>POST /dashboard/customers</c> on this plane) is
     /// kept: a session that ends (logout, revoked) is refused here within this time. Zero asks every time.
     /// </summary>

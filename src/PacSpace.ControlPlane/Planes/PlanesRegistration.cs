@@ -17,6 +17,11 @@ internal static class PlanesRegistration
             .Validate(o => new[] { o.Sandbox.InternalUrl, o.Production.InternalUrl }
                     .All(u => Uri.TryCreate(u, UriKind.Absolute, out var uri) && uri.Query.Length == 0 && uri.Fragment.Length == 0),
                 "Planes:Sandbox:InternalUrl and Planes:Production:InternalUrl must not carry a query or fragment.")
+            // Plain HTTP only: the one origin speaks HTTP/2 with prior knowledge there, which has no TLS handshake to negotiate it.
+            .Validate(o => new[] { o.Sandbox.OneOriginUrl, o.Production.OneOriginUrl }
+                    .All(u => string.IsNullOrWhiteSpace(u) || (Uri.TryCreate(u, UriKind.Absolute, out var uri) && uri.Scheme == Uri.UriSchemeHttp
+                        && uri.AbsolutePath == "/" && uri.Query.Length == 0 && uri.Fragment.Length == 0)),
+                "Planes:Sandbox:OneOriginUrl and Planes:Production:OneOriginUrl must be empty or an absolute http URL without a path, query or fragment.")
             .Validate(o => o.ForwardConnectTimeout <= o.ForwardTimeout, "Planes:ForwardConnectTimeout must not be longer than Planes:ForwardTimeout.")
             .ValidateOnStart();
         services.AddHttpClient<PlaneClient>();

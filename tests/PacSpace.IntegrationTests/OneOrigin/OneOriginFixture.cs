@@ -34,6 +34,9 @@ public sealed class OneOriginFixture : IAsyncDisposable
     /// <summary>Probe value → (plane, client address the plane saw once its forwarded-header handling had run).</summary>
     public ConcurrentDictionary<string, (Role Plane, IPAddress? Client)> Seen { get; } = new();
 
+    /// <summary>Probe value → the HTTP version the request reached the plane with.</summary>
+    public ConcurrentDictionary<string, string> Protocols { get; } = new();
+
     public async Task EnsureAsync(Store store, PostgresServer? postgres)
     {
         await _gate.WaitAsync();
@@ -52,7 +55,7 @@ public sealed class OneOriginFixture : IAsyncDisposable
                 {
                     if (role != Role.Dashboard)
                     {
-                        services.AddSingleton<IStartupFilter>(new ProbeFilter(role, Seen));
+                        services.AddSingleton<IStartupFilter>(new ProbeFilter(role, Seen, Protocols));
                     }
                 };
             });
@@ -105,7 +108,7 @@ public sealed class OneOriginFixture : IAsyncDisposable
     { BaseAddress = baseAddress };
 
     /// <summary>Outermost middleware of a plane; reads the address after the rest of the pipeline, forwarded headers included, has run.</summary>
-    private sealed class ProbeFilter(Role role, ConcurrentDictionary<string, (Role, IPAddress?)> seen) : IStartupFilter
+    private sealed class ProbeFilter(Role role, ConcurrentDictionary<string, (Role, IPAddress?)> seen, ConcurrentDictionary<string, string> protocols) : IStartupFilter
     {
         public Action<IApplicationBuilder> Configure(Action<IApplicationBuilder> next) => app =>
         {
@@ -116,6 +119,7 @@ public sealed class OneOriginFixture : IAsyncDisposable
                 if (probe.Length > 0)
                 {
                     seen[probe] = (role, context.Connection.RemoteIpAddress);
+                    protocols[probe] = context.Request.Protocol;
                 }
             });
             next(app);

@@ -40,6 +40,14 @@ public abstract class OneOriginScenarios(OneOriginFixture fixture, Store store, 
 
         foreach (var (plane, own, other) in new[] { (Role.Sandbox, "only-test", "only-live"), (Role.Production, "only-live", "only-test") })
         {
+            // The hop to the plane is HTTP/2 on the plane's one-origin listener; the plane's own address still speaks HTTP/1.1.
+            var key = plane == Role.Sandbox ? fixture.TestKey : fixture.LiveKey;
+            Assert.Equal((plane, "HTTP/2"), await HopAsync(http, key));
+            using (var straight = new HttpClient { BaseAddress = Stack.Url(plane) })
+            {
+                Assert.Equal((plane, "HTTP/1.1"), await HopAsync(straight, key));
+            }
+
             await using var db = await Stack.PlaneDb(plane).OpenAsync(default);
             const string Count = $"SELECT COUNT(*) FROM {PlaneRows.Deltas} WHERE tenant_id = @t AND customer_id = @c";
             Assert.Equal(1, await db.ExecuteScalarAsync<long>(Count, new { t = fixture.Tenant.TenantId, c = own }));
@@ -361,15 +369,37 @@ public abstract class OneOriginScenarios(OneOriginFixture fixture, Store store, 
     }
 
     [Fact]
-    public async Task ApiV1_PlaneDownOrSilent_503InTheEnvelope()
+    public async Task ApiV1_WithoutOneOriginListeners_ForwardsOverHttp11ToThePlanesAddresses()
     {
-        // A control plane alone: Sandbox's address refuses connections, Production's accepts and never answers.
+        // A second control plane whose configuration names only the planes' own addresses (Planes:*:OneOriginUrl empty).
+        await using var stack = await TestStack.StartAsync(store, postgres, o =>
+        {
+            foreach (var plane in new[] { Role.Sandbox, Role.Production })
+            {
+                o.Overrides[$"Planes:{plane}:InternalUrl"] = Stack.Url(plane).ToString();
+                o.Overrides[$"Planes:{plane}:OneOriginUrl"] = "";
+            }
+        }, roles: [Role.Dashboard]);
+        using var http = new HttpClient { BaseAddress = stack.Url(Role.Dashboard) };
+        Assert.Equal((Role.Sandbox, "HTTP/1.1"), await HopAsync(http, fixture.TestKey));
+        Assert.Equal((Role.Production, "HTTP/1.1"), await HopAsync(http, fixture.LiveKey));
+    }
+
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task ApiV1_PlaneDownOrSilent_503InTheEnvelope(bool http2)
+    {
+        // A control plane alone: Sandbox's address refuses connections, Production's accepts and never answers; over the
+        // planes' one-origin listeners (HTTP/2) or, without them, over HTTP/1.1 to the planes' internal addresses.
         using var silent = new Blackhole();
         var refused = $"http://127.0.0.1:{LocalStack.FreePort("127.0.0.1")}";
         await using var stack = await TestStack.StartAsync(store, postgres, o =>
         {
             o.Overrides["Planes:Sandbox:InternalUrl"] = refused;
             o.Overrides["Planes:Production:InternalUrl"] = silent.Url;
+            o.Overrides["Planes:Sandbox:OneOriginUrl"] = http2 ? refused : "";
+            o.Overrides["Planes:Production:OneOriginUrl"] = http2 ? silent.Url : "";
             o.Overrides["Planes:ForwardTimeout"] = "00:00:01";
             o.Overrides["Planes:ForwardConnectTimeout"] = "00:00:00.500";
         }, roles: [Role.Dashboard]);
@@ -390,6 +420,18 @@ public abstract class OneOriginScenarios(OneOriginFixture fixture, Store store, 
             Assert.Equal(2, answer.Body.GetProperty("error").GetProperty("retryAfterSeconds").GetInt32());
             Assert.True(clock.Elapsed < TimeSpan.FromSeconds(10), $"{path} took {clock.Elapsed}");
         }
+    }
+
+    /// <summary>Which plane answered a probe sent through <paramref name="http"/>, and over which HTTP version it arrived there.</summary>
+    private async Task<(Role, string)> HopAsync(HttpClient http, string key)
+    {
+        var probe = Guid.NewGuid().ToString("N");
+        using var request = new HttpRequestMessage(HttpMethod.Get, "/api/v1/whoami");
+        request.Headers.TryAddWithoutValidation("X-Api-Key", key);
+        request.Headers.TryAddWithoutValidation(OneOriginFixture.ProbeHeader, probe);
+        using var response = await http.SendAsync(request);
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        return (fixture.Seen[probe].Plane, fixture.Protocols[probe]);
     }
 
     private async Task<(Role, IPAddress?)> ProbeAsync(HttpClient http, string key, (string Name, string Value)[] headers)

@@ -22,10 +22,9 @@ internal sealed partial class PlaneForwarder : IDisposable
 {
     private readonly IHttpForwarder _forwarder;
     private readonly HttpMessageInvoker _client;
-    private readonly ForwarderRequestConfig _config;
     private readonly PlaneTransformer _transformer;
-    private readonly string _sandbox;
-    private readonly string _production;
+    private readonly Hop _sandbox;
+    private readonly Hop _production;
     private readonly ILogger<PlaneForwarder> _logger;
 
     public PlaneForwarder(IHttpForwarder forwarder, IOptions<PlanesOptions> options, TelemetrySettings telemetry, ILogger<PlaneForwarder> logger)
@@ -33,19 +32,12 @@ internal sealed partial class PlaneForwarder : IDisposable
         var planes = options.Value;
         _forwarder = forwarder;
         _logger = logger;
-        _sandbox = planes.Sandbox.InternalUrl.TrimEnd('/');
-        _production = planes.Production.InternalUrl.TrimEnd('/');
+        _sandbox = Hop.For(planes.Sandbox, planes.ForwardTimeout);
+        _production = Hop.For(planes.Production, planes.ForwardTimeout);
         // With traces exported, the client's own span (System.Net.Http) is part of them and its handler writes traceparent.
         // Without, that span is made only to be dropped: the transformer writes the request's trace context itself.
         var traced = telemetry.OtlpEndpoint.Length > 0;
         _transformer = new PlaneTransformer(ForwardedHop.Token(planes.ServiceSecret), propagateTrace: !traced);
-        _config = new ForwarderRequestConfig
-        {
-            ActivityTimeout = planes.ForwardTimeout,
-            // The planes listen on plain HTTP/1.1 (no h2c): ask for it rather than for HTTP/2 and a downgrade.
-            Version = HttpVersion.Version11,
-            VersionPolicy = HttpVersionPolicy.RequestVersionOrLower,
-        };
         // As YARP's own client factory builds it (no proxy, redirects, cookies or decompression: the answer goes back as sent),
         // with the connect timeout ours so a plane that is not there is answered within it.
         _client = new HttpMessageInvoker(new BufferedBody.Handler(new SocketsHttpHandler
@@ -63,7 +55,8 @@ internal sealed partial class PlaneForwarder : IDisposable
     /// <summary>Forwards the request to the plane of <paramref name="environment"/> and relays its answer.</summary>
     public async Task ForwardAsync(HttpContext context, PacSpaceEnvironment environment)
     {
-        var error = await _forwarder.SendAsync(context, Destination(environment), _client, _config, _transformer);
+        var hop = Destination(environment);
+        var error = await _forwarder.SendAsync(context, hop.Prefix, _client, hop.Config, _transformer);
         if (error != ForwarderError.None)
         {
             await FailAsync(context, environment, error);
@@ -84,7 +77,8 @@ internal sealed partial class PlaneForwarder : IDisposable
             var last = i == order.Length - 1;
             // The last plane's 404 is relayed as it is unless an earlier plane could not be asked.
             var transformer = last && unavailable is null ? _transformer : new PlaneTransformer(_transformer.HopToken, _transformer.PropagateTrace, skipNotFound: true);
-            var error = await _forwarder.SendAsync(context, Destination(order[i]), _client, _config, transformer);
+            var hop = Destination(order[i]);
+            var error = await _forwarder.SendAsync(context, hop.Prefix, _client, hop.Config, transformer);
             if (error != ForwarderError.None)
             {
                 if (context.Response.HasStarted || IsClientError(error))
@@ -116,7 +110,24 @@ internal sealed partial class PlaneForwarder : IDisposable
         await Envelope.WriteErrorAsync(context, Error.NotFound("receipt, proof root or log"));
     }
 
-    private string Destination(PacSpaceEnvironment environment) => environment == PacSpaceEnvironment.Production ? _production : _sandbox;
+    private Hop Destination(PacSpaceEnvironment environment) => environment == PacSpaceEnvironment.Production ? _production : _sandbox;
+
+    /// <summary>Where one plane's requests go and how: HTTP/2 with prior knowledge to its one-origin listener when it has one,
+    /// else HTTP/1.1 to its internal address.</summary>
+    private sealed record Hop(string Prefix, ForwarderRequestConfig Config)
+    {
+        public static Hop For(PlaneEndpoint plane, TimeSpan timeout)
+        {
+            var http2 = !string.IsNullOrWhiteSpace(plane.OneOriginUrl);
+            return new Hop((http2 ? plane.OneOriginUrl : plane.InternalUrl).TrimEnd('/'), new ForwarderRequestConfig
+            {
+                ActivityTimeout = timeout,
+                // Exact versions: HTTP/2 over plain HTTP has no negotiation, and the internal address speaks HTTP/1.1 (no h2c).
+                Version = http2 ? HttpVersion.Version20 : HttpVersion.Version11,
+                VersionPolicy = http2 ? HttpVersionPolicy.RequestVersionExact : HttpVersionPolicy.RequestVersionOrLower,
+            });
+        }
+    }
 
     private async Task FailAsync(HttpContext context, PacSpaceEnvironment environment, ForwarderError error)
     {
