@@ -88,10 +88,18 @@ internal static partial class DeltaStore
         return heads;
     }
 
-    /// <summary>Inserts sequenced rows on PostgreSQL: one statement over arrays (SQLite goes through <see cref="SqliteAppender"/>).</summary>
-    public static Task InsertAsync(DbConnection c, DbTransaction tx, List<NewEntry> rows) =>
+    /// <summary>
+    /// Appends sequenced rows on PostgreSQL in one statement (one round trip): the rows over arrays, the round's mark
+    /// (<see cref="MarkAsync"/>) and the log's new append point (<c>TenantLedgerStore.AppendedAsync</c>), under the lock the
+    /// round holds. SQLite goes through <see cref="SqliteAppender"/>.
+    /// </summary>
+    public static Task AppendAsync(DbConnection c, DbTransaction tx, List<NewEntry> rows, long ledgerNo, long recordedAt, long firstIndex, long nextIndex) =>
         c.ExecuteAsync(new CommandDefinition(
             """
+            WITH mark AS (
+                INSERT INTO log_marks (ledger_no, recorded_at, first_index) VALUES (@ledgerNo, @recordedAt, @firstIndex) ON CONFLICT (ledger_no, recorded_at) DO NOTHING),
+            point AS (
+                UPDATE tenant_ledgers SET next_index = @nextIndex, appended_at = @recordedAt WHERE ledger_no = @ledgerNo)
             INSERT INTO deltas (ledger_no, log_index, customer_no, amount, customer_seq, prev_index, balance_after, recorded_at, content_hash, reason,
                                 reference_id, idempotency_key, metadata, adjusts, content_version)
             SELECT * FROM unnest(@ledger::bigint[], @index::bigint[], @customer::bigint[], @amount::bigint[], @seq::bigint[], @prev::bigint[],
@@ -106,6 +114,7 @@ internal static partial class DeltaStore
                 reason = rows.Select(r => r.Reason).ToArray(), reference = rows.Select(r => r.ReferenceId).ToArray(), key = rows.Select(r => r.IdempotencyKey).ToArray(),
                 metadata = rows.Select(r => r.Metadata).ToArray(), adjusts = rows.Select(r => r.Adjusts).ToArray(),
                 version = rows.Select(r => (short)r.ContentVersion).ToArray(),
+                ledgerNo, recordedAt, firstIndex, nextIndex,
             }, tx));
 
     /// <summary>Notes a group commit's time and first index in the log (the time-to-index map of window reads).</summary>

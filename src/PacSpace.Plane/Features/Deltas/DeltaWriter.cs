@@ -191,6 +191,8 @@ internal sealed partial class DeltaWriter(Database db, EntryIds ids, IOptions<Pl
     private async Task AppendAsync(WriteTransaction write, string tenantId, List<int> items, List<PendingDelta> batch, WriteOutcome?[] outcomes, long now)
     {
         var (c, tx, provider) = (write.Connection, write.Transaction, db.Provider);
+        var keys = items.Select(i => batch[i].IdempotencyKey).OfType<string>().Distinct(StringComparer.Ordinal).ToList();
+        var refs = items.Select(i => batch[i].Delta.ReferenceId).OfType<string>().Distinct(StringComparer.Ordinal).ToList();
         if (await TenantLedgerStore.LockForAppendAsync(c, tx, provider, tenantId) is not { } point)
         {
             foreach (var i in items)
@@ -218,7 +220,7 @@ internal sealed partial class DeltaWriter(Database db, EntryIds ids, IOptions<Pl
         // earlier ones as they are appended.
         var byKey = new Dictionary<string, DeltaRow>(StringComparer.Ordinal);
         var byRef = new Dictionary<string, DeltaRow>(StringComparer.Ordinal);
-        foreach (var row in await StoredDuplicatesAsync(c, tx, sqlite, ledgerNo, items, batch))
+        foreach (var row in await StoredDuplicatesAsync(c, tx, sqlite, ledgerNo, keys, refs))
         {
             row.Finish(ids, 0);
             if (row.IdempotencyKey is { } k)
@@ -344,20 +346,21 @@ internal sealed partial class DeltaWriter(Database db, EntryIds ids, IOptions<Pl
                 }
             }
 
-            await DeltaStore.InsertAsync(c, tx, rows);
+            await DeltaStore.AppendAsync(c, tx, rows, ledgerNo, recordedAt, first, next);
+        }
+        else
+        {
+            await DeltaStore.MarkAsync(c, tx, ledgerNo, recordedAt, first);
+            await TenantLedgerStore.AppendedAsync(c, tx, ledgerNo, next, recordedAt);
         }
 
-        await DeltaStore.MarkAsync(c, tx, ledgerNo, recordedAt, first);
-        await TenantLedgerStore.AppendedAsync(c, tx, ledgerNo, next, recordedAt);
         log.NextIndex = next;
     }
 
     /// <summary>The stored deltas with the round's Idempotency-Keys or referenceIds.</summary>
-    private static async Task<List<DeltaRow>> StoredDuplicatesAsync(DbConnection c, DbTransaction tx, SqliteAppender? sqlite, long ledgerNo, List<int> items,
-        List<PendingDelta> batch)
+    private static async Task<List<DeltaRow>> StoredDuplicatesAsync(DbConnection c, DbTransaction tx, SqliteAppender? sqlite, long ledgerNo, List<string> keys,
+        List<string> refs)
     {
-        var keys = items.Select(i => batch[i].IdempotencyKey).OfType<string>().Distinct(StringComparer.Ordinal).ToList();
-        var refs = items.Select(i => batch[i].Delta.ReferenceId).OfType<string>().Distinct(StringComparer.Ordinal).ToList();
         if (sqlite is null)
         {
             return await DeltaStore.DuplicatesAsync(c, tx, ledgerNo, keys, refs);
