@@ -85,9 +85,11 @@ internal static class TenantLedgerStore
     /// the replicas' writers append to one log in turn; on SQLite the write transaction already excludes every other writer.
     /// </summary>
     public static Task<AppendPoint?> LockForAppendAsync(DbConnection connection, DbTransaction tx, DbProvider provider, string tenantId) =>
-        connection.QuerySingleOrDefaultAsync<AppendPoint>(new CommandDefinition(
-            "SELECT ledger_no, next_index, appended_at, record_entries FROM tenant_ledgers WHERE tenant_id = @tenantId" + (provider == DbProvider.Postgres ? " FOR UPDATE" : ""),
-            new { tenantId }, tx));
+        connection.QuerySingleOrDefaultAsync<AppendPoint>(new CommandDefinition(LockForAppendSql(provider), new { tenantId }, tx));
+
+    /// <summary>The statement of <see cref="LockForAppendAsync"/> (parameter <c>@tenantId</c>).</summary>
+    public static string LockForAppendSql(DbProvider provider) =>
+        "SELECT ledger_no, next_index, appended_at, record_entries FROM tenant_ledgers WHERE tenant_id = @tenantId" + (provider == DbProvider.Postgres ? " FOR UPDATE" : "");
 
     /// <summary>Moves the append point after a group commit appended to the log (under the lock of <see cref="LockForAppendAsync"/>).</summary>
     public static Task AppendedAsync(DbConnection connection, DbTransaction tx, long ledgerNo, long nextIndex, long appendedAt) =>

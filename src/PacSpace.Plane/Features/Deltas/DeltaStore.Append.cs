@@ -1,6 +1,8 @@
+using System.Text;
 using System.Data.Common;
 using Dapper;
 using PacSpace.Hosting.Data;
+using PacSpace.Plane.Log;
 
 namespace PacSpace.Plane.Features.Deltas;
 
@@ -19,35 +21,37 @@ internal static partial class DeltaStore
     /// <summary>The head of a customer's chain as the writer extends it.</summary>
     public readonly record struct Head(long Seq, long Index, long Balance);
 
-    /// <summary>PostgreSQL: the log's stored deltas with any of these Idempotency-Keys or referenceIds.</summary>
-    public static async Task<List<DeltaRow>> DuplicatesAsync(DbConnection c, DbTransaction tx, long ledgerNo, List<string> keys, List<string> refs)
+    /// <summary>
+    /// PostgreSQL: takes the lock on the tenant's log (<c>TenantLedgerStore.LockForAppendAsync</c>) and finds the log's stored
+    /// deltas with any of these Idempotency-Keys or referenceIds, in one round trip: the statements go together and run one after
+    /// the other, so the look-ups (each with a snapshot of its own under read committed) see everything committed before the
+    /// lock was granted. Null when the tenant has no log here.
+    /// </summary>
+    public static async Task<(TenantLedgerStore.AppendPoint Point, List<DeltaRow> Stored)?> LockWithDuplicatesAsync(DbConnection c, DbTransaction tx, string tenantId,
+        List<string> keys, List<string> refs)
     {
-        if (keys.Count == 0 && refs.Count == 0)
-        {
-            return [];
-        }
-
         // The places first, through the partial unique indexes alone (covering: they hold the key), then the rows by place.
-        var rows = new List<DeltaRow>();
+        const string Log = "(SELECT l.ledger_no FROM tenant_ledgers l WHERE l.tenant_id = @tenantId)";
+        var sql = new StringBuilder(TenantLedgerStore.LockForAppendSql(DbProvider.Postgres)).Append(';');
         if (keys.Count > 0)
         {
-            rows.AddRange(await c.QueryAsync<DeltaRow>(new CommandDefinition(
-                $"""
-                {DeltaRow.Select} WHERE d.ledger_no = @ledgerNo
-                  AND d.log_index IN (SELECT k.log_index FROM deltas k WHERE k.ledger_no = @ledgerNo AND k.idempotency_key = ANY(@keys))
-                """, new { ledgerNo, keys }, tx)));
+            sql.Append($"{DeltaRow.Select} WHERE d.ledger_no = {Log} AND d.log_index IN (SELECT k.log_index FROM deltas k WHERE k.ledger_no = {Log} AND k.idempotency_key = ANY(@keys));");
         }
 
         if (refs.Count > 0)
         {
-            rows.AddRange(await c.QueryAsync<DeltaRow>(new CommandDefinition(
-                $"""
-                {DeltaRow.Select} WHERE d.ledger_no = @ledgerNo
-                  AND d.log_index IN (SELECT r.log_index FROM deltas r WHERE r.ledger_no = @ledgerNo AND r.reference_id = ANY(@refs))
-                """, new { ledgerNo, refs }, tx)));
+            sql.Append($"{DeltaRow.Select} WHERE d.ledger_no = {Log} AND d.log_index IN (SELECT r.log_index FROM deltas r WHERE r.ledger_no = {Log} AND r.reference_id = ANY(@refs));");
         }
 
-        return rows;
+        await using var grid = await c.QueryMultipleAsync(new CommandDefinition(sql.ToString(), new { tenantId, keys, refs }, tx));
+        var point = await grid.ReadSingleOrDefaultAsync<TenantLedgerStore.AppendPoint>();
+        var stored = new List<DeltaRow>();
+        for (var sets = (keys.Count > 0 ? 1 : 0) + (refs.Count > 0 ? 1 : 0); sets > 0; sets--)
+        {
+            stored.AddRange(await grid.ReadAsync<DeltaRow>());
+        }
+
+        return point is null ? null : (point, stored);
     }
 
     /// <summary>SQLite: the log's deltas at these indexes (the rows a retry is settled against).</summary>

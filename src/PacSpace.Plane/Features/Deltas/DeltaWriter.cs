@@ -193,7 +193,20 @@ internal sealed partial class DeltaWriter(Database db, EntryIds ids, IOptions<Pl
         var (c, tx, provider) = (write.Connection, write.Transaction, db.Provider);
         var keys = items.Select(i => batch[i].IdempotencyKey).OfType<string>().Distinct(StringComparer.Ordinal).ToList();
         var refs = items.Select(i => batch[i].Delta.ReferenceId).OfType<string>().Distinct(StringComparer.Ordinal).ToList();
-        if (await TenantLedgerStore.LockForAppendAsync(c, tx, provider, tenantId) is not { } point)
+        // PostgreSQL: the lock and the look-up of stored duplicates in one round trip; SQLite probes its indexes in process below.
+        List<DeltaRow>? stored = null;
+        TenantLedgerStore.AppendPoint? locked;
+        if (provider == DbProvider.Postgres)
+        {
+            var found = await DeltaStore.LockWithDuplicatesAsync(c, tx, tenantId, keys, refs);
+            (locked, stored) = (found?.Point, found?.Stored);
+        }
+        else
+        {
+            locked = await TenantLedgerStore.LockForAppendAsync(c, tx, provider, tenantId);
+        }
+
+        if (locked is not { } point)
         {
             foreach (var i in items)
             {
@@ -220,7 +233,7 @@ internal sealed partial class DeltaWriter(Database db, EntryIds ids, IOptions<Pl
         // earlier ones as they are appended.
         var byKey = new Dictionary<string, DeltaRow>(StringComparer.Ordinal);
         var byRef = new Dictionary<string, DeltaRow>(StringComparer.Ordinal);
-        foreach (var row in await StoredDuplicatesAsync(c, tx, sqlite, ledgerNo, keys, refs))
+        foreach (var row in stored ?? await StoredDuplicatesAsync(c, tx, sqlite!, ledgerNo, keys, refs))
         {
             row.Finish(ids, 0);
             if (row.IdempotencyKey is { } k)
@@ -357,15 +370,10 @@ internal sealed partial class DeltaWriter(Database db, EntryIds ids, IOptions<Pl
         log.NextIndex = next;
     }
 
-    /// <summary>The stored deltas with the round's Idempotency-Keys or referenceIds.</summary>
-    private static async Task<List<DeltaRow>> StoredDuplicatesAsync(DbConnection c, DbTransaction tx, SqliteAppender? sqlite, long ledgerNo, List<string> keys,
+    /// <summary>SQLite: the stored deltas with the round's Idempotency-Keys or referenceIds.</summary>
+    private static async Task<List<DeltaRow>> StoredDuplicatesAsync(DbConnection c, DbTransaction tx, SqliteAppender sqlite, long ledgerNo, List<string> keys,
         List<string> refs)
     {
-        if (sqlite is null)
-        {
-            return await DeltaStore.DuplicatesAsync(c, tx, ledgerNo, keys, refs);
-        }
-
         // One index probe each, in process; the rows themselves only for the rare retry.
         var found = new List<long>();
         foreach (var key in keys)
