@@ -60,7 +60,7 @@ internal static class UpCommand
     {
         var d = stack.Url(Role.Dashboard).ToString().TrimEnd('/');
         var table = new Table().Border(TableBorder.Rounded).AddColumn("plane").AddColumn("URL").AddColumn("serves");
-        table.AddRow("Control plane", d, "Dashboard API /dashboard/*, OpenAPI at /openapi/v1.json");
+        table.AddRow("Control plane", d, "Dashboard API /dashboard/*, and /api/v1/* for both kinds of key (one origin); OpenAPI at /openapi/v1.json");
         table.AddRow("[yellow]Sandbox[/]", stack.Url(Role.Sandbox).ToString().TrimEnd('/'), "Balance API for pk_test_ keys");
         table.AddRow("[green]Production[/]", stack.Url(Role.Production).ToString().TrimEnd('/'), "Balance API for pk_live_ keys");
         AnsiConsole.Write(new Rule("[bold]PacSpace is running[/]").LeftJustified());
