@@ -30,11 +30,17 @@ public sealed class Database : IAsyncDisposable
         if (Provider == DbProvider.Postgres)
         {
             var builder = new NpgsqlConnectionStringBuilder(connectionString);
-            if (!builder.ContainsKey("Max Auto Prepare"))
+            // What the operator's string sets wins. NpgsqlConnectionStringBuilder.ContainsKey is true for every keyword it
+            // knows, set or not, so the string's own keys are read through the plain parser.
+            var given = new DbConnectionStringBuilder { ConnectionString = connectionString };
+            if (!given.ContainsKey("No Reset On Close") && !given.ContainsKey("NoResetOnClose"))
             {
-                // The hot statements (delta inserts, sequencer updates) run thousands of times a second: parsed and
-                // planned once per connection instead of once per row.
-                builder.MaxAutoPrepare = 32;
+                // A connection goes back to the pool as it is: nothing here changes session state (no SET, LISTEN, temporary
+                // tables or session-level advisory locks), and the reset would add a DISCARD ALL to every group commit.
+                // Statements are not prepared automatically (Npgsql's default): a generic plan made while a new database's
+                // tables are still empty stays cached until autovacuum analyzes them, and such a plan for the group commit's
+                // duplicate look-up was measured at 280 ms a round instead of under one.
+                builder.NoResetOnClose = true;
             }
 
             _npgsql = NpgsqlDataSource.Create(builder.ConnectionString);

@@ -19,12 +19,21 @@ public static class Ids
     public static string Format(string prefix, ReadOnlySpan<byte> bytes)
     {
         Span<char> chars = stackalloc char[prefix.Length + 27];
+        return new string(chars[..FormatInto(prefix, bytes, chars)]);
+    }
+
+    /// <summary>Length of an id with this prefix: the prefix, '_' and 26 digits.</summary>
+    public static int Length(string prefix) => prefix.Length + 27;
+
+    /// <summary>Writes the id <see cref="Format"/> makes into <paramref name="chars"/> (at least <see cref="Length"/> long) and returns its length.</summary>
+    public static int FormatInto(string prefix, ReadOnlySpan<byte> bytes, Span<char> chars)
+    {
         prefix.CopyTo(chars);
         chars[prefix.Length] = '_';
         // 128 bits → 26 base32 digits (the first carries 3 bits).
         var hi = System.Buffers.Binary.BinaryPrimitives.ReadUInt64BigEndian(bytes);
         var lo = System.Buffers.Binary.BinaryPrimitives.ReadUInt64BigEndian(bytes[8..16]);
-        var digits = chars[(prefix.Length + 1)..];
+        var digits = chars.Slice(prefix.Length + 1, 26);
         for (var i = 25; i >= 0; i--)
         {
             digits[i] = Alphabet[(int)(lo & 31)];
@@ -32,7 +41,7 @@ public static class Ids
             hi >>= 5;
         }
 
-        return new string(chars);
+        return prefix.Length + 27;
     }
 
     /// <summary>The 128 bits of an id in the shape <see cref="Format"/> writes; false for anything else.</summary>

@@ -20,10 +20,19 @@ public sealed record EnvelopeStyle(bool IncludeStatusCode)
 }
 
 /// <summary>The single place where values and <see cref="Error"/>s become HTTP responses.</summary>
+/// <summary>The data of an answer that writes its own JSON (the hot answers); its shape is documented by a record beside it.</summary>
+public interface IJsonData
+{
+    void WriteTo(Utf8JsonWriter writer);
+}
+
 public static class Envelope
 {
     public static IResult Ok<T>(T data, int status = StatusCodes.Status200OK, string? message = null) =>
         new EnvelopeResult(status, writer => JsonSerializer.Serialize(writer, data, JsonDefaults.Options), message, null);
+
+    /// <summary>An answer whose data writes itself (<see cref="IJsonData"/>): no serializer, no intermediate strings.</summary>
+    public static IResult Written(IJsonData data, int status = StatusCodes.Status200OK) => new EnvelopeResult(status, null, null, null) { Data = data };
 
     public static IResult Fail(Error error) => new EnvelopeResult(error.Status, null, error.Message, error);
 
@@ -33,10 +42,63 @@ public static class Envelope
     /// <summary>Writes an error directly, for middleware that runs outside an endpoint.</summary>
     public static Task WriteErrorAsync(HttpContext context, Error error) => Fail(error).ExecuteAsync(context);
 
-    private static string RequestId(HttpContext context) => Activity.Current?.TraceId.ToString() ?? context.TraceIdentifier;
+    /// <summary>
+    /// The request's id in the W3C trace-context sense: the current Activity's trace id when the host started one, else the
+    /// trace id of the request's own <c>traceparent</c> (a caller's, or the one origin's hop), else a new random one, kept
+    /// as the request's <see cref="HttpContext.TraceIdentifier"/> so that every use in the request sees the same.
+    /// </summary>
+    public static string RequestId(HttpContext context)
+    {
+        if (Activity.Current is { } activity)
+        {
+            return activity.TraceId.ToHexString();
+        }
+
+        if (TraceParentId(context.Request.Headers["traceparent"]) is { } parent)
+        {
+            return parent;
+        }
+
+        if (context.Items.TryGetValue(RequestIdItem, out var kept) && kept is string id)
+        {
+            return id;
+        }
+
+        Span<byte> random = stackalloc byte[16];
+        System.Security.Cryptography.RandomNumberGenerator.Fill(random);
+        id = Convert.ToHexStringLower(random);
+        context.Items[RequestIdItem] = id;
+        context.TraceIdentifier = id;
+        return id;
+    }
+
+    private static readonly object RequestIdItem = new();
+
+    /// <summary>The trace id of a well-formed <c>traceparent</c> (version 00, 32 lowercase hex digits, not all zero), or null.</summary>
+    internal static string? TraceParentId(string? header)
+    {
+        // 00-<trace id: 32 hex>-<parent id: 16 hex>-<flags: 2 hex>
+        if (header is not { Length: >= 55 } || header[2] != '-' || header[35] != '-' || header[52] != '-' || !header.StartsWith("00", StringComparison.Ordinal))
+        {
+            return null;
+        }
+
+        var traceId = header.AsSpan(3, 32);
+        foreach (var c in traceId)
+        {
+            if (c is not (>= '0' and <= '9' or >= 'a' and <= 'f'))
+            {
+                return null;
+            }
+        }
+
+        return traceId.IndexOfAnyExcept('0') < 0 ? null : traceId.ToString();
+    }
 
     private sealed class EnvelopeResult(int status, Action<Utf8JsonWriter>? writeData, string? message, Error? error) : IResult
     {
+        public IJsonData? Data { get; init; }
+
         // Larger answers (a long list) are not kept for the next one on the thread.
         private const int MaxKeptBuffer = 64 * 1024;
 
@@ -106,7 +168,11 @@ public static class Envelope
             if (error is null)
             {
                 writer.WritePropertyName("data");
-                if (writeData is null)
+                if (Data is not null)
+                {
+                    Data.WriteTo(writer);
+                }
+                else if (writeData is null)
                 {
                     writer.WriteNullValue();
                 }

@@ -29,7 +29,7 @@ internal sealed class EntryIds : IHostedService
 
     private readonly Database _db;
     private readonly AtRestEncryption _secrets;
-    private ThreadLocal<Aes>? _aes;
+    private ThreadLocal<Cipher>? _ciphers;
 
     public EntryIds(Database db, AtRestEncryption secrets)
     {
@@ -46,6 +46,15 @@ internal sealed class EntryIds : IHostedService
     }
 
     public string RecordId(long ledgerNo, long logIndex) => Encrypt("rec", RecordKind, ledgerNo, logIndex);
+
+    /// <summary>Length of a record or receipt id.</summary>
+    public static readonly int IdLength = Ids.Length("rec");
+
+    /// <summary><see cref="RecordId"/> written into <paramref name="chars"/> (<see cref="IdLength"/> long), without a string.</summary>
+    public void RecordIdInto(long ledgerNo, long logIndex, Span<char> chars) => EncryptInto("rec", RecordKind, ledgerNo, logIndex, chars);
+
+    /// <summary><see cref="ReceiptId"/> written into <paramref name="chars"/> (<see cref="IdLength"/> long), without a string.</summary>
+    public void ReceiptIdInto(long ledgerNo, long logIndex, Span<char> chars) => EncryptInto("rcp", ReceiptKind, ledgerNo, logIndex, chars);
 
     public string ReceiptId(long ledgerNo, long logIndex) => Encrypt("rcp", ReceiptKind, ledgerNo, logIndex);
 
@@ -118,18 +127,51 @@ internal sealed class EntryIds : IHostedService
             throw new InvalidOperationException("The entry id key must be 32 bytes.");
         }
 
-        // One AES object per thread: the objects are not safe for concurrent use.
-        _aes = new ThreadLocal<Aes>(() =>
-        {
-            var aes = Aes.Create();
-            aes.Key = key;
-            return aes;
-        });
+        // One cipher per thread (the transforms are not safe for concurrent use), made once: Aes.EncryptEcb would set up a
+        // new native cipher context on every call, and an id is made for every delta written and every receipt read.
+        _ciphers = new ThreadLocal<Cipher>(() => new Cipher(key));
     }
 
-    private Aes Cipher => (_aes ?? throw new InvalidOperationException("Entry ids are used before the plane has started.")).Value!;
+    private Cipher Ciphers => (_ciphers ?? throw new InvalidOperationException("Entry ids are used before the plane has started.")).Value!;
+
+    /// <summary>AES-256 on one block (ECB, no padding: one block is one permutation call), with its buffers.</summary>
+    private sealed class Cipher
+    {
+        private readonly ICryptoTransform _encrypt;
+        private readonly ICryptoTransform _decrypt;
+        private readonly byte[] _in = new byte[16];
+        private readonly byte[] _out = new byte[16];
+
+        public Cipher(byte[] key)
+        {
+            using var aes = Aes.Create();
+            aes.Key = key;
+            aes.Mode = CipherMode.ECB;
+            aes.Padding = PaddingMode.None;
+            _encrypt = aes.CreateEncryptor();
+            _decrypt = aes.CreateDecryptor();
+        }
+
+        public void Encrypt(ReadOnlySpan<byte> block, Span<byte> output) => Run(_encrypt, block, output);
+
+        public void Decrypt(ReadOnlySpan<byte> block, Span<byte> output) => Run(_decrypt, block, output);
+
+        private void Run(ICryptoTransform transform, ReadOnlySpan<byte> block, Span<byte> output)
+        {
+            block.CopyTo(_in);
+            transform.TransformBlock(_in, 0, 16, _out, 0);
+            _out.CopyTo(output);
+        }
+    }
 
     private string Encrypt(string prefix, byte kind, long ledgerNo, long logIndex)
+    {
+        Span<char> chars = stackalloc char[Ids.Length(prefix)];
+        EncryptInto(prefix, kind, ledgerNo, logIndex, chars);
+        return new string(chars);
+    }
+
+    private void EncryptInto(string prefix, byte kind, long ledgerNo, long logIndex, Span<char> chars)
     {
         if (ledgerNo is < 0 or > MaxLedger || logIndex is < 0 or > MaxIndex)
         {
@@ -142,8 +184,8 @@ internal sealed class EntryIds : IHostedService
         BinaryPrimitives.WriteUInt32BigEndian(block[1..], (uint)ledgerNo);
         BinaryPrimitives.WriteUInt64BigEndian(block[5..], (ulong)logIndex << 16);
         Span<byte> output = stackalloc byte[16];
-        Cipher.EncryptEcb(block, output, PaddingMode.None);
-        return Ids.Format(prefix, output);
+        Ciphers.Encrypt(block, output);
+        Ids.FormatInto(prefix, output, chars);
     }
 
     private (long, long)? Decrypt(string? id, string prefix, byte kind)
@@ -155,7 +197,7 @@ internal sealed class EntryIds : IHostedService
         }
 
         Span<byte> plain = stackalloc byte[16];
-        Cipher.DecryptEcb(block, plain, PaddingMode.None);
+        Ciphers.Decrypt(block, plain);
         if (plain[0] != kind || plain[11..].IndexOfAnyExcept((byte)0) >= 0)
         {
             return null;

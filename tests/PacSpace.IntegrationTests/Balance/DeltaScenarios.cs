@@ -323,6 +323,43 @@ public abstract class DeltaScenarios(Store store, PostgresServer? postgres, Shar
         folder.Delete(recursive: true);
     }
 
+    [Fact]
+    public async Task Errors_CarryTheTraceIdOfTheRequestsTraceparent_OrANewOne()
+    {
+        var session = await Api.ReadyTenantAsync();
+        var key = (await Api.CreateKeyAsync(session)).FullKey;
+        using var http = new HttpClient { BaseAddress = Stack.Url(Role.Sandbox) };
+        const string traceId = "0af7651916cd43dd8448eb211c80319c";
+        var seen = new HashSet<string>();
+        foreach (var traceparent in new[] { $"00-{traceId}-b7ad6b7169203331-01", null, "00-00000000000000000000000000000000-b7ad6b7169203331-01", "00-0AF7651916CD43DD8448EB211C80319C-b7ad6b7169203331-01", "junk" })
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Post, "/api/v1/balance/delta")
+            {
+                Content = new StringContent("""{"customerId":"c","delta":0,"reason":"zero"}""", System.Text.Encoding.UTF8, "application/json"),
+            };
+            request.Headers.Add("X-Api-Key", key);
+            if (traceparent is not null)
+            {
+                request.Headers.TryAddWithoutValidation("traceparent", traceparent);
+            }
+
+            using var response = await http.SendAsync(request);
+            Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+            var id = Assert.Single(response.Headers.GetValues("X-Request-Id"));
+            if (traceparent?.Contains(traceId, StringComparison.Ordinal) == true)
+            {
+                Assert.Equal(traceId, id);
+            }
+            else
+            {
+                // No usable traceparent (none, an all-zero or upper-case trace id, junk): a new id of the same shape, each time.
+                Assert.Matches("^[0-9a-f]{32}$", id);
+                Assert.NotEqual(new string('0', 32), id);
+                Assert.True(seen.Add(id), id);
+            }
+        }
+    }
+
     private async Task<long> CountAsync(string tenantId, string? status = null)
     {
         await using var plane = await Stack.PlaneDb(Role.Sandbox).OpenAsync(default);

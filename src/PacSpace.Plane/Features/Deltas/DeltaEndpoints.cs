@@ -33,11 +33,18 @@ internal static class DeltaEndpoints
 
     public static void MapDeltas(this RouteGroupBuilder balance)
     {
-        balance.MapPost("/delta", (HttpContext http, EmitDelta handler, CancellationToken ct) =>
-                WriteAsync(http, handler, static (key, body) => EmitDelta.Input.Read(key, body), static (h, caller, input, ct) => h.HandleAsync(caller, input, ct), ct))
+        // The write handlers are singletons taken from the container once, here: a handler bound as an endpoint parameter
+        // would be resolved through the request's services, which creates a DI scope (three objects) per request.
+        var services = ((IEndpointRouteBuilder)balance).ServiceProvider;
+        var emit = services.GetRequiredService<EmitDelta>();
+        var emitBatch = services.GetRequiredService<EmitDeltaBatch>();
+        balance.MapPost("/delta", (HttpContext http, CancellationToken ct) =>
+                WriteAsync(http, emit, static (key, body) => EmitDelta.Input.Read(key, body), static (h, caller, input, ct) => h.HandleAsync(caller, input, ct),
+                    static view => Envelope.Written(view, 201), ct))
             .AcceptsJson<EmitRequest>().Produces<EmitDelta.EmitView>(201);
-        balance.MapPost("/delta/batch", (HttpContext http, EmitDeltaBatch handler, CancellationToken ct) =>
-                WriteAsync(http, handler, static (key, body) => EmitDeltaBatch.Input.Read(key, body), static (h, caller, input, ct) => h.HandleAsync(caller, input, ct), ct))
+        balance.MapPost("/delta/batch", (HttpContext http, CancellationToken ct) =>
+                WriteAsync(http, emitBatch, static (key, body) => EmitDeltaBatch.Input.Read(key, body), static (h, caller, input, ct) => h.HandleAsync(caller, input, ct),
+                    static view => Envelope.Ok(view, 201), ct))
             .AcceptsJson<BatchRequest>().Produces<EmitDeltaBatch.BatchView>(201);
         balance.MapGet("/delta/{recordId}", async (string recordId, HttpContext http, GetDelta handler, CancellationToken ct) =>
                 Envelope.From(await handler.HandleAsync(ApiCaller.Of(http), new GetDelta.Input(RawPath.LastSegment(http, recordId)), ct), view => Envelope.Ok(view)))
@@ -51,7 +58,7 @@ internal static class DeltaEndpoints
     /// </summary>
     private static async Task<IResult> WriteAsync<THandler, TInput, TView>(HttpContext http, THandler handler,
         Func<string?, ReadOnlySpan<byte>, Result<TInput>> read,
-        Func<THandler, ApiCaller, TInput, CancellationToken, Task<Result<TView>>> handle, CancellationToken ct)
+        Func<THandler, ApiCaller, TInput, CancellationToken, Task<Result<TView>>> handle, Func<TView, IResult> answer, CancellationToken ct)
     {
         var key = IdempotencyKey.Read(http.Request);
         if (!key.IsSuccess)
@@ -72,7 +79,7 @@ internal static class DeltaEndpoints
         }
 
         return input.IsSuccess
-            ? Envelope.From(await handle(handler, ApiCaller.Of(http), input.Value, ct), view => Envelope.Ok(view, 201))
+            ? Envelope.From(await handle(handler, ApiCaller.Of(http), input.Value, ct), answer)
             : Envelope.Fail(input.Error!);
     }
 }

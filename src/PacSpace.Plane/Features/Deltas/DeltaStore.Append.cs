@@ -22,42 +22,43 @@ internal static partial class DeltaStore
     public readonly record struct Head(long Seq, long Index, long Balance);
 
     /// <summary>
-    /// PostgreSQL: takes the lock on the tenant's log (<c>TenantLedgerStore.LockForAppendAsync</c>) and finds the log's stored
-    /// deltas with any of these Idempotency-Keys or referenceIds, in one round trip: the statements go together and run one after
-    /// the other, so the look-ups (each with a snapshot of its own under read committed) see everything committed before the
-    /// lock was granted. Null when the tenant has no log here.
+    /// PostgreSQL: takes the lock on the tenant's log (<c>TenantLedgerStore.LockForAppendAsync</c>) and finds the places in the log
+    /// of stored deltas with any of these Idempotency-Keys or referenceIds, in one round trip: the statements go together and run
+    /// one after the other, so the look-ups (each with a snapshot of its own under read committed) see everything committed before
+    /// the lock was granted. Only the places, through the partial unique indexes alone (they hold the key): the rows themselves
+    /// (<see cref="AtIndexesAsync"/>) only for the rare retry, so the common round plans and runs two small statements under the
+    /// lock. Null when the tenant has no log here.
     /// </summary>
-    public static async Task<(TenantLedgerStore.AppendPoint Point, List<DeltaRow> Stored)?> LockWithDuplicatesAsync(DbConnection c, DbTransaction tx, string tenantId,
+    public static async Task<(TenantLedgerStore.AppendPoint Point, List<long> Found)?> LockWithDuplicatesAsync(DbConnection c, DbTransaction tx, string tenantId,
         List<string> keys, List<string> refs)
     {
-        // The places first, through the partial unique indexes alone (covering: they hold the key), then the rows by place.
         const string Log = "(SELECT l.ledger_no FROM tenant_ledgers l WHERE l.tenant_id = @tenantId)";
         var sql = new StringBuilder(TenantLedgerStore.LockForAppendSql(DbProvider.Postgres)).Append(';');
         if (keys.Count > 0)
         {
-            sql.Append($"{DeltaRow.Select} WHERE d.ledger_no = {Log} AND d.log_index IN (SELECT k.log_index FROM deltas k WHERE k.ledger_no = {Log} AND k.idempotency_key = ANY(@keys));");
+            sql.Append($"SELECT k.log_index FROM deltas k WHERE k.ledger_no = {Log} AND k.idempotency_key = ANY(@keys);");
         }
 
         if (refs.Count > 0)
         {
-            sql.Append($"{DeltaRow.Select} WHERE d.ledger_no = {Log} AND d.log_index IN (SELECT r.log_index FROM deltas r WHERE r.ledger_no = {Log} AND r.reference_id = ANY(@refs));");
+            sql.Append($"SELECT r.log_index FROM deltas r WHERE r.ledger_no = {Log} AND r.reference_id = ANY(@refs);");
         }
 
         await using var grid = await c.QueryMultipleAsync(new CommandDefinition(sql.ToString(), new { tenantId, keys, refs }, tx));
         var point = await grid.ReadSingleOrDefaultAsync<TenantLedgerStore.AppendPoint>();
-        var stored = new List<DeltaRow>();
+        var found = new List<long>();
         for (var sets = (keys.Count > 0 ? 1 : 0) + (refs.Count > 0 ? 1 : 0); sets > 0; sets--)
         {
-            stored.AddRange(await grid.ReadAsync<DeltaRow>());
+            found.AddRange(await grid.ReadAsync<long>());
         }
 
-        return point is null ? null : (point, stored);
+        return point is null ? null : (point, found);
     }
 
-    /// <summary>SQLite: the log's deltas at these indexes (the rows a retry is settled against).</summary>
-    public static async Task<List<DeltaRow>> AtIndexesAsync(DbConnection c, DbTransaction tx, long ledgerNo, List<long> indexes) =>
+    /// <summary>The log's deltas at these indexes (the rows a retry is settled against).</summary>
+    public static async Task<List<DeltaRow>> AtIndexesAsync(DbConnection c, DbTransaction tx, DbProvider provider, long ledgerNo, List<long> indexes) =>
         (await c.QueryAsync<DeltaRow>(new CommandDefinition(
-            $"{DeltaRow.Select} WHERE d.ledger_no = @ledgerNo AND d.log_index IN @indexes", new { ledgerNo, indexes }, tx))).ToList();
+            $"{DeltaRow.Select} WHERE d.ledger_no = @ledgerNo AND d.log_index {Match(provider, "indexes")}", new { ledgerNo, indexes }, tx))).ToList();
 
     /// <summary>Adds customers, each with the index and time of its first delta (PostgreSQL, one statement); returns their numbers.</summary>
     public static async Task<Dictionary<string, long>> AddCustomersAsync(DbConnection c, DbTransaction tx, long ledgerNo, List<(string Id, long FirstIndex, long FirstAt)> customers) =>

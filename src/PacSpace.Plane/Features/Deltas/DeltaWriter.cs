@@ -70,14 +70,9 @@ internal sealed partial class DeltaWriter(Database db, EntryIds ids, IOptions<Pl
             var pending = new PendingDelta(tenantId, plan, delta, idempotencyKey, contentHash, content.Version, metadata, delta.AdjustsJson, unlessRetry);
             await _queue.Writer.WriteAsync(pending, ct);
             // Not cancelled with the request: once queued the write happens, and the answer must match it.
-            var outcome = await pending.Done.Task;
-            // The ids are derived here, on the request's thread, not by the single writer.
-            if (outcome.Row is { RecordId.Length: 0 } row)
-            {
-                row.Finish(ids, 0);
-            }
-
-            return outcome;
+            // A new row comes back without its ids: the caller derives them on the request's thread when it needs them
+            // (DeltaRow.Finish), or writes them straight into its answer.
+            return await pending.Done.Task;
         }
         finally
         {
@@ -194,12 +189,12 @@ internal sealed partial class DeltaWriter(Database db, EntryIds ids, IOptions<Pl
         var keys = items.Select(i => batch[i].IdempotencyKey).OfType<string>().Distinct(StringComparer.Ordinal).ToList();
         var refs = items.Select(i => batch[i].Delta.ReferenceId).OfType<string>().Distinct(StringComparer.Ordinal).ToList();
         // PostgreSQL: the lock and the look-up of stored duplicates in one round trip; SQLite probes its indexes in process below.
-        List<DeltaRow>? stored = null;
+        List<long>? duplicates = null;
         TenantLedgerStore.AppendPoint? locked;
         if (provider == DbProvider.Postgres)
         {
             var found = await DeltaStore.LockWithDuplicatesAsync(c, tx, tenantId, keys, refs);
-            (locked, stored) = (found?.Point, found?.Stored);
+            (locked, duplicates) = (found?.Point, found?.Found);
         }
         else
         {
@@ -233,7 +228,9 @@ internal sealed partial class DeltaWriter(Database db, EntryIds ids, IOptions<Pl
         // earlier ones as they are appended.
         var byKey = new Dictionary<string, DeltaRow>(StringComparer.Ordinal);
         var byRef = new Dictionary<string, DeltaRow>(StringComparer.Ordinal);
-        foreach (var row in stored ?? await StoredDuplicatesAsync(c, tx, sqlite!, ledgerNo, keys, refs))
+        var stored = duplicates is null ? await StoredDuplicatesAsync(c, tx, sqlite!, ledgerNo, keys, refs)
+            : duplicates.Count == 0 ? [] : await DeltaStore.AtIndexesAsync(c, tx, provider, ledgerNo, duplicates.Distinct().ToList());
+        foreach (var row in stored)
         {
             row.Finish(ids, 0);
             if (row.IdempotencyKey is { } k)
@@ -392,7 +389,7 @@ internal sealed partial class DeltaWriter(Database db, EntryIds ids, IOptions<Pl
             }
         }
 
-        return found.Count == 0 ? [] : await DeltaStore.AtIndexesAsync(c, tx, ledgerNo, found.Distinct().ToList());
+        return found.Count == 0 ? [] : await DeltaStore.AtIndexesAsync(c, tx, DbProvider.Sqlite, ledgerNo, found.Distinct().ToList());
     }
 
     /// <summary>Numbers and chain heads of the round's customers that the writer does not remember; new customers have neither yet.</summary>

@@ -3,6 +3,7 @@ using System.Text.Json.Serialization;
 using PacSpace.Hosting.Errors;
 using PacSpace.Hosting.Web;
 using PacSpace.Plane.Features.Keys;
+using PacSpace.Plane.Log;
 
 namespace PacSpace.Plane.Features.Deltas;
 
@@ -11,7 +12,7 @@ namespace PacSpace.Plane.Features.Deltas;
 /// idempotency key derived from the batch's, so a retried batch replays. An item that adjusts another must name a delta
 /// committed before the batch, of its customer (<see cref="AdjustedDeltas"/>).
 /// </summary>
-internal sealed class EmitDeltaBatch(DeltaWriter writer, AdjustedDeltas adjusted)
+internal sealed class EmitDeltaBatch(DeltaWriter writer, AdjustedDeltas adjusted, EntryIds ids)
 {
     public const int MaxBatchItems = 100;
 
@@ -122,8 +123,10 @@ internal sealed class EmitDeltaBatch(DeltaWriter writer, AdjustedDeltas adjusted
         var outcomes = await Task.WhenAll(tasks);
         var results = outcomes.Select((o, i) => o.Error is { } e
             ? new BatchResult(i, DeltaStatus.Failed, null, null, new BatchError(e.Code, e.Message, e.Details), false)
-            : new BatchResult(i, DeltaStatus.Queued, o.Row!.RecordId, o.Row.ReceiptId, null, o.Replayed)).ToList();
+            : new BatchResult(i, DeltaStatus.Queued, Finished(o.Row!).RecordId, o.Row!.ReceiptId, null, o.Replayed)).ToList();
         var queued = results.Count(r => r.Status == DeltaStatus.Queued);
         return new BatchView(queued, results.Count - queued, results);
     }
+
+    private DeltaRow Finished(DeltaRow row) => row.RecordId.Length == 0 ? row.Finish(ids, 0) : row;
 }

@@ -29,7 +29,9 @@ internal sealed class KeyRateLimiter : IDisposable
                 AutoReplenishment = true,
             };
         };
-        _limiter = PartitionedRateLimiter.Create<ApiCaller, string>(caller => RateLimitPartition.GetTokenBucketLimiter(caller.RateKey, factory));
+        // RateLimitPartition.GetTokenBucketLimiter would wrap the factory in a new delegate on every call.
+        Func<string, RateLimiter> bucket = rateKey => new TokenBucketRateLimiter(factory(rateKey));
+        _limiter = PartitionedRateLimiter.Create<ApiCaller, string>(caller => new RateLimitPartition<string>(caller.RateKey, bucket));
     }
 
     /// <returns>0 when the request may go ahead, else the seconds to wait.</returns>
