@@ -25,25 +25,38 @@ public sealed record LeafEntry(long RecordedAtUnixMs, long CustomerSeq, long? Pr
     /// <exception cref="ArgumentException">A field is out of range (negative time or sequence, content hash not 32 bytes).</exception>
     public byte[] Encode()
     {
-        if (RecordedAtUnixMs < 0 || CustomerSeq < 1 || PrevCustomerIndex is < 0 || ContentHash is not { Length: MerkleTree.HashSize })
-        {
-            throw new ArgumentException("Entry fields out of range: time and previous index must be non-negative, sequence at least 1, content hash 32 bytes.");
-        }
-
         var entry = new byte[Size];
-        var span = entry.AsSpan();
-        span[0] = DeltaType;
-        BinaryPrimitives.WriteUInt64BigEndian(span[1..], (ulong)RecordedAtUnixMs);
-        BinaryPrimitives.WriteUInt64BigEndian(span[9..], (ulong)CustomerSeq);
-        BinaryPrimitives.WriteUInt64BigEndian(span[17..], PrevCustomerIndex is long p ? (ulong)p + 1 : 0);
-        BinaryPrimitives.WriteInt128BigEndian(span[25..], BalanceAfter);
-        ContentHash.CopyTo(span[41..]);
-        BinaryPrimitives.WriteUInt64BigEndian(span[73..], 0);
+        EncodeInto(RecordedAtUnixMs, CustomerSeq, PrevCustomerIndex, BalanceAfter, ContentHash, entry);
         return entry;
     }
 
     /// <summary>The RFC 6962 leaf hash of the encoded entry.</summary>
-    public byte[] LeafHash() => MerkleTree.HashLeaf(Encode());
+    public byte[] LeafHash() => LeafHashOf(RecordedAtUnixMs, CustomerSeq, PrevCustomerIndex, BalanceAfter, ContentHash);
+
+    /// <summary>The leaf hash of the entry with these fields, encoded on the stack (the head signer hashes every delta so).</summary>
+    /// <exception cref="ArgumentException">A field is out of range, as for <see cref="Encode"/>.</exception>
+    public static byte[] LeafHashOf(long recordedAtUnixMs, long customerSeq, long? prevCustomerIndex, Int128 balanceAfter, ReadOnlySpan<byte> contentHash)
+    {
+        Span<byte> entry = stackalloc byte[Size];
+        EncodeInto(recordedAtUnixMs, customerSeq, prevCustomerIndex, balanceAfter, contentHash, entry);
+        return MerkleTree.HashLeaf(entry);
+    }
+
+    private static void EncodeInto(long recordedAtUnixMs, long customerSeq, long? prevCustomerIndex, Int128 balanceAfter, ReadOnlySpan<byte> contentHash, Span<byte> span)
+    {
+        if (recordedAtUnixMs < 0 || customerSeq < 1 || prevCustomerIndex is < 0 || contentHash.Length != MerkleTree.HashSize)
+        {
+            throw new ArgumentException("Entry fields out of range: time and previous index must be non-negative, sequence at least 1, content hash 32 bytes.");
+        }
+
+        span[0] = DeltaType;
+        BinaryPrimitives.WriteUInt64BigEndian(span[1..], (ulong)recordedAtUnixMs);
+        BinaryPrimitives.WriteUInt64BigEndian(span[9..], (ulong)customerSeq);
+        BinaryPrimitives.WriteUInt64BigEndian(span[17..], prevCustomerIndex is long p ? (ulong)p + 1 : 0);
+        BinaryPrimitives.WriteInt128BigEndian(span[25..], balanceAfter);
+        contentHash.CopyTo(span[41..]);
+        BinaryPrimitives.WriteUInt64BigEndian(span[73..], 0);
+    }
 
     /// <summary>Reads an entry; anything but a well-formed version-1 delta entry is refused.</summary>
     public static bool TryDecode(ReadOnlySpan<byte> entry, out LeafEntry? decoded)

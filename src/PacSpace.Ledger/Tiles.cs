@@ -136,12 +136,20 @@ public sealed class CompactRange
     /// <summary>Appends one leaf hash; returns every node completed by it, the leaf itself first.</summary>
     public IReadOnlyList<TreeNode> Append(byte[] leafHash)
     {
+        var created = new List<TreeNode>();
+        Append(leafHash, created);
+        return created;
+    }
+
+    /// <summary>Appends one leaf hash and adds every node completed by it to <paramref name="created"/>, the leaf itself first.</summary>
+    public void Append(byte[] leafHash, List<TreeNode> created)
+    {
         if (leafHash is not { Length: MerkleTree.HashSize })
         {
             throw new ArgumentException($"A leaf hash is {MerkleTree.HashSize} bytes.", nameof(leafHash));
         }
 
-        var created = new List<TreeNode> { new(0, Size, leafHash) };
+        created.Add(new(0, Size, leafHash));
         var hash = leafHash;
         var level = 0;
         var index = Size;
@@ -158,7 +166,6 @@ public sealed class CompactRange
 
         _edge.Add(hash);
         Size++;
-        return created;
     }
 
     /// <summary>MTH of the tree so far.</summary>

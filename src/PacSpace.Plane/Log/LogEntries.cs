@@ -23,8 +23,12 @@ internal static class LogEntries
         // Each kind's first `limit` entries hold the first `limit` of both together.
         var deltas = await DeltaStore.EntriesFromAsync(connection, ledgerNo, from, to, limit, ct);
         var records = await RecordStore.EntriesFromAsync(connection, ledgerNo, from, to, limit, ct);
-        return deltas.Select(e => new Unsigned(e.LogIndex, e.RecordedAt, new LeafEntry(e.RecordedAt, e.CustomerSeq, e.PrevIndex, e.BalanceAfter, e.ContentHash).LeafHash()))
-            .Concat(records.Select(e => new Unsigned(e.LogIndex, e.RecordedAt, e.Entry().LeafHash())))
+        if (records.Count == 0)
+        {
+            return deltas;
+        }
+
+        return deltas.Concat(records.Select(e => new Unsigned(e.LogIndex, e.RecordedAt, e.Entry().LeafHash())))
             .OrderBy(e => e.LogIndex)
             .Take(limit)
             .ToList();

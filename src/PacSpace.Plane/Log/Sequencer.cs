@@ -115,6 +115,8 @@ internal sealed partial class Sequencer(Database db, AtRestEncryption secrets, I
             range = _edges.TryGetValue(tenantId, out var kept) && kept.Size == ledger.TreeSize
                 ? kept.Copy()
                 : CompactRange.Restore(ledger.TreeSize, Tiles.Reader(tiles));
+            // One list for the nodes of every leaf of the round (a leaf completes at most 64).
+            var created = new List<TreeNode>(64);
             foreach (var e in entries)
             {
                 if (e.LogIndex != range.Size)
@@ -123,7 +125,9 @@ internal sealed partial class Sequencer(Database db, AtRestEncryption secrets, I
                 }
 
                 // Deltas and record entries alike: one sequence of indexes. Reads the right-edge tiles it extends, while this connection is open.
-                tiles.Add(range.Append(e.LeafHash));
+                created.Clear();
+                range.Append(e.LeafHash, created);
+                tiles.Add(created);
             }
         }
 

@@ -26,10 +26,11 @@ internal sealed class TileStore(DbConnection connection, DbTransaction? tx, stri
                 "SELECT hashes FROM log_tiles WHERE tenant_id = @tenantId AND level = @tileLevel AND idx = @tileIndex",
                 new { tenantId, tileLevel, tileIndex }, tx);
 
-    public void Add(IEnumerable<TreeNode> nodes)
+    public void Add(IReadOnlyList<TreeNode> nodes)
     {
-        foreach (var node in nodes)
+        for (var i = 0; i < nodes.Count; i++)
         {
+            var node = nodes[i];
             if (Tiles.TileOf(node) is not { } key)
             {
                 continue;

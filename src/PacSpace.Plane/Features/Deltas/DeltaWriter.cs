@@ -54,32 +54,53 @@ internal sealed partial class DeltaWriter(Database db, EntryIds ids, IOptions<Pl
     /// Why the delta may not be written, decided before it was queued (its adjusts names no delta of its customer), or none:
     /// answered only when the delta turns out not to be a retry of a stored one, which is replayed (or refused as a reuse) first.
     /// </param>
-    public async Task<WriteOutcome> WriteAsync(string tenantId, string plan, NewDelta delta, string? idempotencyKey, Error? unlessRetry, CancellationToken ct)
+    public Task<WriteOutcome> WriteAsync(string tenantId, string plan, NewDelta delta, string? idempotencyKey, Error? unlessRetry, CancellationToken ct)
     {
-        if (idempotencyKey is not null && !_inFlight.TryAdd((tenantId, idempotencyKey), 0))
+        if (idempotencyKey is null)
         {
-            return WriteOutcome.Failed(new Error(202, "IDEMPOTENCY_PENDING", "A request with this Idempotency-Key is still being written. Retry shortly.") { RetryAfterSeconds = 1 });
+            // Without a key there is nothing to release afterwards: the request waits on the delta's own task, no state machine.
+            return Enqueue(tenantId, plan, delta, null, unlessRetry, ct);
         }
 
+        if (!_inFlight.TryAdd((tenantId, idempotencyKey), 0))
+        {
+            return Task.FromResult(WriteOutcome.Failed(new Error(202, "IDEMPOTENCY_PENDING", "A request with this Idempotency-Key is still being written. Retry shortly.") { RetryAfterSeconds = 1 }));
+        }
+
+        return WriteKeyedAsync(tenantId, plan, delta, idempotencyKey, unlessRetry, ct);
+    }
+
+    private async Task<WriteOutcome> WriteKeyedAsync(string tenantId, string plan, NewDelta delta, string idempotencyKey, Error? unlessRetry, CancellationToken ct)
+    {
         try
         {
-            // Canonical form and hashes are computed here, on the request's thread, not by the single writer.
-            var content = delta.Content(tenantId, options.Value.EnvironmentName);
-            var contentHash = content.ContentHash();
-            var metadata = delta.Metadata is { } m ? Encoding.UTF8.GetString(Jcs.Canonicalize(m)) : null;
-            var pending = new PendingDelta(tenantId, plan, delta, idempotencyKey, contentHash, content.Version, metadata, delta.AdjustsJson, unlessRetry);
-            await _queue.Writer.WriteAsync(pending, ct);
-            // Not cancelled with the request: once queued the write happens, and the answer must match it.
-            // A new row comes back without its ids: the caller derives them on the request's thread when it needs them
-            // (DeltaRow.Finish), or writes them straight into its answer.
-            return await pending.Done.Task;
+            return await Enqueue(tenantId, plan, delta, idempotencyKey, unlessRetry, ct);
         }
         finally
         {
-            if (idempotencyKey is not null)
-            {
-                _inFlight.TryRemove((tenantId, idempotencyKey), out _);
-            }
+            _inFlight.TryRemove((tenantId, idempotencyKey), out _);
+        }
+    }
+
+    /// <summary>
+    /// Hashes the delta on the request's thread (not the single writer's), queues it and gives the task that completes once it
+    /// is durable. Not cancelled with the request once queued: the write happens, and the answer must match it. A new row comes
+    /// back without its ids: the caller derives them on its own thread when it needs them (<see cref="DeltaRow.Finish"/>), or
+    /// writes them straight into its answer.
+    /// </summary>
+    private Task<WriteOutcome> Enqueue(string tenantId, string plan, NewDelta delta, string? idempotencyKey, Error? unlessRetry, CancellationToken ct)
+    {
+        var content = delta.Content(tenantId, options.Value.EnvironmentName);
+        var contentHash = content.ContentHash();
+        var metadata = delta.Metadata is { } m ? Encoding.UTF8.GetString(Jcs.Canonicalize(m)) : null;
+        var pending = new PendingDelta(tenantId, plan, delta, idempotencyKey, contentHash, content.Version, metadata, delta.AdjustsJson, unlessRetry);
+        var queued = _queue.Writer.WriteAsync(pending, ct);
+        return queued.IsCompletedSuccessfully ? pending.Done.Task : QueuedThenDoneAsync(queued, pending);
+
+        static async Task<WriteOutcome> QueuedThenDoneAsync(ValueTask queued, PendingDelta pending)
+        {
+            await queued;
+            return await pending.Done.Task;
         }
     }
 
