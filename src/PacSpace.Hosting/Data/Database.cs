@@ -107,9 +107,10 @@ public sealed class Database : IAsyncDisposable
         await connection.OpenAsync(cancellationToken);
         using var pragma = connection.CreateCommand();
         // WAL lets readers run beside the single writer; FULL makes every commit durable before we answer. A 16 MiB page
-        // cache and a checkpoint every 10,000 WAL pages (SQLite's default: 2 MiB, 1,000) keep the plane's chain index,
-        // written in customer order, in memory and copy a page rewritten by many commits back to the file once.
-        pragma.CommandText = "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON; PRAGMA cache_size=-16384; PRAGMA wal_autocheckpoint=10000;";
+        // cache (SQLite's default: 2 MiB) keeps the plane's chain index, written in customer order, in memory. The log is
+        // copied back into the file by SqliteCheckpointer, beside the writer; the automatic checkpoint, which would run
+        // inside a commit, is only a backstop for a process without it (at 50,000 pages, SQLite's default being 1,000).
+        pragma.CommandText = "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON; PRAGMA cache_size=-16384; PRAGMA wal_autocheckpoint=50000;";
         await pragma.ExecuteNonQueryAsync(cancellationToken);
         return connection;
     }

@@ -59,6 +59,7 @@ public static class PacSpaceWeb
 
         // Created by the container so that it is disposed (and its pool closed) with the host.
         builder.Services.AddSingleton(_ => new Database(connectionString));
+        builder.Services.AddHostedService<SqliteCheckpointer>();
         return builder;
     }
 
