@@ -45,10 +45,13 @@ internal sealed class BenchPostgres : IAsyncDisposable
         // dominated by checkpoints, as on a tuned server.
         var serverOptions = $"-p {_port} -k {_root} -c listen_addresses=127.0.0.1 -c shared_buffers=512MB -c max_wal_size=4GB -c max_connections=200";
         await RunPgAsync("pg_ctl", ["-D", DataDir, "-o", serverOptions, "-l", Path.Combine(_root, "server.log"), "-w", "-t", "60", "start"]);
+        // The first line of postmaster.pid is the server's process id (its CPU time is reported per delta).
+        DatabaseCpu.ServerPid = int.Parse(File.ReadLines(Path.Combine(DataDir, "postmaster.pid")).First(), System.Globalization.CultureInfo.InvariantCulture);
     }
 
     public async ValueTask DisposeAsync()
     {
+        DatabaseCpu.ServerPid = null;
         try
         {
             await RunPgAsync("pg_ctl", ["-D", DataDir, "-m", "fast", "-w", "stop"]);

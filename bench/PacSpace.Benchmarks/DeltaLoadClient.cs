@@ -18,7 +18,7 @@ namespace PacSpace.Benchmarks;
 /// shows up in the percentiles instead of slowing the generator down (no coordinated omission).</item>
 /// </list>
 /// Prints <c>START</c> when the measured window opens and
-/// <c>END &lt;ok&gt; &lt;errors&gt; &lt;seconds&gt; &lt;p50 ms&gt; &lt;p99 ms&gt; &lt;p99.9 ms&gt; &lt;max ms&gt; &lt;saturated&gt;</c> once every
+/// <c>END &lt;ok&gt; &lt;errors&gt; &lt;seconds&gt; &lt;p50 ms&gt; &lt;p99 ms&gt; &lt;p99.9 ms&gt; &lt;max ms&gt; &lt;saturated&gt; &lt;own CPU µs in the window&gt;</c> once every
 /// request sent has been answered. In the open loop, a server that falls more than one second of requests behind
 /// cannot keep up with the rate: the generator stops sending and reports how many seconds into the window that
 /// happened (else -1), instead of queueing an ever longer backlog. With <c>--batch</c>, <c>ok</c> counts deltas (each 201
@@ -171,6 +171,9 @@ internal static class DeltaLoadClient
 
         double elapsed;
         double saturated = -1;
+        // This process's CPU time over the window (it shares the cores with the server).
+        var cpuAtStart = TimeSpan.Zero;
+        var cpuInWindow = TimeSpan.Zero;
         if (rate <= 0)
         {
             var measuring = 0;
@@ -192,10 +195,12 @@ internal static class DeltaLoadClient
             var workers = latencies.Select(l => Task.Run(() => Worker(l))).ToArray();
             await Task.Delay(TimeSpan.FromSeconds(warmup));
             Console.WriteLine("START");
+            cpuAtStart = Process.GetCurrentProcess().TotalProcessorTime;
             var windowStart = Stopwatch.GetTimestamp();
             Volatile.Write(ref measuring, 1);
             await Task.Delay(TimeSpan.FromSeconds(seconds));
             Volatile.Write(ref measuring, 0);
+            cpuInWindow = Process.GetCurrentProcess().TotalProcessorTime - cpuAtStart;
             elapsed = Stopwatch.GetElapsedTime(windowStart).TotalSeconds;
             await stop.CancelAsync();
             await Task.WhenAll(workers);
@@ -235,6 +240,7 @@ internal static class DeltaLoadClient
                         {
                             started = true;
                             Console.WriteLine("START");
+                            cpuAtStart = Process.GetCurrentProcess().TotalProcessorTime;
                         }
 
                         var dueAt = start + at;
@@ -259,6 +265,7 @@ internal static class DeltaLoadClient
             scheduler.Start();
             scheduler.Join();
             await Task.WhenAll(inFlight);
+            cpuInWindow = Process.GetCurrentProcess().TotalProcessorTime - cpuAtStart;
             // Answered per second: from the first due request of the window until the last answer.
             elapsed = Math.Max(0.001, Stopwatch.GetElapsedTime(start + warmupTicks).TotalSeconds);
         }
@@ -267,7 +274,7 @@ internal static class DeltaLoadClient
         all.Sort();
         double P(double p) => all.Count == 0 ? double.NaN : all[Math.Clamp((int)Math.Ceiling(p / 100 * all.Count) - 1, 0, all.Count - 1)];
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"END {Interlocked.Read(ref ok)} {Interlocked.Read(ref errors)} {elapsed:0.000} {P(50):0.000} {P(99):0.000} {P(99.9):0.000} {(all.Count == 0 ? double.NaN : all[^1]):0.000} {saturated:0.000}"));
+            $"END {Interlocked.Read(ref ok)} {Interlocked.Read(ref errors)} {elapsed:0.000} {P(50):0.000} {P(99):0.000} {P(99.9):0.000} {(all.Count == 0 ? double.NaN : all[^1]):0.000} {saturated:0.000} {cpuInWindow.TotalMicroseconds:0}"));
         return 0;
     }
 

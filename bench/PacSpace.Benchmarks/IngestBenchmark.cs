@@ -110,7 +110,7 @@ internal static class IngestBenchmark
             var row = new RunRow(b, p, paced, light, backlog, caughtUp, f, floorPaced, barePaced, batch, batchBacklog, halfRate, half, verified);
             rows.Add(row);
             Console.WriteLine(FormattableString.Invariant(
-                $"{name} run {run}: bare {b.Rps:0}/s (at {rate}/s offered: {Paced(barePaced)}), floor {f.Rps:0}/s (ratio {row.FloorRatio:0.00}; {f.CpuUs:0} µs CPU; at {rate}/s offered: {Paced(floorPaced)}), ingest {p.Rps:0}/s (ratio {row.Ratio:0.00}; p50 {p.P50:0.0} ms, p99 {p.P99:0.0} ms; {p.CpuUs:0} µs CPU, {p.Alloc:0} B per delta); at {rate}/s offered: {Paced(paced)}; at {lightRate}/s offered: {Paced(light)}; sequencer backlog after the closed loop cleared in {backlog.TotalSeconds:0.0} s; batch of {BatchSize} on {load.BatchConnections} connections {batch.Rps:0} deltas/s (ratio to bare {row.BatchRatio:0.00}, to single-delta ingest {row.BatchToSingle:0.00}; per request p50 {batch.P50:0.0} ms, p99 {batch.P99:0.0} ms; {batch.CpuUs:0} µs CPU, {batch.Alloc:0} B per delta; {batch.Failed} not queued; backlog VERIFIED {batchBacklog.TotalSeconds:0.0} s later); at half of ingest, {halfRate}/s offered: {Paced(half)}; 201 → VERIFIED at {halfRate}/s: {verified.Count} deltas, p50 {verified.P50:0} ms, p99 {verified.P99:0} ms, max {verified.Max:0} ms"));
+                $"{name} run {run}: bare {b.Rps:0}/s (at {rate}/s offered: {Paced(barePaced)}), floor {f.Rps:0}/s (ratio {row.FloorRatio:0.00}; {f.CpuUs:0} µs CPU; at {rate}/s offered: {Paced(floorPaced)}), ingest {p.Rps:0}/s (ratio {row.Ratio:0.00}; p50 {p.P50:0.0} ms, p99 {p.P99:0.0} ms; {p.CpuUs:0} µs CPU, {p.Alloc:0} B per delta; machine {p.MachineCpuUs:0} µs CPU per delta, floor {f.MachineCpuUs:0}, bare {b.MachineCpuUs:0}); at {rate}/s offered: {Paced(paced)}; at {lightRate}/s offered: {Paced(light)}; sequencer backlog after the closed loop cleared in {backlog.TotalSeconds:0.0} s; batch of {BatchSize} on {load.BatchConnections} connections {batch.Rps:0} deltas/s (ratio to bare {row.BatchRatio:0.00}, to single-delta ingest {row.BatchToSingle:0.00}; per request p50 {batch.P50:0.0} ms, p99 {batch.P99:0.0} ms; {batch.CpuUs:0} µs CPU, {batch.Alloc:0} B per delta; {batch.Failed} not queued; backlog VERIFIED {batchBacklog.TotalSeconds:0.0} s later); at half of ingest, {halfRate}/s offered: {Paced(half)}; 201 → VERIFIED at {halfRate}/s: {verified.Count} deltas, p50 {verified.P50:0} ms, p99 {verified.P99:0} ms, max {verified.Max:0} ms"));
         }
 
         var caught = await WaitCaughtUpAsync(plane);
@@ -132,6 +132,13 @@ internal static class IngestBenchmark
         w.WriteLine(FormattableString.Invariant($"| **ratio to bare** (median of per-run ratios) | 1.00 | **{M(rows.Select(r => r.FloorRatio)):0.00}** | **{M(rows.Select(r => r.Ratio)):0.00}** |"));
         w.WriteLine(FormattableString.Invariant($"| latency in the closed loop, p50 / p99 | {M(rows.Select(r => r.Bare.P50)):0.0} / {M(rows.Select(r => r.Bare.P99)):0.0} ms | {M(rows.Select(r => r.Floor.P50)):0.0} / {M(rows.Select(r => r.Floor.P99)):0.0} ms | {M(rows.Select(r => r.Ingest.P50)):0.0} / {M(rows.Select(r => r.Ingest.P99)):0.0} ms |"));
         w.WriteLine(FormattableString.Invariant($"| server CPU per request (whole process{(name == "SQLite" ? "" : ", without the database server")}) | {M(rows.Select(r => r.Bare.CpuUs)):0} µs | {M(rows.Select(r => r.Floor.CpuUs)):0} µs | {M(rows.Select(r => r.Ingest.CpuUs)):0} µs |"));
+        if (rows.All(r => r.Ingest.DatabaseCpuUs is not null))
+        {
+            w.WriteLine(FormattableString.Invariant($"| database server CPU per request (all its processes) | | {M(rows.Select(r => r.Floor.DatabaseCpuUs!.Value)):0} µs | {M(rows.Select(r => r.Ingest.DatabaseCpuUs!.Value)):0} µs |"));
+        }
+
+        w.WriteLine(FormattableString.Invariant($"| load generator CPU per request | {M(rows.Select(r => r.Bare.GeneratorCpuUs)):0} µs | {M(rows.Select(r => r.Floor.GeneratorCpuUs)):0} µs | {M(rows.Select(r => r.Ingest.GeneratorCpuUs)):0} µs |"));
+        w.WriteLine(FormattableString.Invariant($"| **all CPU per request** (server + database + generator) / the rate {Environment.ProcessorCount} cores allow at that cost | {M(rows.Select(r => r.Bare.MachineCpuUs)):0} µs / {M(rows.Select(r => Environment.ProcessorCount * 1e6 / r.Bare.MachineCpuUs)):N0}/s | {M(rows.Select(r => r.Floor.MachineCpuUs)):0} µs / {M(rows.Select(r => Environment.ProcessorCount * 1e6 / r.Floor.MachineCpuUs)):N0}/s | **{M(rows.Select(r => r.Ingest.MachineCpuUs)):0} µs** / {M(rows.Select(r => Environment.ProcessorCount * 1e6 / r.Ingest.MachineCpuUs)):N0}/s |"));
         w.WriteLine(FormattableString.Invariant($"| server allocations per request | {M(rows.Select(r => r.Bare.Alloc)):N0} B | {M(rows.Select(r => r.Floor.Alloc)):N0} B | {M(rows.Select(r => r.Ingest.Alloc)):N0} B |"));
         w.WriteLine(FormattableString.Invariant($"| **latency at {rate:N0}/s offered (open loop), p50 / p99** | {Ms(M(rows.Select(r => r.BarePaced.P50)))} / {Ms(M(rows.Select(r => r.BarePaced.P99)))} | {Ms(M(rows.Select(r => r.FloorPaced.P50)))} / {Ms(M(rows.Select(r => r.FloorPaced.P99)))} | {Ms(M(rows.Select(r => r.Paced.P50)))} / **{Ms(M(rows.Select(r => r.Paced.P99)))}** |"));
         w.WriteLine(FormattableString.Invariant($"| runs in which {rate:N0}/s was more than the server could answer (over a second behind) | {Saturation(rows.Select(r => r.BarePaced))} | {Saturation(rows.Select(r => r.FloorPaced))} | {Saturation(rows.Select(r => r.Paced))} |"));
@@ -141,6 +148,11 @@ internal static class IngestBenchmark
         w.WriteLine(FormattableString.Invariant($"| **batch route, ratio to bare** / to single-delta ingest (median of per-run ratios) | | | **{M(rows.Select(r => r.BatchRatio)):0.00}** / {M(rows.Select(r => r.BatchToSingle)):0.00} |"));
         w.WriteLine(FormattableString.Invariant($"| batch route, latency per request of {BatchSize} in the closed loop, p50 / p99 | | | {M(rows.Select(r => r.Batch.P50)):0.0} / {M(rows.Select(r => r.Batch.P99)):0.0} ms |"));
         w.WriteLine(FormattableString.Invariant($"| batch route, server CPU / allocations per delta | | | {M(rows.Select(r => r.Batch.CpuUs)):0} µs / {M(rows.Select(r => r.Batch.Alloc)):N0} B |"));
+        if (rows.All(r => r.Batch.DatabaseCpuUs is not null))
+        {
+            w.WriteLine(FormattableString.Invariant($"| batch route, database server / load generator CPU per delta | | | {M(rows.Select(r => r.Batch.DatabaseCpuUs!.Value)):0} µs / {M(rows.Select(r => r.Batch.GeneratorCpuUs)):0} µs |"));
+        }
+
         w.WriteLine(FormattableString.Invariant($"| batch route, deltas not queued (all runs) | | | {rows.Sum(r => r.Batch.Failed):N0} |"));
         w.WriteLine(FormattableString.Invariant($"| **latency at half the closed-loop rate ({M(rows.Select(r => (double)r.HalfRate)):N0}/s offered, open loop), p50 / p99** | | | {Ms(M(rows.Select(r => r.Half.P50)))} / **{Ms(M(rows.Select(r => r.Half.P99)))}** |"));
         w.WriteLine(FormattableString.Invariant($"| runs in which half the closed-loop rate was more than the server could answer (over a second behind) | | | {Saturation(rows.Select(r => r.Half))} |"));
@@ -240,12 +252,14 @@ internal static class IngestBenchmark
         var cpu = TimeSpan.Zero;
         var otherAtStart = TimeSpan.Zero;
         var otherCpu = TimeSpan.Zero;
+        TimeSpan? databaseAtStart = null, databaseCpu = null;
         while (await process.StandardOutput.ReadLineAsync() is { } line)
         {
             if (line == "START")
             {
                 allocatedAtStart = GC.GetTotalAllocatedBytes(precise: true);
                 cpuAtStart = Process.GetCurrentProcess().TotalProcessorTime;
+                databaseAtStart = DatabaseCpu.Read();
                 if (other is not null)
                 {
                     other.Refresh();
@@ -262,6 +276,7 @@ internal static class IngestBenchmark
                 // Closed loop: the window ends with this line. Open loop: it also covers the late answers.
                 allocated = GC.GetTotalAllocatedBytes(precise: true) - allocatedAtStart;
                 cpu = Process.GetCurrentProcess().TotalProcessorTime - cpuAtStart;
+                databaseCpu = DatabaseCpu.Read() - databaseAtStart;
                 if (other is not null)
                 {
                     other.Refresh();
@@ -285,7 +300,7 @@ internal static class IngestBenchmark
                 return saturated >= 0
                     ? new Measurement(ok / elapsed, double.PositiveInfinity, double.PositiveInfinity, double.PositiveInfinity, double.PositiveInfinity, 0, 0, saturated, errors)
                     : new Measurement(ok / elapsed, parts[3], parts[4], parts[5], parts[6], cpu.TotalMicroseconds / Math.Max(ok, 1), (double)allocated / Math.Max(ok, 1), -1, errors,
-                        otherCpu.TotalMicroseconds / Math.Max(ok, 1));
+                        otherCpu.TotalMicroseconds / Math.Max(ok, 1), databaseCpu?.TotalMicroseconds / Math.Max(ok, 1), parts[8] / Math.Max(ok, 1));
             }
         }
 
@@ -313,8 +328,14 @@ internal static class IngestBenchmark
 
     /// <param name="Failed">Deltas not queued; only the batch loop tolerates any.</param>
     /// <param name="OtherCpuUs">CPU per request of the second process given to <see cref="MeasureAsync"/>, if any.</param>
-    internal sealed record Measurement(double Rps, double P50, double P99, double P999, double Max, double CpuUs, double Alloc, double SaturatedAfter, long Failed = 0, double OtherCpuUs = 0)
+    /// <param name="DatabaseCpuUs">CPU per request of the PostgreSQL server the benchmark started (null for SQLite or a given server).</param>
+    /// <param name="GeneratorCpuUs">CPU per request of the load generator (a child process on the same cores).</param>
+    internal sealed record Measurement(double Rps, double P50, double P99, double P999, double Max, double CpuUs, double Alloc, double SaturatedAfter, long Failed = 0, double OtherCpuUs = 0,
+        double? DatabaseCpuUs = null, double GeneratorCpuUs = 0)
     {
+        /// <summary>All CPU per request on the machine: server process, database server, load generator.</summary>
+        public double MachineCpuUs => CpuUs + (DatabaseCpuUs ?? 0) + GeneratorCpuUs;
+
         public bool Saturated => SaturatedAfter >= 0;
     }
 
