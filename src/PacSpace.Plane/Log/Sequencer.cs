@@ -26,6 +26,8 @@ internal sealed partial class Sequencer(Database db, AtRestEncryption secrets, I
 
     // Each log's right edge after this replica's last committed round: no restore from the tiles while it stays valid.
     private readonly ConcurrentDictionary<string, CompactRange> _edges = new(StringComparer.Ordinal);
+    // Per log, until when this replica's last lease renewal holds it.
+    private readonly ConcurrentDictionary<string, long> _leasedUntil = new(StringComparer.Ordinal);
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -80,10 +82,27 @@ internal sealed partial class Sequencer(Database db, AtRestEncryption secrets, I
     private async Task<bool> AcquireLeaseAsync(string tenantId, CancellationToken ct)
     {
         var now = time.GetUtcNow().ToUnixTimeMilliseconds();
+        var lease = (long)options.Value.SequencerLease.TotalMilliseconds;
+        // Renewed once half of it has run out, not every round: a renewal is a commit on the log's row, which each group
+        // commit locks too (PostgreSQL) or which takes the file's one writer (SQLite). Held meanwhile by someone else after
+        // all (nothing stops an operator), the round's head update, conditional on the owner, finds out and forgets it.
+        if (_leasedUntil.TryGetValue(tenantId, out var until) && until - now > lease / 2)
+        {
+            return true;
+        }
+
         await using var write = await db.BeginWriteAsync(ct);
-        var taken = await TenantLedgerStore.TryLeaseAsync(write.Connection, write.Transaction, tenantId, _owner,
-            now + (long)options.Value.SequencerLease.TotalMilliseconds, now, ct);
+        var taken = await TenantLedgerStore.TryLeaseAsync(write.Connection, write.Transaction, tenantId, _owner, now + lease, now, ct);
         await write.CommitAsync(ct);
+        if (taken)
+        {
+            _leasedUntil[tenantId] = now + lease;
+        }
+        else
+        {
+            _leasedUntil.TryRemove(tenantId, out _);
+        }
+
         return taken;
     }
 
@@ -149,6 +168,7 @@ internal sealed partial class Sequencer(Database db, AtRestEncryption secrets, I
             // Lease lost or another signer moved the log: nothing of this round is kept.
             await write.RollbackAsync(ct);
             _edges.TryRemove(tenantId, out _);
+            _leasedUntil.TryRemove(tenantId, out _);
             LogLeaseLost(tenantId);
             return 0;
         }

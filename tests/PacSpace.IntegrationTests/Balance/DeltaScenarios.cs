@@ -120,6 +120,28 @@ public abstract class DeltaScenarios(Store store, PostgresServer? postgres, Shar
         Assert.Equal(Refs, await DeltaCountAsync(Role.Sandbox, session.TenantId));
     }
 
+    [Fact]
+    public async Task SignedHeads_OneAfterAnother_RenewTheSigningLeaseOnlyOnceHalfOfItHasRunOut()
+    {
+        // A renewal is a commit on the log's row, which every group commit locks too: not one per signing round.
+        var session = await Api.ReadyTenantAsync();
+        var key = (await Api.CreateKeyAsync(session)).FullKey;
+        await using var plane = await Stack.PlaneDb(Role.Sandbox).OpenAsync(default);
+        var leases = new List<(long Size, long Until, DateTimeOffset At)>();
+        for (var i = 0; i < 3; i++)
+        {
+            var emitted = await Stack.EmitAsync(Role.Sandbox, key, $$"""{"customerId": "c", "delta": {{i + 1}}, "reason": "r"}""");
+            await Stack.VerifiedAsync(Role.Sandbox, key, emitted.Data.GetProperty("recordId").GetString()!);
+            var (size, until) = await plane.QuerySingleAsync<(long, long)>("SELECT tree_size, lease_until FROM tenant_ledgers WHERE tenant_id = @t", new { t = session.TenantId });
+            leases.Add((size, until, DateTimeOffset.UtcNow));
+        }
+
+        Assert.Equal([1L, 2L, 3L], leases.Select(l => l.Size));
+        // Three heads, each in a round of its own; the lease (10 s) was taken at the first and still had over half to run.
+        Assert.True(leases[^1].At - leases[0].At < TimeSpan.FromSeconds(4.5), "the three heads took too long to tell");
+        Assert.Single(leases.Select(l => l.Until).Distinct());
+    }
+
     [Theory]
     [InlineData("""{"customerId": "c", "delta": 1.5, "reason": "r"}""", "delta")]
     [InlineData("""{"customerId": "c", "delta": 0, "reason": "r"}""", "delta")]
