@@ -27,6 +27,9 @@ internal sealed partial class DeltaWriter(Database db, EntryIds ids, IOptions<Pl
 {
     public const int MaxBatch = 512;
 
+    // PostgreSQL: the size of the round in flight from which the next one waits a moment to gather (see ExecuteAsync).
+    private const int GatherFrom = 8;
+
     /// <summary>Lifetime cap of the free plan, in deltas.</summary>
     public const long FreePlanLimit = PlanCatalog.FreeLifetimeDeltas;
 
@@ -113,14 +116,26 @@ internal sealed partial class DeltaWriter(Database db, EntryIds ids, IOptions<Pl
         using var slots = new SemaphoreSlim(db.Provider == DbProvider.Postgres ? 2 : 1);
         var running = new List<Task>();
         var reader = _queue.Reader;
+        (Task Round, int Size) ahead = (Task.CompletedTask, 0);
         try
         {
             while (await reader.WaitToReadAsync(stoppingToken))
             {
                 await slots.WaitAsync(stoppingToken);
+                // Under load, with a round in flight, the next one would otherwise start with whatever arrived since (often
+                // a delta or two) and pay a whole round for it (its statements, its commit). Unless it already holds as many
+                // as the round ahead, it gathers for a millisecond at most, or until that round is done; no longer, so that
+                // the two still overlap when commits are slow. Below GatherFrom deltas a round there is nothing to gather.
+                if (ahead.Size >= GatherFrom && !ahead.Round.IsCompleted && reader.Count < ahead.Size)
+                {
+                    await Task.WhenAny(ahead.Round, Task.Delay(1, stoppingToken));
+                }
+
                 var batch = Drain(reader);
                 running.RemoveAll(t => t.IsCompleted);
-                running.Add(CommitThenReleaseAsync(batch, slots));
+                var round = CommitThenReleaseAsync(batch, slots);
+                running.Add(round);
+                ahead = (round, batch.Count);
             }
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
