@@ -156,7 +156,8 @@ public abstract class AuthScenarios(Store store, PostgresServer? postgres, Share
         Assert.Equal(HttpStatusCode.OK, unknown.Status);
         Assert.Equal(known.Body.GetProperty("message").GetString(), unknown.Body.GetProperty("message").GetString());
         Assert.Equal("VALIDATION_ERROR", bad.Code);
-        var newLink = await Api.VerificationLinkAsync(email);
+        // Times out (and fails) unless a second mail with another link arrives.
+        var newLink = await Api.NextVerificationLinkAsync(email, firstLink);
         Assert.NotEqual(firstLink, newLink);
         Assert.Equal(HttpStatusCode.OK, (await Api.PostAsync("/dashboard/auth/verify", new { token = DashboardApi.TokenOf(newLink) })).Status);
     }

@@ -137,7 +137,11 @@ public sealed partial class DashboardApi(HttpClient http, string outbox)
     /// <summary>The verification link of the newest mail to <paramref name="email"/>: the page whose button uses the token.</summary>
     public Task<string> VerificationLinkAsync(string email) => FindLinkAsync(email, VerifyLink());
 
-    private async Task<string> FindLinkAsync(string email, Regex pattern)
+    /// <summary>The verification link of a mail to <paramref name="email"/> sent after the one that held <paramref name="previous"/>.</summary>
+    /// <remarks>Mail leaves after the answer (MailQueue): right after a request that mails, the newest mail may still be the previous one.</remarks>
+    public Task<string> NextVerificationLinkAsync(string email, string previous) => FindLinkAsync(email, VerifyLink(), previous);
+
+    private async Task<string> FindLinkAsync(string email, Regex pattern, string? except = null)
     {
         var deadline = DateTime.UtcNow.AddSeconds(10);
         while (true)
@@ -145,9 +149,9 @@ public sealed partial class DashboardApi(HttpClient http, string outbox)
             foreach (var file in Directory.Exists(outbox) ? Directory.GetFiles(outbox, "*.eml").OrderDescending().ToArray() : [])
             {
                 var (to, text) = await ReadMailAsync(file);
-                if (to.Contains(email) && pattern.Match(text) is { Success: true } m)
+                if (to.Contains(email) && pattern.Match(text) is { Success: true } m && new Uri(m.Value).PathAndQuery is var link && link != except)
                 {
-                    return new Uri(m.Value).PathAndQuery;
+                    return link;
                 }
             }
 

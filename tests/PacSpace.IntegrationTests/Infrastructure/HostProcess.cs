@@ -29,6 +29,7 @@ public sealed class HostProcess : IAsyncDisposable
     private const int MaxOutputLines = 400;
 
     private readonly Process _process;
+    private int _disposed;
     private readonly ConcurrentQueue<string> _output = new();
     private readonly TaskCompletionSource _ready = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly EventHandler _onTestProcessExit;
@@ -92,6 +93,13 @@ public sealed class HostProcess : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        // A test that disposes a host and then fails to start the next one disposes the first again in its finally: that
+        // second call must not hide the failure.
+        if (Interlocked.Exchange(ref _disposed, 1) == 1)
+        {
+            return;
+        }
+
         AppDomain.CurrentDomain.ProcessExit -= _onTestProcessExit;
         KillNow();
         using var wait = new CancellationTokenSource(TimeSpan.FromSeconds(10));
