@@ -18,7 +18,7 @@ public static class Ids
     /// <summary>An id of 128 bits given by the caller (16 bytes), in the same shape as <see cref="New"/>.</summary>
     public static string Format(string prefix, ReadOnlySpan<byte> bytes)
     {
-        Span<char> chars = stackalloc char[prefix.Length + 27];
+        Span<char> chars = stackalloc char[Length(prefix)];
         return new string(chars[..FormatInto(prefix, bytes, chars)]);
     }
 
@@ -41,7 +41,7 @@ public static class Ids
             hi >>= 5;
         }
 
-        return prefix.Length + 27;
+        return Length(prefix);
     }
 
     /// <summary>The 128 bits of an id in the shape <see cref="Format"/> writes; false for anything else.</summary>

@@ -19,13 +19,13 @@ public sealed record EnvelopeStyle(bool IncludeStatusCode)
     public static readonly EnvelopeStyle Plane = new(false);
 }
 
-/// <summary>The single place where values and <see cref="Error"/>s become HTTP responses.</summary>
 /// <summary>The data of an answer that writes its own JSON (the hot answers); its shape is documented by a record beside it.</summary>
 public interface IJsonData
 {
     void WriteTo(Utf8JsonWriter writer);
 }
 
+/// <summary>The single place where values and <see cref="Error"/>s become HTTP responses.</summary>
 public static class Envelope
 {
     public static IResult Ok<T>(T data, int status = StatusCodes.Status200OK, string? message = null) =>
