@@ -107,20 +107,27 @@ public sealed class OneOriginFixture : IAsyncDisposable
     })
     { BaseAddress = baseAddress };
 
-    /// <summary>Outermost middleware of a plane; reads the address after the rest of the pipeline, forwarded headers included, has run.</summary>
+    /// <summary>Outermost middleware of a plane; reads the address once the rest of the pipeline, forwarded headers included, has started the answer.</summary>
     private sealed class ProbeFilter(Role role, ConcurrentDictionary<string, (Role, IPAddress?)> seen, ConcurrentDictionary<string, string> protocols) : IStartupFilter
     {
         public Action<IApplicationBuilder> Configure(Action<IApplicationBuilder> next) => app =>
         {
-            app.Use(async (context, inner) =>
+            app.Use((context, inner) =>
             {
                 var probe = context.Request.Headers[ProbeHeader].ToString();
-                await inner(context);
                 if (probe.Length > 0)
                 {
-                    seen[probe] = (role, context.Connection.RemoteIpAddress);
-                    protocols[probe] = context.Request.Protocol;
+                    // Noted as the answer starts, not after the pipeline returns: by then the client may already hold the
+                    // answer and look the probe up. Forwarded headers have been applied by the time the answer starts.
+                    context.Response.OnStarting(() =>
+                    {
+                        seen[probe] = (role, context.Connection.RemoteIpAddress);
+                        protocols[probe] = context.Request.Protocol;
+                        return Task.CompletedTask;
+                    });
                 }
+
+                return inner(context);
             });
             next(app);
         };
