@@ -93,6 +93,9 @@ internal static class IngestBenchmark
             var paced = await MeasureAsync(url, tenant.Key, load with { Connections = 512 }, rate, $"r{run}");
             await WaitCaughtUpAsync(plane);
             var light = await MeasureAsync(url, tenant.Key, load with { Connections = 512 }, lightRate, $"l{run}");
+            // The same light load on the floor and the bare endpoint: the tail the machine and the generator add on their own.
+            var floorLight = await MeasureAsync(floor.Url, null, load with { Connections = 512 }, lightRate, $"fl{run}");
+            var bareLight = await MeasureAsync(bareUrl, null, load with { Connections = 512 }, lightRate, $"bl{run}");
             var floorPaced = await MeasureAsync(floor.Url, null, load with { Connections = 512 }, rate, $"fr{run}");
             var barePaced = await MeasureAsync(bareUrl, null, load with { Connections = 512 }, rate, $"br{run}");
 
@@ -107,10 +110,10 @@ internal static class IngestBenchmark
             await VerifiedLatency.WaitVerifiedAsync(http, $"w{run}");
             var verified = Verified.Of(await VerifiedLatency.MeasureAsync(http, load.Seconds, halfRate, $"v{run}", load.Customers, load.Warmup));
 
-            var row = new RunRow(b, p, paced, light, backlog, caughtUp, f, floorPaced, barePaced, batch, batchBacklog, halfRate, half, verified);
+            var row = new RunRow(b, p, paced, light, backlog, caughtUp, f, floorPaced, barePaced, batch, batchBacklog, halfRate, half, verified, floorLight, bareLight);
             rows.Add(row);
             Console.WriteLine(FormattableString.Invariant(
-                $"{name} run {run}: bare {b.Rps:0}/s (at {rate}/s offered: {Paced(barePaced)}), floor {f.Rps:0}/s (ratio {row.FloorRatio:0.00}; {f.CpuUs:0} µs CPU; at {rate}/s offered: {Paced(floorPaced)}), ingest {p.Rps:0}/s (ratio {row.Ratio:0.00}; p50 {p.P50:0.0} ms, p99 {p.P99:0.0} ms; {p.CpuUs:0} µs CPU, {p.Alloc:0} B per delta; machine {p.MachineCpuUs:0} µs CPU per delta, floor {f.MachineCpuUs:0}, bare {b.MachineCpuUs:0}); at {rate}/s offered: {Paced(paced)}; at {lightRate}/s offered: {Paced(light)}; sequencer backlog after the closed loop cleared in {backlog.TotalSeconds:0.0} s; batch of {BatchSize} on {load.BatchConnections} connections {batch.Rps:0} deltas/s (ratio to bare {row.BatchRatio:0.00}, to single-delta ingest {row.BatchToSingle:0.00}; per request p50 {batch.P50:0.0} ms, p99 {batch.P99:0.0} ms; {batch.CpuUs:0} µs CPU, {batch.Alloc:0} B per delta; {batch.Failed} not queued; backlog VERIFIED {batchBacklog.TotalSeconds:0.0} s later); at half of ingest, {halfRate}/s offered: {Paced(half)}; 201 → VERIFIED at {halfRate}/s: {verified.Count} deltas, p50 {verified.P50:0} ms, p99 {verified.P99:0} ms, max {verified.Max:0} ms"));
+                $"{name} run {run}: bare {b.Rps:0}/s (at {rate}/s offered: {Paced(barePaced)}), floor {f.Rps:0}/s (ratio {row.FloorRatio:0.00}; {f.CpuUs:0} µs CPU; at {rate}/s offered: {Paced(floorPaced)}), ingest {p.Rps:0}/s (ratio {row.Ratio:0.00}; p50 {p.P50:0.0} ms, p99 {p.P99:0.0} ms; {p.CpuUs:0} µs CPU, {p.Alloc:0} B per delta; machine {p.MachineCpuUs:0} µs CPU per delta, floor {f.MachineCpuUs:0}, bare {b.MachineCpuUs:0}); at {rate}/s offered: {Paced(paced)}; at {lightRate}/s offered: {Paced(light)} (floor p99 {floorLight.P99:0.0} ms, bare p99 {bareLight.P99:0.0} ms); sequencer backlog after the closed loop cleared in {backlog.TotalSeconds:0.0} s; batch of {BatchSize} on {load.BatchConnections} connections {batch.Rps:0} deltas/s (ratio to bare {row.BatchRatio:0.00}, to single-delta ingest {row.BatchToSingle:0.00}; per request p50 {batch.P50:0.0} ms, p99 {batch.P99:0.0} ms; {batch.CpuUs:0} µs CPU, {batch.Alloc:0} B per delta; {batch.Failed} not queued; backlog VERIFIED {batchBacklog.TotalSeconds:0.0} s later); at half of ingest, {halfRate}/s offered: {Paced(half)}; 201 → VERIFIED at {halfRate}/s: {verified.Count} deltas, p50 {verified.P50:0} ms, p99 {verified.P99:0} ms, max {verified.Max:0} ms"));
         }
 
         var caught = await WaitCaughtUpAsync(plane);
@@ -143,7 +146,7 @@ internal static class IngestBenchmark
         w.WriteLine(FormattableString.Invariant($"| server allocations per request | {M(rows.Select(r => r.Bare.Alloc)):N0} B | {M(rows.Select(r => r.Floor.Alloc)):N0} B | {M(rows.Select(r => r.Ingest.Alloc)):N0} B |"));
         w.WriteLine(FormattableString.Invariant($"| **latency at {rate:N0}/s offered (open loop), p50 / p99** | {Ms(M(rows.Select(r => r.BarePaced.P50)))} / {Ms(M(rows.Select(r => r.BarePaced.P99)))} | {Ms(M(rows.Select(r => r.FloorPaced.P50)))} / {Ms(M(rows.Select(r => r.FloorPaced.P99)))} | {Ms(M(rows.Select(r => r.Paced.P50)))} / **{Ms(M(rows.Select(r => r.Paced.P99)))}** |"));
         w.WriteLine(FormattableString.Invariant($"| runs in which {rate:N0}/s was more than the server could answer (over a second behind) | {Saturation(rows.Select(r => r.BarePaced))} | {Saturation(rows.Select(r => r.FloorPaced))} | {Saturation(rows.Select(r => r.Paced))} |"));
-        w.WriteLine(FormattableString.Invariant($"| latency at {lightRate:N0}/s offered (open loop), p50 / p99 / max | | | {Ms(M(rows.Select(r => r.Light.P50)))} / {Ms(M(rows.Select(r => r.Light.P99)))} / {Ms(M(rows.Select(r => r.Light.Max)))} |"));
+        w.WriteLine(FormattableString.Invariant($"| latency at {lightRate:N0}/s offered (open loop), p50 / p99 / max | {Ms(M(rows.Select(r => r.BareLight.P50)))} / {Ms(M(rows.Select(r => r.BareLight.P99)))} / {Ms(M(rows.Select(r => r.BareLight.Max)))} | {Ms(M(rows.Select(r => r.FloorLight.P50)))} / {Ms(M(rows.Select(r => r.FloorLight.P99)))} / {Ms(M(rows.Select(r => r.FloorLight.Max)))} | {Ms(M(rows.Select(r => r.Light.P50)))} / {Ms(M(rows.Select(r => r.Light.P99)))} / {Ms(M(rows.Select(r => r.Light.Max)))} |"));
         w.WriteLine(FormattableString.Invariant($"| sequencer backlog after the closed-loop window, cleared in | | | {M(rows.Select(r => r.Backlog.TotalSeconds)):0.0} s |"));
         w.WriteLine(FormattableString.Invariant($"| batch route, {BatchSize} deltas per request, closed loop ({load.BatchConnections} connections) | | | {M(rows.Select(r => r.Batch.Rps)):N0} deltas/s |"));
         w.WriteLine(FormattableString.Invariant($"| **batch route, ratio to bare** / to single-delta ingest (median of per-run ratios) | | | **{M(rows.Select(r => r.BatchRatio)):0.00}** / {M(rows.Select(r => r.BatchToSingle)):0.00} |"));
@@ -169,7 +172,7 @@ internal static class IngestBenchmark
         w.WriteLine("Per run (ratio): " + string.Join(", ", rows.Select(r => r.Ratio.ToString("0.00", CultureInfo.InvariantCulture))) + ".");
         w.WriteLine("Per run (ingest deltas/s): " + string.Join(", ", rows.Select(r => r.Ingest.Rps.ToString("N0", CultureInfo.InvariantCulture))) + ".");
         w.WriteLine($"Per run (p99 at {rate.ToString("N0", CultureInfo.InvariantCulture)}/s): " + string.Join(", ", rows.Select(r => Ms(r.Paced.P99))) + ".");
-        w.WriteLine($"Per run (p99 at {lightRate.ToString("N0", CultureInfo.InvariantCulture)}/s): " + string.Join(", ", rows.Select(r => Ms(r.Light.P99))) + ".");
+        w.WriteLine($"Per run (p99 at {lightRate.ToString("N0", CultureInfo.InvariantCulture)}/s, bare / floor / ingest): " + string.Join(", ", rows.Select(r => Ms(r.BareLight.P99) + " / " + Ms(r.FloorLight.P99) + " / " + Ms(r.Light.P99))) + ".");
         w.WriteLine("Per run (batch route deltas/s, ratio to bare / to single-delta ingest): " + string.Join(", ", rows.Select(r =>
             FormattableString.Invariant($"{r.Batch.Rps:N0} ({r.BatchRatio:0.00} / {r.BatchToSingle:0.00})"))) + ".");
         w.WriteLine("Per run (half the closed-loop rate offered: p50 / p99): " + string.Join(", ", rows.Select(r =>
@@ -350,7 +353,7 @@ internal static class IngestBenchmark
     }
 
     private sealed record RunRow(Measurement Bare, Measurement Ingest, Measurement Paced, Measurement Light, TimeSpan Backlog, TimeSpan CaughtUp, Measurement Floor, Measurement FloorPaced, Measurement BarePaced,
-        Measurement Batch, TimeSpan BatchBacklog, int HalfRate, Measurement Half, Verified Verified)
+        Measurement Batch, TimeSpan BatchBacklog, int HalfRate, Measurement Half, Verified Verified, Measurement FloorLight, Measurement BareLight)
     {
         public double Ratio => Ingest.Rps / Bare.Rps;
 
