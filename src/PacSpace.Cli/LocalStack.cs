@@ -275,7 +275,25 @@ public sealed class LocalStack : IAsyncDisposable
 
     public static int FreePort(string host)
     {
-        using var listener = new TcpListener(IPAddress.Parse(host), 0);
+        // Below the ephemeral ranges (Linux 32768–60999, Windows and macOS 49152–65535): a port the system hands out as 0 can be
+        // taken by an outgoing connection (a load generator's, a test client's) between this check and the server's bind.
+        var address = IPAddress.Parse(host);
+        for (var attempt = 0; attempt < 100; attempt++)
+        {
+            var port = Random.Shared.Next(20_000, 32_768);
+            try
+            {
+                using var probe = new TcpListener(address, port);
+                probe.Start();
+                return port;
+            }
+            catch (SocketException)
+            {
+                // In use: another.
+            }
+        }
+
+        using var listener = new TcpListener(address, 0);
         listener.Start();
         return ((IPEndPoint)listener.LocalEndpoint).Port;
     }

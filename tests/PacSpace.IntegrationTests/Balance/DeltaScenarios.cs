@@ -4,6 +4,7 @@ using Dapper;
 using PacSpace.Cli;
 using PacSpace.IntegrationTests.Dashboard;
 using PacSpace.IntegrationTests.Infrastructure;
+using PacSpace.IntegrationTests.Records;
 using PacSpace.Ledger;
 
 namespace PacSpace.IntegrationTests.Balance;
@@ -294,6 +295,47 @@ public abstract class DeltaScenarios(Store store, PostgresServer? postgres, Shar
         {
             Assert.Equal(Enumerable.Range(0, 90).Where(i => i % 7 == c).Sum(i => (long)i + 1), balances[$"c{c}"]);
         }
+    }
+
+    [Fact]
+    public async Task Emit_LogMovedByARecordEntryOrHoldingARetry_ChainStaysWhole()
+    {
+        // On PostgreSQL a round for a log the writer remembers is sequenced before any statement and written in one round trip,
+        // only if the log is where the writer left it and holds none of the round's keys and referenceIds. Here each way it is
+        // not: a record entry appended in between, a retry of a stored delta, a reused referenceId; deltas follow each.
+        var session = await Api.ReadyTenantAsync();
+        var key = (await Api.CreateKeyAsync(session)).FullKey;
+        string Body(long amount, string reference) => $$"""{"customerId": "moved", "delta": {{amount}}, "reason": "r", "referenceId": "{{reference}}"}""";
+
+        Assert.Equal(HttpStatusCode.Created, (await Stack.EmitAsync(Role.Sandbox, key, Body(5, "m-1"))).Status);
+        var second = await Stack.EmitAsync(Role.Sandbox, key, Body(-2, "m-2"));
+        Assert.Equal(HttpStatusCode.Created, (await Stack.TransitionAsync(key, "moved-1", RecordKit.Body("recorded"))).Status);
+        Assert.Equal(HttpStatusCode.Created, (await Stack.EmitAsync(Role.Sandbox, key, Body(7, "m-3"))).Status);
+        var retried = await Stack.EmitAsync(Role.Sandbox, key, Body(-2, "m-2"));
+        var reused = await Stack.EmitAsync(Role.Sandbox, key, Body(-9, "m-2"));
+        var keyed = await Stack.EmitAsync(Role.Sandbox, key, Body(1, "m-4"), "m-key");
+        var keyedAgain = await Stack.EmitAsync(Role.Sandbox, key, Body(1, "m-4"), "m-key");
+        var together = await Task.WhenAll(Enumerable.Range(0, 12).Select(i => Stack.EmitAsync(Role.Sandbox, key, Body(i + 1, $"m-t{i}"))));
+
+        Assert.Equal(second.Data.GetProperty("recordId").GetString(), retried.Data.GetProperty("recordId").GetString());
+        Assert.Equal((HttpStatusCode.Conflict, "referenceId"), (reused.Status, reused.DetailFields.Single()));
+        Assert.Equal(keyed.Raw, keyedAgain.Raw);
+        Assert.All(together, a => Assert.Equal(HttpStatusCode.Created, a.Status));
+
+        // The record entry holds index 2; the deltas hold the rest, one chain with running balances.
+        await using var plane = await Stack.PlaneDb(Role.Sandbox).OpenAsync(default);
+        var rows = (await plane.QueryAsync<(long log_index, long amount, long customer_seq, long? prev_index, long balance_after)>(
+            $"SELECT log_index, amount, customer_seq, prev_index, balance_after FROM {PlaneRows.Deltas} WHERE tenant_id = @t ORDER BY log_index",
+            new { t = session.TenantId })).ToList();
+        Assert.Equal(new long[] { 0, 1 }.Concat(Enumerable.Range(3, 14).Select(i => (long)i)), rows.Select(r => r.log_index));
+        long balance = 0;
+        for (var i = 0; i < rows.Count; i++)
+        {
+            balance += rows[i].amount;
+            Assert.Equal((i + 1L, i == 0 ? null : rows[i - 1].log_index, balance), (rows[i].customer_seq, rows[i].prev_index, rows[i].balance_after));
+        }
+
+        Assert.Equal(5 - 2 + 7 + 1 + Enumerable.Range(1, 12).Sum(), balance);
     }
 
     [Fact]

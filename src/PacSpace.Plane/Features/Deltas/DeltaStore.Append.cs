@@ -122,6 +122,62 @@ internal static partial class DeltaStore
                 ledgerNo, recordedAt, firstIndex, nextIndex,
             }, tx));
 
+    /// <summary>
+    /// PostgreSQL, a round planned from what the writer remembers of the log (<c>DeltaWriter</c>): adds to <paramref name="batch"/> the
+    /// statements that append <paramref name="rows"/> only if the log is still where the writer left it and holds none of
+    /// <paramref name="keys"/> and <paramref name="refs"/>. The first takes the log's lock; the second, with a snapshot of its own taken
+    /// once the lock is granted, checks both, and then writes the rows, the round's mark and the new append point, or nothing. It
+    /// answers one row: whether it wrote.
+    /// </summary>
+    public static void AddPlannedAppend(DbBatch batch, List<NewEntry> rows, long ledgerNo, long recordedAt, long first, long next, List<string> keys, List<string> refs)
+    {
+        Add(batch, "SELECT next_index FROM tenant_ledgers WHERE ledger_no = @ledgerNo FOR UPDATE", ("ledgerNo", ledgerNo));
+        // A look-up only for what the round has: an empty array would still be planned, and not always along the partial index.
+        var noKeys = keys.Count == 0 ? "" : " AND NOT EXISTS (SELECT 1 FROM deltas k WHERE k.ledger_no = @ledgerNo AND k.idempotency_key = ANY(@keys))";
+        var noRefs = refs.Count == 0 ? "" : " AND NOT EXISTS (SELECT 1 FROM deltas r WHERE r.ledger_no = @ledgerNo AND r.reference_id = ANY(@refs))";
+        Add(batch,
+            $$"""
+            WITH ok AS (
+                SELECT 1 FROM tenant_ledgers WHERE ledger_no = @ledgerNo AND next_index = @first{{noKeys}}{{noRefs}}),
+            mark AS (
+                INSERT INTO log_marks (ledger_no, recorded_at, first_index) SELECT @ledgerNo, @recordedAt, @first FROM ok
+                ON CONFLICT (ledger_no, recorded_at) DO NOTHING),
+            point AS (
+                UPDATE tenant_ledgers SET next_index = @next, appended_at = @recordedAt WHERE ledger_no = @ledgerNo AND EXISTS (SELECT 1 FROM ok)),
+            appended AS (
+                INSERT INTO deltas (ledger_no, log_index, customer_no, amount, customer_seq, prev_index, balance_after, recorded_at, content_hash, reason,
+                                    reference_id, idempotency_key, metadata, adjusts, content_version)
+                SELECT @ledgerNo, u.i, u.c, u.a, u.s, u.p, u.b, @recordedAt, u.h, u.r, u.ref, u.k, u.m, u.adj, u.v
+                FROM unnest(@index::bigint[], @customer::bigint[], @amount::bigint[], @seq::bigint[], @prev::bigint[], @balance::bigint[], @hash::bytea[],
+                            @reason::text[], @reference::text[], @key::text[], @metadata::text[], @adjusts::text[], @version::smallint[])
+                     AS u(i, c, a, s, p, b, h, r, ref, k, m, adj, v)
+                WHERE EXISTS (SELECT 1 FROM ok))
+            SELECT EXISTS (SELECT 1 FROM ok)
+            """,
+            ("ledgerNo", ledgerNo), ("first", first), ("next", next), ("recordedAt", recordedAt), ("keys", keys.ToArray()), ("refs", refs.ToArray()),
+            ("index", rows.Select(r => r.LogIndex).ToArray()), ("customer", rows.Select(r => r.CustomerNo).ToArray()), ("amount", rows.Select(r => r.Amount).ToArray()),
+            ("seq", rows.Select(r => r.CustomerSeq).ToArray()), ("prev", rows.Select(r => r.PrevIndex).ToArray()), ("balance", rows.Select(r => r.BalanceAfter).ToArray()),
+            ("hash", rows.Select(r => r.ContentHash).ToArray()), ("reason", rows.Select(r => r.Reason).ToArray()), ("reference", rows.Select(r => r.ReferenceId).ToArray()),
+            ("key", rows.Select(r => r.IdempotencyKey).ToArray()), ("metadata", rows.Select(r => r.Metadata).ToArray()), ("adjusts", rows.Select(r => r.Adjusts).ToArray()),
+            ("version", rows.Select(r => (short)r.ContentVersion).ToArray()));
+    }
+
+    /// <summary>Adds a statement to <paramref name="batch"/>; <c>BEGIN</c> and <c>COMMIT</c> too, for a transaction that is one round trip.</summary>
+    public static void Add(DbBatch batch, string sql, params (string Name, object Value)[] parameters)
+    {
+        var command = batch.CreateBatchCommand();
+        command.CommandText = sql;
+        foreach (var (name, value) in parameters)
+        {
+            var parameter = command.CreateParameter();
+            parameter.ParameterName = name;
+            parameter.Value = value;
+            command.Parameters.Add(parameter);
+        }
+
+        batch.BatchCommands.Add(command);
+    }
+
     /// <summary>Notes a group commit's time and first index in the log (the time-to-index map of window reads).</summary>
     public static Task MarkAsync(DbConnection c, DbTransaction tx, long ledgerNo, long recordedAt, long firstIndex) =>
         c.ExecuteAsync(new CommandDefinition(

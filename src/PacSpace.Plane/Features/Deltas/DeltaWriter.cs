@@ -38,6 +38,8 @@ internal sealed partial class DeltaWriter(Database db, EntryIds ids, IOptions<Pl
     private const int MaxCachedCustomers = 200_000;
     // Used by at most one commit per log at a time (the log's lock), by several for different logs on PostgreSQL.
     private readonly ConcurrentDictionary<long, LogCache> _logs = new();
+    // Tenant → the number of its log here (fixed once the log exists), learnt under the lock.
+    private readonly ConcurrentDictionary<string, long> _ledgerNos = new(StringComparer.Ordinal);
 
     private readonly Channel<PendingDelta> _queue = Channel.CreateBounded<PendingDelta>(new BoundedChannelOptions(50_000) { SingleReader = true });
     private readonly ConcurrentDictionary<(string Tenant, string Key), byte> _inFlight = new();
@@ -182,18 +184,246 @@ internal sealed partial class DeltaWriter(Database db, EntryIds ids, IOptions<Pl
         // Null (and free) unless a collector is configured.
         using var span = PacSpaceMetrics.Tracing.StartActivity("ingest.commit");
         span?.SetTag("pacspace.environment", options.Value.EnvironmentName).SetTag("pacspace.batch_size", batch.Count);
+        var rest = batch;
+        if (db.Provider == DbProvider.Postgres)
+        {
+            try
+            {
+                rest = await CommitPlannedAsync(batch);
+            }
+            catch (Exception ex)
+            {
+                Fail(batch, ex);
+                return;
+            }
+        }
+
+        if (rest.Count > 0)
+        {
+            await CommitLockedAsync(rest);
+        }
+    }
+
+    /// <summary>
+    /// PostgreSQL: the round's deltas of the logs this writer remembers (their number, where it left them, their customers' chain
+    /// heads), sequenced before any statement and written in one round trip — <c>BEGIN</c>, per log its lock and a conditional
+    /// append (<see cref="DeltaStore.AddPlannedAppend"/>), <c>COMMIT</c> — so that the lock is held only while the server works,
+    /// never across a round trip. A log that moved meanwhile (another replica, a record entry) or that holds one of the round's
+    /// keys or referenceIds is left as it was: its deltas are returned, with those of logs the writer does not know, for
+    /// <see cref="CommitLockedAsync"/>. The deltas written are completed here.
+    /// </summary>
+    private async Task<List<PendingDelta>> CommitPlannedAsync(List<PendingDelta> batch)
+    {
+        var now = time.GetUtcNow().ToUnixTimeMilliseconds();
         var outcomes = new WriteOutcome?[batch.Count];
+        var rest = new List<PendingDelta>();
+        var planned = new List<(LogCache Log, List<int> Items, Sequenced Plan, long RecordedAt)>();
+        foreach (var group in ByLog(batch))
+        {
+            var items = group.ToList();
+            if (!_ledgerNos.TryGetValue(group.Key, out var ledgerNo) || !_logs.TryGetValue(ledgerNo, out var log)
+                || TryPlan(log, ledgerNo, items, batch, outcomes, now) is not { } plan)
+            {
+                rest.AddRange(items.Select(i => batch[i]));
+                continue;
+            }
+
+            planned.Add((log, items, plan, plan.RecordedAt));
+        }
+
+        if (planned.Count == 0)
+        {
+            return rest;
+        }
+
         try
         {
+            // Sent once the planned rounds ahead on the same logs are answered: sent together, they could reach their logs' locks
+            // in the other order, and the later one would find the log short of where it was planned.
+            foreach (var (_, _, plan, _) in planned)
+            {
+                await plan.After;
+            }
+
+            return await SendPlannedAsync(batch, planned, outcomes, rest);
+        }
+        finally
+        {
+            foreach (var (_, _, plan, _) in planned)
+            {
+                plan.Answered.TrySetResult();
+            }
+        }
+    }
+
+    /// <summary>The round trip of <see cref="CommitPlannedAsync"/>, and what it tells of each log.</summary>
+    private async Task<List<PendingDelta>> SendPlannedAsync(List<PendingDelta> batch, List<(LogCache Log, List<int> Items, Sequenced Plan, long RecordedAt)> planned,
+        WriteOutcome?[] outcomes, List<PendingDelta> rest)
+    {
+        var written = new List<bool>(planned.Count);
+        await using (var c = await db.OpenAsync(CancellationToken.None))
+        {
+            await using var trip = c.CreateBatch();
+            DeltaStore.Add(trip, "BEGIN");
+            foreach (var (log, items, plan, recordedAt) in planned)
+            {
+                DeltaStore.AddPlannedAppend(trip, plan.Rows, plan.Rows[0].LedgerNo, recordedAt, plan.First, plan.Next,
+                    items.Select(i => batch[i].IdempotencyKey).OfType<string>().Distinct(StringComparer.Ordinal).ToList(),
+                    items.Select(i => batch[i].Delta.ReferenceId).OfType<string>().Distinct(StringComparer.Ordinal).ToList());
+            }
+
+            DeltaStore.Add(trip, "COMMIT");
+            try
+            {
+                await using var reader = await trip.ExecuteReaderAsync(CancellationToken.None);
+                do
+                {
+                    // The locks answer the log's index, the appends whether they wrote.
+                    while (await reader.ReadAsync(CancellationToken.None))
+                    {
+                        if (reader.GetFieldType(0) == typeof(bool))
+                        {
+                            written.Add(reader.GetBoolean(0));
+                        }
+                    }
+                }
+                while (await reader.NextResultAsync(CancellationToken.None));
+            }
+            catch
+            {
+                // The transaction failed before its COMMIT ran: end it before the connection goes back to the pool.
+                await RollBackQuietlyAsync(c);
+                throw;
+            }
+        }
+
+        if (written.Count != planned.Count)
+        {
+            throw new InvalidOperationException($"A planned round answered {written.Count} appends for {planned.Count} logs.");
+        }
+
+        var done = 0;
+        for (var g = 0; g < planned.Count; g++)
+        {
+            var (log, items, _, _) = planned[g];
+            lock (log)
+            {
+                if (!written[g])
+                {
+                    // The log was not where this writer thought: what it planned on is forgotten (and so is any round planned on top,
+                    // which finds the log elsewhere too).
+                    log.NextIndex = -1;
+                }
+            }
+
+            if (!written[g])
+            {
+                rest.AddRange(items.Select(i => batch[i]));
+                continue;
+            }
+
+            foreach (var i in items)
+            {
+                batch[i].Done.TrySetResult(outcomes[i]!);
+                done++;
+            }
+        }
+
+        if (done > 0)
+        {
+            CommitSize.Record(done, new KeyValuePair<string, object?>("environment", options.Value.EnvironmentName));
+        }
+
+        return rest;
+
+        static async Task RollBackQuietlyAsync(DbConnection c)
+        {
+            try
+            {
+                await using var rollback = c.CreateCommand();
+                rollback.CommandText = "ROLLBACK";
+                await rollback.ExecuteNonQueryAsync(CancellationToken.None);
+            }
+            catch (Exception)
+            {
+                // A broken connection is not returned to the pool.
+            }
+        }
+    }
+
+    /// <summary>
+    /// Sequences a log's deltas of the round from what this writer remembers, when it remembers all it needs (where it left the
+    /// log, each customer's number and chain head) and no locked round is using it; the log is then remembered as the plan
+    /// leaves it, so that the next round plans on top of this one, and the plan counts among the log's rounds in flight until its
+    /// <see cref="Sequenced.Answered"/> completes. Null otherwise, or when nothing would be written.
+    /// </summary>
+    private Sequenced? TryPlan(LogCache log, long ledgerNo, List<int> items, List<PendingDelta> batch, WriteOutcome?[] outcomes, long now)
+    {
+        lock (log)
+        {
+            if (log.Claims > 0 || log.NextIndex < 0
+                || items.Any(i => !log.Heads.ContainsKey(batch[i].Delta.CustomerId) || !log.Customers.ContainsKey(batch[i].Delta.CustomerId)))
+            {
+                return null;
+            }
+
+            var recordedAt = Math.Max(now, log.AppendedAt);
+            var plan = Sequence(log, ledgerNo, log.NextIndex, recordedAt, log.RecordEntries, items, batch, outcomes, new(StringComparer.Ordinal), new(StringComparer.Ordinal), null);
+            if (plan.Rows.Count == 0 || plan.Added.Count > 0)
+            {
+                // Nothing to write (every delta refused): whether each is a retry after all is for the locked path to tell.
+                return null;
+            }
+
+            plan.ApplyTo(log);
+            log.Remember(plan.Next, recordedAt, log.RecordEntries);
+            plan.After = log.Pending;
+            log.Pending = log.Pending.IsCompleted ? plan.Answered.Task : Task.WhenAll(log.Pending, plan.Answered.Task);
+            return plan;
+        }
+    }
+
+    /// <summary>
+    /// Each tenant's deltas in the order they came, one log at a time; the logs in the order of their tenant ids, so that two
+    /// rounds in flight at once (on PostgreSQL, here or on another replica) take their logs' locks in the same order and never
+    /// wait for each other in a circle.
+    /// </summary>
+    private static IOrderedEnumerable<IGrouping<string, int>> ByLog(List<PendingDelta> batch) =>
+        Enumerable.Range(0, batch.Count).GroupBy(i => batch[i].TenantId, StringComparer.Ordinal).OrderBy(g => g.Key, StringComparer.Ordinal);
+
+    /// <summary>
+    /// The round as a transaction that reads each log's place under its lock first (SQLite: the one writer's transaction). What the
+    /// writer remembers of its logs is claimed first: no round plans on it until this one is over, and the planned rounds already
+    /// in flight are waited for (before any lock is taken, so they never wait for this one), so that it finds the log where they
+    /// left it and what is remembered still holds.
+    /// </summary>
+    private async Task CommitLockedAsync(List<PendingDelta> batch)
+    {
+        var outcomes = new WriteOutcome?[batch.Count];
+        var claimed = new List<LogCache>();
+        try
+        {
+            var inFlight = new List<Task>();
+            foreach (var tenant in batch.Select(p => p.TenantId).Distinct(StringComparer.Ordinal))
+            {
+                if (_ledgerNos.TryGetValue(tenant, out var ledgerNo) && _logs.TryGetValue(ledgerNo, out var log))
+                {
+                    lock (log)
+                    {
+                        log.Claims++;
+                        inFlight.Add(log.Pending);
+                    }
+
+                    claimed.Add(log);
+                }
+            }
+
+            await Task.WhenAll(inFlight);
             await using var write = await db.BeginWriteAsync(CancellationToken.None);
             var now = time.GetUtcNow().ToUnixTimeMilliseconds();
-            // Each tenant's deltas in the order they came, one log at a time; the logs in the order of their tenant ids, so that
-            // two rounds in flight at once (on PostgreSQL, here or on another replica) take their logs' locks in the same
-            // order and never wait for each other in a circle.
-            foreach (var group in Enumerable.Range(0, batch.Count).GroupBy(i => batch[i].TenantId, StringComparer.Ordinal)
-                         .OrderBy(g => g.Key, StringComparer.Ordinal))
+            foreach (var group in ByLog(batch))
             {
-                await AppendAsync(write, group.Key, group.ToList(), batch, outcomes, now);
+                await AppendAsync(write, group.Key, group.ToList(), batch, outcomes, now, claimed);
             }
 
             await write.CommitAsync(CancellationToken.None);
@@ -201,15 +431,18 @@ internal sealed partial class DeltaWriter(Database db, EntryIds ids, IOptions<Pl
         }
         catch (Exception ex)
         {
-            // Nothing of the round is stored: what this writer remembered of it is forgotten too.
-            _logs.Clear();
-            LogCommitFailed(ex, batch.Count);
-            foreach (var item in batch)
-            {
-                item.Done.TrySetException(ex);
-            }
-
+            Fail(batch, ex);
             return;
+        }
+        finally
+        {
+            foreach (var log in claimed)
+            {
+                lock (log)
+                {
+                    log.Claims--;
+                }
+            }
         }
 
         for (var i = 0; i < batch.Count; i++)
@@ -218,8 +451,20 @@ internal sealed partial class DeltaWriter(Database db, EntryIds ids, IOptions<Pl
         }
     }
 
+    private void Fail(List<PendingDelta> batch, Exception ex)
+    {
+        // Nothing of the round is stored (or, when its commit broke off, nothing is known): what this writer remembered is forgotten.
+        _logs.Clear();
+        LogCommitFailed(ex, batch.Count);
+        foreach (var item in batch)
+        {
+            item.Done.TrySetException(ex);
+        }
+    }
+
     /// <summary>Appends one tenant's deltas of the round to its log, in the round's transaction.</summary>
-    private async Task AppendAsync(WriteTransaction write, string tenantId, List<int> items, List<PendingDelta> batch, WriteOutcome?[] outcomes, long now)
+    private async Task AppendAsync(WriteTransaction write, string tenantId, List<int> items, List<PendingDelta> batch, WriteOutcome?[] outcomes, long now,
+        List<LogCache> claimed)
     {
         var (c, tx, provider) = (write.Connection, write.Transaction, db.Provider);
         var keys = items.Select(i => batch[i].IdempotencyKey).OfType<string>().Distinct(StringComparer.Ordinal).ToList();
@@ -249,13 +494,24 @@ internal sealed partial class DeltaWriter(Database db, EntryIds ids, IOptions<Pl
         }
 
         var ledgerNo = point.LedgerNo;
+        _ledgerNos[tenantId] = ledgerNo;
         // What this writer remembers of the log holds only while the log is where it left it: when another replica, or the
         // Records API's appends (which move the same append point), appended since, it starts afresh (a failed commit of its
         // own clears everything it remembers).
-        if (!_logs.TryGetValue(ledgerNo, out var log) || log.NextIndex != point.NextIndex || log.Customers.Count > MaxCachedCustomers)
+        // Only what this round claimed, before any planned round could start on it (a log it did not know of then starts afresh).
+        if (!_logs.TryGetValue(ledgerNo, out var log) || !claimed.Contains(log) || log.NextIndex != point.NextIndex || log.Customers.Count > MaxCachedCustomers)
         {
-            _logs[ledgerNo] = log = new LogCache();
+            _logs[ledgerNo] = log = new LogCache { Claims = 1 };
+            claimed.Add(log);
         }
+
+        await AppendLockedAsync(c, tx, provider, log, ledgerNo, point, items, batch, outcomes, keys, refs, duplicates, now);
+    }
+
+    /// <summary>The rest of <see cref="AppendAsync"/>, with the log's place read under its lock and what the writer remembers of it taken.</summary>
+    private async Task AppendLockedAsync(DbConnection c, DbTransaction tx, DbProvider provider, LogCache log, long ledgerNo, TenantLedgerStore.AppendPoint point,
+        List<int> items, List<PendingDelta> batch, WriteOutcome?[] outcomes, List<string> keys, List<string> refs, List<long>? duplicates, long now)
+    {
 
         using var sqlite = provider == DbProvider.Sqlite ? new SqliteAppender(c) : null;
 
@@ -282,14 +538,55 @@ internal sealed partial class DeltaWriter(Database db, EntryIds ids, IOptions<Pl
 
         await LoadCustomersAsync(c, tx, sqlite, ledgerNo, log, items, batch);
 
-        var first = point.NextIndex;
-        var next = first;
         // Entries are appended in time order: never earlier than the log's last commit.
         var recordedAt = Math.Max(now, point.AppendedAt);
-        var rows = new List<DeltaStore.NewEntry>(items.Count);
-        var rowCustomers = new List<string>(items.Count);
-        // PostgreSQL: customers new in this round, with the index and time of their first delta in it.
-        var added = new Dictionary<string, (long FirstIndex, long FirstAt)>(StringComparer.Ordinal);
+        var plan = Sequence(log, ledgerNo, point.NextIndex, recordedAt, point.RecordEntries, items, batch, outcomes, byKey, byRef, sqlite);
+        plan.ApplyTo(log);
+        if (plan.Rows.Count == 0)
+        {
+            log.Remember(point.NextIndex, point.AppendedAt, point.RecordEntries);
+            return;
+        }
+
+        if (sqlite is null)
+        {
+            if (plan.Added.Count > 0)
+            {
+                foreach (var (id, no) in await DeltaStore.AddCustomersAsync(c, tx, ledgerNo, [.. plan.Added.Select(a => (a.Key, a.Value.FirstIndex, a.Value.FirstAt))]))
+                {
+                    log.Customers[id] = no;
+                }
+
+                for (var r = 0; r < plan.Rows.Count; r++)
+                {
+                    if (plan.Rows[r].CustomerNo < 0)
+                    {
+                        plan.Rows[r] = plan.Rows[r] with { CustomerNo = log.Customers[plan.RowCustomers[r]] };
+                    }
+                }
+            }
+
+            await DeltaStore.AppendAsync(c, tx, plan.Rows, ledgerNo, recordedAt, point.NextIndex, plan.Next);
+        }
+        else
+        {
+            await DeltaStore.MarkAsync(c, tx, ledgerNo, recordedAt, point.NextIndex);
+            await TenantLedgerStore.AppendedAsync(c, tx, ledgerNo, plan.Next, recordedAt);
+        }
+
+        log.Remember(plan.Next, recordedAt, point.RecordEntries);
+    }
+
+    /// <summary>
+    /// Gives each of a log's deltas of the round its place from <paramref name="first"/> on: its customer's sequence, previous index
+    /// and running balance, or why it is refused (a retry or reuse of <paramref name="byKey"/> or <paramref name="byRef"/> first).
+    /// The chain heads it moves are kept aside (<see cref="Sequenced.ApplyTo"/>) until the caller knows they are written; SQLite
+    /// inserts each row as it goes.
+    /// </summary>
+    private Sequenced Sequence(LogCache log, long ledgerNo, long first, long recordedAt, long recordEntries, List<int> items, List<PendingDelta> batch,
+        WriteOutcome?[] outcomes, Dictionary<string, DeltaRow> byKey, Dictionary<string, DeltaRow> byRef, SqliteAppender? sqlite)
+    {
+        var plan = new Sequenced(items.Count) { First = first, Next = first, RecordedAt = recordedAt };
         foreach (var i in items)
         {
             var p = batch[i];
@@ -308,7 +605,7 @@ internal sealed partial class DeltaWriter(Database db, EntryIds ids, IOptions<Pl
             }
 
             // The cap counts deltas: the log's record entries are not among them.
-            if (p.Plan == PlanCatalog.Free && next - point.RecordEntries >= FreePlanLimit)
+            if (p.Plan == PlanCatalog.Free && plan.Next - recordEntries >= FreePlanLimit)
             {
                 outcomes[i] = WriteOutcome.Failed(new Error(402, "PLAN_LIMIT_REACHED",
                     $"The free plan includes {FreePlanLimit} deltas. Upgrade to a paid plan to record more; reads and verification stay available."));
@@ -316,7 +613,7 @@ internal sealed partial class DeltaWriter(Database db, EntryIds ids, IOptions<Pl
             }
 
             // A customer without a number yet starts its chain with this delta.
-            var chain = log.Heads.TryGetValue(d.CustomerId, out var h) ? h : new DeltaStore.Head(0, -1, 0);
+            var chain = plan.Heads.TryGetValue(d.CustomerId, out var h) || log.Heads.TryGetValue(d.CustomerId, out h) ? h : new DeltaStore.Head(0, -1, 0);
             var sum = (Int128)chain.Balance + d.Amount;
             if (sum > long.MaxValue || sum < long.MinValue)
             {
@@ -331,24 +628,24 @@ internal sealed partial class DeltaWriter(Database db, EntryIds ids, IOptions<Pl
             {
                 if (sqlite is not null)
                 {
-                    log.Customers[d.CustomerId] = customerNo = sqlite.AddCustomer(ledgerNo, d.CustomerId, next, recordedAt);
+                    log.Customers[d.CustomerId] = customerNo = sqlite.AddCustomer(ledgerNo, d.CustomerId, plan.Next, recordedAt);
                 }
                 else
                 {
-                    // Numbered below, all at once; -1 until then.
+                    // Numbered by the caller, all at once; -1 until then.
                     customerNo = -1;
-                    added.TryAdd(d.CustomerId, (next, recordedAt));
+                    plan.Added.TryAdd(d.CustomerId, (plan.Next, recordedAt));
                 }
             }
 
             var balance = (long)sum;
-            var entry = new DeltaStore.NewEntry(ledgerNo, next, customerNo, d.Amount, chain.Seq + 1, chain.Seq == 0 ? null : chain.Index, balance, recordedAt,
+            var entry = new DeltaStore.NewEntry(ledgerNo, plan.Next, customerNo, d.Amount, chain.Seq + 1, chain.Seq == 0 ? null : chain.Index, balance, recordedAt,
                 p.ContentHash, d.Reason, d.ReferenceId, p.IdempotencyKey, p.Metadata, p.Adjusts, p.ContentVersion);
             sqlite?.Insert(entry);
-            rows.Add(entry);
-            rowCustomers.Add(d.CustomerId);
-            log.Heads[d.CustomerId] = new DeltaStore.Head(entry.CustomerSeq, next, balance);
-            next++;
+            plan.Rows.Add(entry);
+            plan.RowCustomers.Add(d.CustomerId);
+            plan.Heads[d.CustomerId] = new DeltaStore.Head(entry.CustomerSeq, plan.Next, balance);
+            plan.Next++;
             var created = new DeltaRow
             {
                 LedgerNo = ledgerNo, LogIndex = entry.LogIndex, CustomerId = d.CustomerId, Amount = d.Amount, Reason = d.Reason, ReferenceId = d.ReferenceId,
@@ -368,39 +665,7 @@ internal sealed partial class DeltaWriter(Database db, EntryIds ids, IOptions<Pl
             }
         }
 
-        if (rows.Count == 0)
-        {
-            log.NextIndex = next;
-            return;
-        }
-
-        if (sqlite is null)
-        {
-            if (added.Count > 0)
-            {
-                foreach (var (id, no) in await DeltaStore.AddCustomersAsync(c, tx, ledgerNo, [.. added.Select(a => (a.Key, a.Value.FirstIndex, a.Value.FirstAt))]))
-                {
-                    log.Customers[id] = no;
-                }
-
-                for (var r = 0; r < rows.Count; r++)
-                {
-                    if (rows[r].CustomerNo < 0)
-                    {
-                        rows[r] = rows[r] with { CustomerNo = log.Customers[rowCustomers[r]] };
-                    }
-                }
-            }
-
-            await DeltaStore.AppendAsync(c, tx, rows, ledgerNo, recordedAt, first, next);
-        }
-        else
-        {
-            await DeltaStore.MarkAsync(c, tx, ledgerNo, recordedAt, first);
-            await TenantLedgerStore.AppendedAsync(c, tx, ledgerNo, next, recordedAt);
-        }
-
-        log.NextIndex = next;
+        return plan;
     }
 
     /// <summary>SQLite: the stored deltas with the round's Idempotency-Keys or referenceIds.</summary>
@@ -500,11 +765,58 @@ internal sealed partial class DeltaWriter(Database db, EntryIds ids, IOptions<Pl
         public TaskCompletionSource<WriteOutcome> Done { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
     }
 
+    /// <summary>A log's part of a round, sequenced: its rows, the customers new to the log, and the chain heads the rows move.</summary>
+    private sealed class Sequenced(int capacity)
+    {
+        public long First;
+
+        public long Next;
+
+        public long RecordedAt;
+
+        /// <summary>Planned rounds: the planned rounds ahead on the log, which this one waits for.</summary>
+        public Task After = Task.CompletedTask;
+
+        /// <summary>Planned rounds: completed once the round's answer is known (or it failed).</summary>
+        public TaskCompletionSource Answered { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public List<DeltaStore.NewEntry> Rows { get; } = new(capacity);
+
+        /// <summary>The customer id of each row.</summary>
+        public List<string> RowCustomers { get; } = new(capacity);
+
+        /// <summary>PostgreSQL: customers new in this round, with the index and time of their first delta in it.</summary>
+        public Dictionary<string, (long FirstIndex, long FirstAt)> Added { get; } = new(StringComparer.Ordinal);
+
+        public Dictionary<string, DeltaStore.Head> Heads { get; } = new(StringComparer.Ordinal);
+
+        public void ApplyTo(LogCache log)
+        {
+            foreach (var (customer, head) in Heads)
+            {
+                log.Heads[customer] = head;
+            }
+        }
+    }
+
     /// <summary>What the writer remembers of one log between rounds.</summary>
     private sealed class LogCache
     {
         /// <summary>Where this writer left the log: its heads are current only while the log's next index is still this.</summary>
         public long NextIndex = -1;
+
+        /// <summary>The log's last append time and count of record entries, as of <see cref="NextIndex"/>.</summary>
+        public long AppendedAt;
+
+        public long RecordEntries;
+
+        public void Remember(long nextIndex, long appendedAt, long recordEntries) => (NextIndex, AppendedAt, RecordEntries) = (nextIndex, appendedAt, recordEntries);
+
+        /// <summary>Under <c>lock (this)</c>: locked rounds that will read and change it (no round plans on it meanwhile).</summary>
+        public int Claims;
+
+        /// <summary>Under <c>lock (this)</c>: completes once every planned round sent so far has been answered.</summary>
+        public Task Pending = Task.CompletedTask;
 
         public Dictionary<string, long> Customers { get; } = new(StringComparer.Ordinal);
 
