@@ -36,7 +36,7 @@ internal sealed partial class DeltaWriter(Database db, EntryIds ids, IOptions<Pl
     // Per log, what this writer knows between rounds: customer numbers and chain heads, valid while the log's next index
     // is still where this writer left it.
     private const int MaxCachedCustomers = 200_000;
-    // Used by at most one commit per log at a time (the log's lock), by several for different logs on PostgreSQL.
+    // A log's entry is read and changed under lock (entry) by planned rounds, and by one locked round at a time (which claims it).
     private readonly ConcurrentDictionary<long, LogCache> _logs = new();
     // Tenant → the number of its log here (fixed once the log exists), learnt under the lock.
     private readonly ConcurrentDictionary<string, long> _ledgerNos = new(StringComparer.Ordinal);
