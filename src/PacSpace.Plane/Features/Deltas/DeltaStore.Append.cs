@@ -94,33 +94,20 @@ internal static partial class DeltaStore
     }
 
     /// <summary>
-    /// Appends sequenced rows on PostgreSQL in one statement (one round trip): the rows over arrays, the round's mark
-    /// (<see cref="MarkAsync"/>) and the log's new append point (<c>TenantLedgerStore.AppendedAsync</c>), under the lock the
-    /// round holds. SQLite goes through <see cref="SqliteAppender"/>.
+    /// Appends sequenced rows on PostgreSQL in one statement (one round trip), with the round's mark (<see cref="MarkAsync"/>)
+    /// and the log's new append point, under the lock the round holds (<see cref="AddAppendIfAt"/>, whose condition holds there).
+    /// SQLite goes through <see cref="SqliteAppender"/>.
     /// </summary>
-    public static Task AppendAsync(DbConnection c, DbTransaction tx, List<NewEntry> rows, long ledgerNo, long recordedAt, long firstIndex, long nextIndex) =>
-        c.ExecuteAsync(new CommandDefinition(
-            """
-            WITH mark AS (
-                INSERT INTO log_marks (ledger_no, recorded_at, first_index) VALUES (@ledgerNo, @recordedAt, @firstIndex) ON CONFLICT (ledger_no, recorded_at) DO NOTHING),
-            point AS (
-                UPDATE tenant_ledgers SET next_index = @nextIndex, appended_at = @recordedAt WHERE ledger_no = @ledgerNo)
-            INSERT INTO deltas (ledger_no, log_index, customer_no, amount, customer_seq, prev_index, balance_after, recorded_at, content_hash, reason,
-                                reference_id, idempotency_key, metadata, adjusts, content_version)
-            SELECT * FROM unnest(@ledger::bigint[], @index::bigint[], @customer::bigint[], @amount::bigint[], @seq::bigint[], @prev::bigint[],
-                                 @balance::bigint[], @at::bigint[], @hash::bytea[], @reason::text[], @reference::text[], @key::text[], @metadata::text[], @adjusts::text[],
-                                 @version::smallint[])
-            """,
-            new
-            {
-                ledger = rows.Select(r => r.LedgerNo).ToArray(), index = rows.Select(r => r.LogIndex).ToArray(), customer = rows.Select(r => r.CustomerNo).ToArray(),
-                amount = rows.Select(r => r.Amount).ToArray(), seq = rows.Select(r => r.CustomerSeq).ToArray(), prev = rows.Select(r => r.PrevIndex).ToArray(),
-                balance = rows.Select(r => r.BalanceAfter).ToArray(), at = rows.Select(r => r.RecordedAt).ToArray(), hash = rows.Select(r => r.ContentHash).ToArray(),
-                reason = rows.Select(r => r.Reason).ToArray(), reference = rows.Select(r => r.ReferenceId).ToArray(), key = rows.Select(r => r.IdempotencyKey).ToArray(),
-                metadata = rows.Select(r => r.Metadata).ToArray(), adjusts = rows.Select(r => r.Adjusts).ToArray(),
-                version = rows.Select(r => (short)r.ContentVersion).ToArray(),
-                ledgerNo, recordedAt, firstIndex, nextIndex,
-            }, tx));
+    public static async Task AppendAsync(DbConnection c, DbTransaction tx, List<NewEntry> rows, long ledgerNo, long recordedAt, long firstIndex, long nextIndex)
+    {
+        await using var batch = c.CreateBatch();
+        batch.Transaction = tx;
+        AddAppendIfAt(batch, rows, ledgerNo, recordedAt, firstIndex, nextIndex, [], []);
+        if (await batch.ExecuteScalarAsync() is not true)
+        {
+            throw new InvalidOperationException($"The log {ledgerNo} moved from {firstIndex} under its lock.");
+        }
+    }
 
     /// <summary>
     /// PostgreSQL, a round planned from what the writer remembers of the log (<c>DeltaWriter</c>): adds to <paramref name="batch"/> the
@@ -132,6 +119,15 @@ internal static partial class DeltaStore
     public static void AddPlannedAppend(DbBatch batch, List<NewEntry> rows, long ledgerNo, long recordedAt, long first, long next, List<string> keys, List<string> refs)
     {
         Add(batch, "SELECT next_index FROM tenant_ledgers WHERE ledger_no = @ledgerNo FOR UPDATE", ("ledgerNo", ledgerNo));
+        AddAppendIfAt(batch, rows, ledgerNo, recordedAt, first, next, keys, refs);
+    }
+
+    /// <summary>
+    /// The append of <see cref="AddPlannedAppend"/>: the rows, the round's mark and the new append point, only if the log's next index
+    /// is <paramref name="first"/> and none of <paramref name="keys"/> and <paramref name="refs"/> is stored; one row, whether it wrote.
+    /// </summary>
+    private static void AddAppendIfAt(DbBatch batch, List<NewEntry> rows, long ledgerNo, long recordedAt, long first, long next, List<string> keys, List<string> refs)
+    {
         // A look-up only for what the round has: an empty array would still be planned, and not always along the partial index.
         var noKeys = keys.Count == 0 ? "" : " AND NOT EXISTS (SELECT 1 FROM deltas k WHERE k.ledger_no = @ledgerNo AND k.idempotency_key = ANY(@keys))";
         var noRefs = refs.Count == 0 ? "" : " AND NOT EXISTS (SELECT 1 FROM deltas r WHERE r.ledger_no = @ledgerNo AND r.reference_id = ANY(@refs))";
