@@ -217,7 +217,7 @@ internal sealed partial class DeltaWriter(Database db, EntryIds ids, IOptions<Pl
         var now = time.GetUtcNow().ToUnixTimeMilliseconds();
         var outcomes = new WriteOutcome?[batch.Count];
         var rest = new List<PendingDelta>();
-        var planned = new List<(LogCache Log, List<int> Items, Sequenced Plan, long RecordedAt)>();
+        var planned = new List<(LogCache Log, List<int> Items, Sequenced Plan)>();
         foreach (var group in ByLog(batch))
         {
             var items = group.ToList();
@@ -228,7 +228,7 @@ internal sealed partial class DeltaWriter(Database db, EntryIds ids, IOptions<Pl
                 continue;
             }
 
-            planned.Add((log, items, plan, plan.RecordedAt));
+            planned.Add((log, items, plan));
         }
 
         if (planned.Count == 0)
@@ -240,7 +240,7 @@ internal sealed partial class DeltaWriter(Database db, EntryIds ids, IOptions<Pl
         {
             // Sent once the planned rounds ahead on the same logs are answered: sent together, they could reach their logs' locks
             // in the other order, and the later one would find the log short of where it was planned.
-            foreach (var (_, _, plan, _) in planned)
+            foreach (var (_, _, plan) in planned)
             {
                 await plan.After;
             }
@@ -249,7 +249,7 @@ internal sealed partial class DeltaWriter(Database db, EntryIds ids, IOptions<Pl
         }
         finally
         {
-            foreach (var (_, _, plan, _) in planned)
+            foreach (var (_, _, plan) in planned)
             {
                 plan.Answered.TrySetResult();
             }
@@ -257,7 +257,7 @@ internal sealed partial class DeltaWriter(Database db, EntryIds ids, IOptions<Pl
     }
 
     /// <summary>The round trip of <see cref="CommitPlannedAsync"/>, and what it tells of each log.</summary>
-    private async Task<List<PendingDelta>> SendPlannedAsync(List<PendingDelta> batch, List<(LogCache Log, List<int> Items, Sequenced Plan, long RecordedAt)> planned,
+    private async Task<List<PendingDelta>> SendPlannedAsync(List<PendingDelta> batch, List<(LogCache Log, List<int> Items, Sequenced Plan)> planned,
         WriteOutcome?[] outcomes, List<PendingDelta> rest)
     {
         var written = new List<bool>(planned.Count);
@@ -265,9 +265,9 @@ internal sealed partial class DeltaWriter(Database db, EntryIds ids, IOptions<Pl
         {
             await using var trip = c.CreateBatch();
             DeltaStore.Add(trip, "BEGIN");
-            foreach (var (log, items, plan, recordedAt) in planned)
+            foreach (var (_, items, plan) in planned)
             {
-                DeltaStore.AddPlannedAppend(trip, plan.Rows, plan.Rows[0].LedgerNo, recordedAt, plan.First, plan.Next,
+                DeltaStore.AddPlannedAppend(trip, plan.Rows, plan.Rows[0].LedgerNo, plan.RecordedAt, plan.First, plan.Next,
                     items.Select(i => batch[i].IdempotencyKey).OfType<string>().Distinct(StringComparer.Ordinal).ToList(),
                     items.Select(i => batch[i].Delta.ReferenceId).OfType<string>().Distinct(StringComparer.Ordinal).ToList());
             }
@@ -305,7 +305,7 @@ internal sealed partial class DeltaWriter(Database db, EntryIds ids, IOptions<Pl
         var done = 0;
         for (var g = 0; g < planned.Count; g++)
         {
-            var (log, items, _, _) = planned[g];
+            var (log, items, _) = planned[g];
             lock (log)
             {
                 if (!written[g])
@@ -505,13 +505,6 @@ internal sealed partial class DeltaWriter(Database db, EntryIds ids, IOptions<Pl
             claimed.Add(log);
         }
 
-        await AppendLockedAsync(c, tx, provider, log, ledgerNo, point, items, batch, outcomes, keys, refs, duplicates, now);
-    }
-
-    /// <summary>The rest of <see cref="AppendAsync"/>, with the log's place read under its lock and what the writer remembers of it taken.</summary>
-    private async Task AppendLockedAsync(DbConnection c, DbTransaction tx, DbProvider provider, LogCache log, long ledgerNo, TenantLedgerStore.AppendPoint point,
-        List<int> items, List<PendingDelta> batch, WriteOutcome?[] outcomes, List<string> keys, List<string> refs, List<long>? duplicates, long now)
-    {
 
         using var sqlite = provider == DbProvider.Sqlite ? new SqliteAppender(c) : null;
 
