@@ -84,6 +84,22 @@ public sealed class ReplicaScenarios(PostgresServer postgres)
 
         // Both take writes at once (B holds the log from its first round on, A's rounds in flight lose it).
         await EmitThroughAsync([a, b], "both", 2 * PerReplicaAndPhase);
+        // B's sequencer takes the log at its first round that finds entries to sign. When A signed them all first (the phase can
+        // end within one round), deltas keep going through B, one at a time, until B holds the log.
+        async Task<string?> OwnerAsync()
+        {
+            await using var c = await plane.OpenAsync(default);
+            return await c.ExecuteScalarAsync<string?>("SELECT lease_owner FROM tenant_ledgers WHERE tenant_id = @t", new { t = session.TenantId });
+        }
+
+        var extra = 0;
+        for (var aOwner = heads.First(h => h.Owner.Length > 0).Owner; await OwnerAsync() == aOwner && extra < 100; extra++)
+        {
+            var answer = await b.EmitAsync(Role.Sandbox, key, $$"""{"customerId": "cust_{{extra % 3}}", "delta": 1, "reason": "replica test", "referenceId": "both-extra-{{extra}}"}""");
+            Assert.Equal(HttpStatusCode.Created, answer.Status);
+            accepted.Add(answer.Data.GetProperty("recordId").GetString()!);
+            await Task.Delay(50);
+        }
 
         // B goes away with the lease still in its name, dated 1.5 s ahead: A waits it out, takes the log back, and
         // appends after entries stamped by B's clock.
@@ -107,7 +123,7 @@ public sealed class ReplicaScenarios(PostgresServer postgres)
             """, new { t = session.TenantId }))
             .Select(r => new StoredEntry(ids.RecordId(r.ledger_no, r.log_index), r.customer_id, r.amount, r.log_index, r.customer_seq, r.prev_index, r.balance_after,
                 r.recorded_at, Hex.Encode(r.content_hash))).ToList();
-        Assert.Equal(6 * PerReplicaAndPhase, rows.Count);
+        Assert.Equal((6 * PerReplicaAndPhase) + extra, rows.Count);
         Assert.Equal(accepted.Order(StringComparer.Ordinal), rows.Select(r => r.RecordId).Order(StringComparer.Ordinal));
 
         // One chain: indexes without gaps, time never going back, each customer's sequence, link and balance unbroken.
