@@ -206,8 +206,9 @@ internal sealed partial class DeltaWriter(Database db, EntryIds ids, IOptions<Pl
 
     /// <summary>
     /// PostgreSQL: the round's deltas of the logs this writer remembers (their number, where it left them, their customers' chain
-    /// heads), sequenced before any statement and written in one round trip — <c>BEGIN</c>, per log its lock and a conditional
-    /// append (<see cref="DeltaStore.AddPlannedAppend"/>), <c>COMMIT</c> — so that the lock is held only while the server works,
+    /// heads), sequenced before any statement and written in one round trip — <c>BEGIN</c>, per log its lock and a check
+    /// (<see cref="DeltaStore.AddPlannedCheck"/>), then per log a write that happens only if its check held
+    /// (<see cref="DeltaStore.AddWriteIfChecked"/>, on a cached plan), <c>COMMIT</c> — so that the lock is held only while the server works,
     /// never across a round trip. A log that moved meanwhile (another replica, a record entry) or that holds one of the round's
     /// keys or referenceIds is left as it was: its deltas are returned, with those of logs the writer does not know, for
     /// <see cref="CommitLockedAsync"/>. The deltas written are completed here.
@@ -265,11 +266,19 @@ internal sealed partial class DeltaWriter(Database db, EntryIds ids, IOptions<Pl
         {
             await using var trip = c.CreateBatch();
             DeltaStore.Add(trip, "BEGIN");
-            foreach (var (_, items, plan) in planned)
+            for (var g = 0; g < planned.Count; g++)
             {
-                DeltaStore.AddPlannedAppend(trip, plan.Rows, plan.Rows[0].LedgerNo, plan.RecordedAt, plan.First, plan.Next,
+                var (_, items, plan) = planned[g];
+                DeltaStore.AddPlannedCheck(trip, g, plan.Rows[0].LedgerNo, plan.First,
                     items.Select(i => batch[i].IdempotencyKey).OfType<string>().Distinct(StringComparer.Ordinal).ToList(),
                     items.Select(i => batch[i].Delta.ReferenceId).OfType<string>().Distinct(StringComparer.Ordinal).ToList());
+            }
+
+            DeltaStore.AddCachedPlans(trip);
+            for (var g = 0; g < planned.Count; g++)
+            {
+                var plan = planned[g].Plan;
+                DeltaStore.AddWriteIfChecked(trip, g, plan.Rows, plan.Rows[0].LedgerNo, plan.RecordedAt, plan.First, plan.Next);
             }
 
             DeltaStore.Add(trip, "COMMIT");
