@@ -1,4 +1,5 @@
 using System.Data.Common;
+using System.Runtime.CompilerServices;
 using Microsoft.Data.Sqlite;
 using Npgsql;
 
@@ -20,6 +21,10 @@ public sealed class Database : IAsyncDisposable
 
     // Rows are C# records with PascalCase members read from snake_case columns (tenant_id → TenantId).
     static Database() => Dapper.DefaultTypeMap.MatchNamesWithUnderscores = true;
+
+    // SQLite: the pooled handles whose connection settings are applied (see OpenAsync).
+    private static readonly ConditionalWeakTable<SQLitePCL.sqlite3, object> Configured = new();
+    private static readonly object Applied = new();
 
     // SQLite: one writer per file at a time. See BeginWriteAsync.
     private readonly SemaphoreSlim? _sqliteWriter;
@@ -131,6 +136,13 @@ public sealed class Database : IAsyncDisposable
 
         var connection = new SqliteConnection(ConnectionString);
         await connection.OpenAsync(cancellationToken);
+        // The settings below stay with the file's handle, which the pool keeps: they are applied once per handle, not on every
+        // open (each group commit opens one).
+        if (connection.Handle is not { } handle || Configured.TryGetValue(handle, out _))
+        {
+            return connection;
+        }
+
         using var pragma = connection.CreateCommand();
         // WAL lets readers run beside the single writer; FULL makes every commit durable before we answer. A 16 MiB page
         // cache (SQLite's default: 2 MiB) keeps the plane's chain index, written in customer order, in memory. The log is
@@ -138,6 +150,7 @@ public sealed class Database : IAsyncDisposable
         // inside a commit, is only a backstop for a process without it (at 50,000 pages, SQLite's default being 1,000).
         pragma.CommandText = "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON; PRAGMA cache_size=-16384; PRAGMA wal_autocheckpoint=50000;";
         await pragma.ExecuteNonQueryAsync(cancellationToken);
+        Configured.AddOrUpdate(handle, Applied);
         return connection;
     }
 
