@@ -26,6 +26,9 @@ public sealed class Database : IAsyncDisposable
     private static readonly ConditionalWeakTable<SQLitePCL.sqlite3, object> Configured = new();
     private static readonly object Applied = new();
 
+    // SQLite, a file (not in memory): its write-ahead log, which SyncLogAsync makes durable.
+    private readonly string? _sqliteLog;
+
     // SQLite: one writer per file at a time. See BeginWriteAsync.
     private readonly SemaphoreSlim? _sqliteWriter;
 
@@ -92,6 +95,11 @@ public sealed class Database : IAsyncDisposable
 
             ConnectionString = builder.ToString();
             _sqliteWriter = new SemaphoreSlim(1, 1);
+            if (builder.Mode != SqliteOpenMode.Memory && builder.DataSource is { Length: > 0 } file && file != ":memory:"
+                && !file.StartsWith("file:", StringComparison.OrdinalIgnoreCase))
+            {
+                _sqliteLog = Path.GetFullPath(file) + "-wal";
+            }
         }
     }
 
@@ -160,7 +168,16 @@ public sealed class Database : IAsyncDisposable
     /// Microsoft.Data.Sqlite meets a locked file by sleeping 150 ms before each retry, which would stall the
     /// group commit behind every sequencer round. Writers in other processes still meet that retry.
     /// </summary>
-    public async Task<WriteTransaction> BeginWriteAsync(CancellationToken cancellationToken)
+    public Task<WriteTransaction> BeginWriteAsync(CancellationToken cancellationToken) => BeginWriteAsync(syncLater: false, cancellationToken);
+
+    /// <summary>
+    /// <see cref="BeginWriteAsync(CancellationToken)"/>; with <paramref name="syncLater"/> on a SQLite file whose log
+    /// <see cref="SyncLogAsync"/> can make durable (see <see cref="CanSyncLater"/>), the commit does not wait for the disk
+    /// (<c>synchronous=NORMAL</c> for this transaction): it is visible at once and durable only after a
+    /// <see cref="SyncLogAsync"/> that starts after it. The file's write lock is free again meanwhile, so the next writer
+    /// works while the disk syncs. Whoever commits this way answers nobody before that sync.
+    /// </summary>
+    public async Task<WriteTransaction> BeginWriteAsync(bool syncLater, CancellationToken cancellationToken)
     {
         if (_sqliteWriter is not null)
         {
@@ -168,21 +185,82 @@ public sealed class Database : IAsyncDisposable
         }
 
         DbConnection? connection = null;
+        var deferred = false;
         try
         {
             connection = await OpenAsync(cancellationToken);
+            deferred = syncLater && CanSyncLater;
+            if (deferred)
+            {
+                await SetSynchronousAsync(connection, "NORMAL", cancellationToken);
+            }
+
             var tx = await connection.BeginTransactionAsync(cancellationToken);
-            return new WriteTransaction(connection, tx, _sqliteWriter);
+            return new WriteTransaction(connection, tx, _sqliteWriter, deferred ? RestoreSynchronousAsync : null);
         }
         catch
         {
             if (connection is not null)
             {
+                if (deferred)
+                {
+                    await RestoreSynchronousAsync(connection);
+                }
+
                 await connection.DisposeAsync();
             }
 
             _sqliteWriter?.Release();
             throw;
+        }
+    }
+
+    /// <summary>SQLite on a file: commits can leave the disk sync to <see cref="SyncLogAsync"/>.</summary>
+    public bool CanSyncLater => _sqliteLog is not null;
+
+    /// <summary>
+    /// SQLite: makes everything committed to the file's write-ahead log so far durable (one <c>fsync</c> of the log). A commit
+    /// made with <c>syncLater</c> is durable once a call started after it returns. Without a log file there is nothing to sync:
+    /// SQLite removes it only after copying it into the database file and syncing that. PostgreSQL: nothing to do.
+    /// </summary>
+    public Task SyncLogAsync(CancellationToken cancellationToken)
+    {
+        if (_sqliteLog is null)
+        {
+            return Task.CompletedTask;
+        }
+
+        cancellationToken.ThrowIfCancellationRequested();
+        try
+        {
+            using var log = File.OpenHandle(_sqliteLog, FileMode.Open, FileAccess.ReadWrite, FileShare.ReadWrite | FileShare.Delete);
+            RandomAccess.FlushToDisk(log);
+        }
+        catch (FileNotFoundException)
+        {
+        }
+
+        return Task.CompletedTask;
+    }
+
+    private static async Task SetSynchronousAsync(DbConnection connection, string level, CancellationToken cancellationToken)
+    {
+        using var pragma = connection.CreateCommand();
+        pragma.CommandText = "PRAGMA synchronous=" + level;
+        await pragma.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    // After a transaction that left its sync for later: the pooled handle goes back to FULL for whoever opens it next, or, if
+    // that fails, is forgotten as configured so that its next open applies every setting again.
+    private static async ValueTask RestoreSynchronousAsync(DbConnection connection)
+    {
+        try
+        {
+            await SetSynchronousAsync(connection, "FULL", CancellationToken.None);
+        }
+        catch (Exception) when (connection is SqliteConnection { Handle: { } handle })
+        {
+            Configured.Remove(handle);
         }
     }
 
@@ -266,13 +344,15 @@ public sealed class Database : IAsyncDisposable
 /// <summary>A connection with an open write transaction, from <see cref="Database.BeginWriteAsync"/>; disposing it rolls back unless committed.</summary>
 public sealed class WriteTransaction : IAsyncDisposable
 {
+    private readonly Func<DbConnection, ValueTask>? _restore;
     private SemaphoreSlim? _gate;
 
-    internal WriteTransaction(DbConnection connection, DbTransaction transaction, SemaphoreSlim? gate)
+    internal WriteTransaction(DbConnection connection, DbTransaction transaction, SemaphoreSlim? gate, Func<DbConnection, ValueTask>? restore = null)
     {
         Connection = connection;
         Transaction = transaction;
         _gate = gate;
+        _restore = restore;
     }
 
     public DbConnection Connection { get; }
@@ -288,6 +368,11 @@ public sealed class WriteTransaction : IAsyncDisposable
         try
         {
             await Transaction.DisposeAsync();
+            if (_restore is not null)
+            {
+                await _restore(Connection);
+            }
+
             await Connection.DisposeAsync();
         }
         finally

@@ -112,10 +112,10 @@ internal sealed partial class DeltaWriter(Database db, EntryIds ids, IOptions<Pl
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         Writers[this] = options.Value.EnvironmentName;
-        // On PostgreSQL the next batch is taken and written while the previous commit is still being made durable (it
-        // waits for the previous one's lock on a log they share, and runs beside it for other logs). SQLite has one
-        // writer at a time anyway.
-        using var slots = new SemaphoreSlim(db.Provider == DbProvider.Postgres ? 2 : 1);
+        // The next batch is taken and written while the previous commit is still being made durable. On PostgreSQL it
+        // waits for the previous one's lock on a log they share, and runs beside it for other logs; on SQLite, which has one
+        // writer at a time, the previous commit frees the file before its sync (CommitLockedAsync).
+        using var slots = new SemaphoreSlim(2);
         var running = new List<Task>();
         var reader = _queue.Reader;
         (Task Round, int Size) ahead = (Task.CompletedTask, 0);
@@ -428,7 +428,7 @@ internal sealed partial class DeltaWriter(Database db, EntryIds ids, IOptions<Pl
             }
 
             await Task.WhenAll(inFlight);
-            await using var write = await db.BeginWriteAsync(CancellationToken.None);
+            await using var write = await db.BeginWriteAsync(syncLater: true, CancellationToken.None);
             var now = time.GetUtcNow().ToUnixTimeMilliseconds();
             foreach (var group in ByLog(batch))
             {
@@ -452,6 +452,18 @@ internal sealed partial class DeltaWriter(Database db, EntryIds ids, IOptions<Pl
                     log.Claims--;
                 }
             }
+        }
+
+        try
+        {
+            // SQLite: the commit above left the disk sync for now, so that the next round could take the file meanwhile;
+            // nobody is answered before the round is durable.
+            await db.SyncLogAsync(CancellationToken.None);
+        }
+        catch (Exception ex)
+        {
+            Fail(batch, ex);
+            return;
         }
 
         for (var i = 0; i < batch.Count; i++)
