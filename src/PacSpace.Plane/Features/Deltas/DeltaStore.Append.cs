@@ -104,21 +104,33 @@ internal static partial class DeltaStore
         batch.Transaction = tx;
         AddCheck(batch, 0, ledgerNo, firstIndex, [], []);
         AddWriteIfChecked(batch, 0, rows, ledgerNo, recordedAt, firstIndex, nextIndex);
-        await using var reader = await batch.ExecuteReaderAsync();
-        var written = false;
-        do
-        {
-            while (await reader.ReadAsync())
-            {
-                written = reader.GetFieldType(0) == typeof(bool) ? reader.GetBoolean(0) : written;
-            }
-        }
-        while (await reader.NextResultAsync());
-
-        if (!written)
+        if (await ReadWrittenAsync(batch) is not [true])
         {
             throw new InvalidOperationException($"The log {ledgerNo} moved from {firstIndex} under its lock.");
         }
+    }
+
+    /// <summary>
+    /// Runs a batch of checks and writes (<see cref="AddPlannedCheck"/>, <see cref="AddWriteIfChecked"/>) and returns, in order, what
+    /// each write answered: whether it wrote. The other statements' rows (the lock's index, the checks' notes) are passed over.
+    /// </summary>
+    public static async Task<List<bool>> ReadWrittenAsync(DbBatch batch)
+    {
+        var written = new List<bool>();
+        await using var reader = await batch.ExecuteReaderAsync(CancellationToken.None);
+        do
+        {
+            while (await reader.ReadAsync(CancellationToken.None))
+            {
+                if (reader.GetFieldType(0) == typeof(bool))
+                {
+                    written.Add(reader.GetBoolean(0));
+                }
+            }
+        }
+        while (await reader.NextResultAsync(CancellationToken.None));
+
+        return written;
     }
 
     /// <summary>

@@ -261,7 +261,7 @@ internal sealed partial class DeltaWriter(Database db, EntryIds ids, IOptions<Pl
     private async Task<List<PendingDelta>> SendPlannedAsync(List<PendingDelta> batch, List<(LogCache Log, List<int> Items, Sequenced Plan)> planned,
         WriteOutcome?[] outcomes, List<PendingDelta> rest)
     {
-        var written = new List<bool>(planned.Count);
+        List<bool> written;
         await using (var c = await db.OpenAsync(CancellationToken.None))
         {
             await using var trip = c.CreateBatch();
@@ -284,19 +284,7 @@ internal sealed partial class DeltaWriter(Database db, EntryIds ids, IOptions<Pl
             DeltaStore.Add(trip, "COMMIT");
             try
             {
-                await using var reader = await trip.ExecuteReaderAsync(CancellationToken.None);
-                do
-                {
-                    // The locks answer the log's index, the appends whether they wrote.
-                    while (await reader.ReadAsync(CancellationToken.None))
-                    {
-                        if (reader.GetFieldType(0) == typeof(bool))
-                        {
-                            written.Add(reader.GetBoolean(0));
-                        }
-                    }
-                }
-                while (await reader.NextResultAsync(CancellationToken.None));
+                written = await DeltaStore.ReadWrittenAsync(trip);
             }
             catch
             {
