@@ -5,13 +5,14 @@ using PacSpace.Hosting.Data;
 namespace PacSpace.Plane.Tests;
 
 /// <summary>
-/// A SQLite write that leaves its disk sync for later (the group commit's) must not leave that setting behind on the pooled
-/// handle, where the next writer (the head signer, a record entry) would commit without syncing.
+/// The group commit's own SQLite connection commits without syncing (its writer syncs the log itself before answering); that
+/// setting must never reach the pooled handles, where the next writer (the head signer, a record entry) would commit without
+/// syncing, and its writes queue with the host's other writers.
 /// </summary>
 public sealed class SqliteSyncLaterTests
 {
     [Fact]
-    public async Task SyncLater_CommitsWithoutSyncing_ThenEveryPooledHandleIsBackToFull()
+    public async Task SyncLaterConnection_CommitsWithoutSyncing_StaysOpen_AndLeavesThePoolAtFull()
     {
         var dir = Directory.CreateTempSubdirectory("pacspace-synclater-");
         var file = Path.Combine(dir.FullName, "plane.db");
@@ -24,26 +25,47 @@ public sealed class SqliteSyncLaterTests
                 await c.ExecuteAsync("CREATE TABLE t (id INTEGER PRIMARY KEY, v TEXT NOT NULL)");
             }
 
+            await using var own = await db.OpenSyncLaterAsync(default);
+            Assert.NotNull(own);
+            // 1 = NORMAL: in WAL mode the commit writes the log and does not sync it.
+            Assert.Equal(1L, await own.ExecuteScalarAsync<long>("PRAGMA synchronous"));
             for (var round = 0; round < 3; round++)
             {
-                await using (var write = await db.BeginWriteAsync(syncLater: true, default))
+                await using (var write = await db.BeginWriteOnAsync(own, default))
                 {
-                    // 1 = NORMAL: in WAL mode the commit writes the log and does not sync it.
-                    Assert.Equal(1L, await write.Connection.ExecuteScalarAsync<long>("PRAGMA synchronous", transaction: write.Transaction));
+                    Assert.Same(own, write.Connection);
                     await write.Connection.ExecuteAsync("INSERT INTO t (v) VALUES ('x')", transaction: write.Transaction);
                     await write.CommitAsync(default);
                 }
 
+                Assert.Equal(System.Data.ConnectionState.Open, own.State);
                 await db.SyncLogAsync(default);
             }
 
-            // A rolled-back one too.
-            await using (var write = await db.BeginWriteAsync(syncLater: true, default))
+            // A rolled-back one too, and the connection still serves the next round.
+            await using (var write = await db.BeginWriteOnAsync(own, default))
             {
                 await write.Connection.ExecuteAsync("INSERT INTO t (v) VALUES ('y')", transaction: write.Transaction);
             }
 
-            // Every handle the pool holds, whichever it hands out first: 2 = FULL.
+            // While the own connection writes, the host's other writers wait for it.
+            Task<WriteTransaction> other;
+            await using (var write = await db.BeginWriteOnAsync(own, default))
+            {
+                other = db.BeginWriteAsync(default);
+                await Task.Delay(100);
+                Assert.False(other.IsCompleted);
+                await write.Connection.ExecuteAsync("INSERT INTO t (v) VALUES ('z')", transaction: write.Transaction);
+                await write.CommitAsync(default);
+            }
+
+            await using (var plain = await other)
+            {
+                // The pooled handles were never touched: 2 = FULL.
+                Assert.Equal(2L, await plain.Connection.ExecuteScalarAsync<long>("PRAGMA synchronous", transaction: plain.Transaction));
+                Assert.Equal(4L, await plain.Connection.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM t", transaction: plain.Transaction));
+            }
+
             var open = new List<System.Data.Common.DbConnection>();
             try
             {
@@ -56,10 +78,6 @@ public sealed class SqliteSyncLaterTests
                 {
                     Assert.Equal(2L, await c.ExecuteScalarAsync<long>("PRAGMA synchronous"));
                 }
-
-                await using var plain = await db.BeginWriteAsync(default);
-                Assert.Equal(2L, await plain.Connection.ExecuteScalarAsync<long>("PRAGMA synchronous", transaction: plain.Transaction));
-                Assert.Equal(3L, await plain.Connection.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM t", transaction: plain.Transaction));
             }
             finally
             {
@@ -70,6 +88,7 @@ public sealed class SqliteSyncLaterTests
             }
 
             // Once every connection is closed SQLite folds the log into the file and removes it: nothing is left to sync.
+            await own.DisposeAsync();
             SqliteConnection.ClearAllPools();
             Assert.False(File.Exists(file + "-wal"));
             await db.SyncLogAsync(default);
@@ -82,13 +101,14 @@ public sealed class SqliteSyncLaterTests
     }
 
     [Fact]
-    public async Task InMemory_HasNoLogToSync_AndCommitsAsBefore()
+    public async Task InMemory_HasNoLogToSync_AndNoConnectionOfItsOwn()
     {
         await using var db = new Database("Data Source=synclater;Mode=Memory;Cache=Shared");
         Assert.False(db.CanSyncLater);
+        Assert.Null(await db.OpenSyncLaterAsync(default));
         await using var keep = await db.OpenAsync(default);
         await keep.ExecuteAsync("CREATE TABLE t (id INTEGER PRIMARY KEY)");
-        await using (var write = await db.BeginWriteAsync(syncLater: true, default))
+        await using (var write = await db.BeginWriteAsync(default))
         {
             await write.Connection.ExecuteAsync("INSERT INTO t DEFAULT VALUES", transaction: write.Transaction);
             await write.CommitAsync(default);

@@ -1,4 +1,5 @@
 using System.Data.Common;
+using System.Globalization;
 using System.Runtime.CompilerServices;
 using Microsoft.Data.Sqlite;
 using Npgsql;
@@ -25,6 +26,10 @@ public sealed class Database : IAsyncDisposable
     // SQLite: the pooled handles whose connection settings are applied (see OpenAsync).
     private static readonly ConditionalWeakTable<SQLitePCL.sqlite3, object> Configured = new();
     private static readonly object Applied = new();
+
+    // Every SQLite connection's settings, {0} being how its commits sync (see OpenAsync).
+    private const string SqliteSettings =
+        "PRAGMA journal_mode=WAL; PRAGMA synchronous={0}; PRAGMA foreign_keys=ON; PRAGMA cache_size=-16384; PRAGMA wal_autocheckpoint=50000;";
 
     // SQLite, a file (not in memory): its write-ahead log, which SyncLogAsync makes durable.
     private readonly string? _sqliteLog;
@@ -145,7 +150,7 @@ public sealed class Database : IAsyncDisposable
         var connection = new SqliteConnection(ConnectionString);
         await connection.OpenAsync(cancellationToken);
         // The settings below stay with the file's handle, which the pool keeps: they are applied once per handle, not on every
-        // open (each group commit opens one).
+        // open (reads and every writer but the group commit open one each time).
         if (connection.Handle is not { } handle || Configured.TryGetValue(handle, out _))
         {
             return connection;
@@ -156,7 +161,7 @@ public sealed class Database : IAsyncDisposable
         // cache (SQLite's default: 2 MiB) keeps the plane's chain index, written in customer order, in memory. The log is
         // copied back into the file by SqliteCheckpointer, beside the writer; the automatic checkpoint, which would run
         // inside a commit, is only a backstop for a process without it (at 50,000 pages, SQLite's default being 1,000).
-        pragma.CommandText = "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON; PRAGMA cache_size=-16384; PRAGMA wal_autocheckpoint=50000;";
+        pragma.CommandText = string.Format(CultureInfo.InvariantCulture, SqliteSettings, "FULL");
         await pragma.ExecuteNonQueryAsync(cancellationToken);
         Configured.AddOrUpdate(handle, Applied);
         return connection;
@@ -168,16 +173,7 @@ public sealed class Database : IAsyncDisposable
     /// Microsoft.Data.Sqlite meets a locked file by sleeping 150 ms before each retry, which would stall the
     /// group commit behind every sequencer round. Writers in other processes still meet that retry.
     /// </summary>
-    public Task<WriteTransaction> BeginWriteAsync(CancellationToken cancellationToken) => BeginWriteAsync(syncLater: false, cancellationToken);
-
-    /// <summary>
-    /// <see cref="BeginWriteAsync(CancellationToken)"/>; with <paramref name="syncLater"/> on a SQLite file whose log
-    /// <see cref="SyncLogAsync"/> can make durable (see <see cref="CanSyncLater"/>), the commit does not wait for the disk
-    /// (<c>synchronous=NORMAL</c> for this transaction): it is visible at once and durable only after a
-    /// <see cref="SyncLogAsync"/> that starts after it. The file's write lock is free again meanwhile, so the next writer
-    /// works while the disk syncs. Whoever commits this way answers nobody before that sync.
-    /// </summary>
-    public async Task<WriteTransaction> BeginWriteAsync(bool syncLater, CancellationToken cancellationToken)
+    public async Task<WriteTransaction> BeginWriteAsync(CancellationToken cancellationToken)
     {
         if (_sqliteWriter is not null)
         {
@@ -185,31 +181,72 @@ public sealed class Database : IAsyncDisposable
         }
 
         DbConnection? connection = null;
-        var deferred = false;
         try
         {
             connection = await OpenAsync(cancellationToken);
-            deferred = syncLater && CanSyncLater;
-            if (deferred)
-            {
-                await SetSynchronousAsync(connection, "NORMAL", cancellationToken);
-            }
-
             var tx = await connection.BeginTransactionAsync(cancellationToken);
-            return new WriteTransaction(connection, tx, _sqliteWriter, deferred ? RestoreSynchronousAsync : null);
+            return new WriteTransaction(connection, tx, _sqliteWriter, keepConnection: false);
         }
         catch
         {
             if (connection is not null)
             {
-                if (deferred)
-                {
-                    await RestoreSynchronousAsync(connection);
-                }
-
                 await connection.DisposeAsync();
             }
 
+            _sqliteWriter?.Release();
+            throw;
+        }
+    }
+
+    /// <summary>
+    /// SQLite on a file (<see cref="CanSyncLater"/>): a writer's own connection, outside the pool, whose commits do not wait for
+    /// the disk (<c>synchronous=NORMAL</c> for its whole life): a commit is visible at once and durable only after a
+    /// <see cref="SyncLogAsync"/> that starts after it, and the file's write lock is free again meanwhile, so the next writer
+    /// works while the disk syncs. Whoever commits on it answers nobody before that sync. Its writes go through
+    /// <see cref="BeginWriteOnAsync"/>; the caller disposes it. Null where there is no log to sync.
+    /// </summary>
+    public async Task<SqliteConnection?> OpenSyncLaterAsync(CancellationToken cancellationToken)
+    {
+        if (!CanSyncLater)
+        {
+            return null;
+        }
+
+        var connection = new SqliteConnection(new SqliteConnectionStringBuilder(ConnectionString) { Pooling = false }.ToString());
+        try
+        {
+            await connection.OpenAsync(cancellationToken);
+            using var pragma = connection.CreateCommand();
+            pragma.CommandText = string.Format(CultureInfo.InvariantCulture, SqliteSettings, "NORMAL");
+            await pragma.ExecuteNonQueryAsync(cancellationToken);
+            return connection;
+        }
+        catch
+        {
+            await connection.DisposeAsync();
+            throw;
+        }
+    }
+
+    /// <summary>
+    /// <see cref="BeginWriteAsync(CancellationToken)"/> on a connection the caller keeps (<see cref="OpenSyncLaterAsync"/>):
+    /// queued with this host's other writers the same way; disposing the transaction leaves the connection open.
+    /// </summary>
+    public async Task<WriteTransaction> BeginWriteOnAsync(DbConnection connection, CancellationToken cancellationToken)
+    {
+        if (_sqliteWriter is not null)
+        {
+            await _sqliteWriter.WaitAsync(cancellationToken);
+        }
+
+        try
+        {
+            var tx = await connection.BeginTransactionAsync(cancellationToken);
+            return new WriteTransaction(connection, tx, _sqliteWriter, keepConnection: true);
+        }
+        catch
+        {
             _sqliteWriter?.Release();
             throw;
         }
@@ -220,7 +257,7 @@ public sealed class Database : IAsyncDisposable
 
     /// <summary>
     /// SQLite: makes everything committed to the file's write-ahead log so far durable (one <c>fsync</c> of the log). A commit
-    /// made with <c>syncLater</c> is durable once a call started after it returns. Without a log file there is nothing to sync:
+    /// on a connection of <see cref="OpenSyncLaterAsync"/> is durable once a call started after it returns. Without a log file there is nothing to sync:
     /// SQLite removes it only after copying it into the database file and syncing that. PostgreSQL: nothing to do.
     /// </summary>
     public Task SyncLogAsync(CancellationToken cancellationToken)
@@ -242,31 +279,6 @@ public sealed class Database : IAsyncDisposable
         }
 
         return Task.CompletedTask;
-    }
-
-    private static async Task SetSynchronousAsync(DbConnection connection, string level, CancellationToken cancellationToken)
-    {
-        using var pragma = connection.CreateCommand();
-        pragma.CommandText = "PRAGMA synchronous=" + level;
-        await pragma.ExecuteNonQueryAsync(cancellationToken);
-    }
-
-    // After a transaction that left its sync for later: the pooled handle goes back to FULL for whoever opens it next, or, if
-    // that fails, is forgotten as configured so that its next open applies every setting again. It never throws, so that the
-    // connection is still disposed after it.
-    private static async ValueTask RestoreSynchronousAsync(DbConnection connection)
-    {
-        try
-        {
-            await SetSynchronousAsync(connection, "FULL", CancellationToken.None);
-        }
-        catch (Exception)
-        {
-            if (connection is SqliteConnection { Handle: { } handle })
-            {
-                Configured.Remove(handle);
-            }
-        }
     }
 
     /// <summary>
@@ -349,15 +361,15 @@ public sealed class Database : IAsyncDisposable
 /// <summary>A connection with an open write transaction, from <see cref="Database.BeginWriteAsync"/>; disposing it rolls back unless committed.</summary>
 public sealed class WriteTransaction : IAsyncDisposable
 {
-    private readonly Func<DbConnection, ValueTask>? _restore;
+    private readonly bool _keepConnection;
     private SemaphoreSlim? _gate;
 
-    internal WriteTransaction(DbConnection connection, DbTransaction transaction, SemaphoreSlim? gate, Func<DbConnection, ValueTask>? restore = null)
+    internal WriteTransaction(DbConnection connection, DbTransaction transaction, SemaphoreSlim? gate, bool keepConnection)
     {
         Connection = connection;
         Transaction = transaction;
         _gate = gate;
-        _restore = restore;
+        _keepConnection = keepConnection;
     }
 
     public DbConnection Connection { get; }
@@ -373,12 +385,10 @@ public sealed class WriteTransaction : IAsyncDisposable
         try
         {
             await Transaction.DisposeAsync();
-            if (_restore is not null)
+            if (!_keepConnection)
             {
-                await _restore(Connection);
+                await Connection.DisposeAsync();
             }
-
-            await Connection.DisposeAsync();
         }
         finally
         {

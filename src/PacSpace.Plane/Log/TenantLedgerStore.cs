@@ -91,11 +91,8 @@ internal static class TenantLedgerStore
     public static string LockForAppendSql(DbProvider provider) =>
         "SELECT ledger_no, next_index, appended_at, record_entries FROM tenant_ledgers WHERE tenant_id = @tenantId" + (provider == DbProvider.Postgres ? " FOR UPDATE" : "");
 
-    /// <summary>Moves the append point after a group commit appended to the log (under the lock of <see cref="LockForAppendAsync"/>).</summary>
-    public static Task AppendedAsync(DbConnection connection, DbTransaction tx, long ledgerNo, long nextIndex, long appendedAt) =>
-        connection.ExecuteAsync(new CommandDefinition(
-            "UPDATE tenant_ledgers SET next_index = @nextIndex, appended_at = @appendedAt WHERE ledger_no = @ledgerNo",
-            new { nextIndex, appendedAt, ledgerNo }, tx));
+    /// <summary>Moves the append point after a group commit appended to the log (under the lock of <see cref="LockForAppendAsync"/>; run by <c>SqliteAppender</c>).</summary>
+    public const string AppendedSql = "UPDATE tenant_ledgers SET next_index = @nextIndex, appended_at = @appendedAt WHERE ledger_no = @ledgerNo";
 
     /// <summary>Moves the append point past one record entry (under the lock of <see cref="LockForAppendAsync"/>), counting it as one.</summary>
     public static Task AppendedRecordAsync(DbConnection connection, DbTransaction tx, long ledgerNo, long nextIndex, long appendedAt) =>

@@ -227,9 +227,11 @@ internal static partial class DeltaStore
 
     /// <summary>Notes a group commit's time and first index in the log (the time-to-index map of window reads).</summary>
     public static Task MarkAsync(DbConnection c, DbTransaction tx, long ledgerNo, long recordedAt, long firstIndex) =>
-        c.ExecuteAsync(new CommandDefinition(
-            "INSERT INTO log_marks (ledger_no, recorded_at, first_index) VALUES (@ledgerNo, @recordedAt, @firstIndex) ON CONFLICT (ledger_no, recorded_at) DO NOTHING",
-            new { ledgerNo, recordedAt, firstIndex }, tx));
+        c.ExecuteAsync(new CommandDefinition(MarkSql, new { ledgerNo, recordedAt, firstIndex }, tx));
+
+    /// <summary>The statement of <see cref="MarkAsync"/>.</summary>
+    public const string MarkSql =
+        "INSERT INTO log_marks (ledger_no, recorded_at, first_index) VALUES (@ledgerNo, @recordedAt, @firstIndex) ON CONFLICT (ledger_no, recorded_at) DO NOTHING";
 
     /// <summary>PostgreSQL: the numbers of those of these customers the log has, in one statement.</summary>
     public static async Task<Dictionary<string, long>> FindCustomerNumbersAsync(DbConnection c, DbTransaction tx, long ledgerNo, List<string> ids) =>

@@ -2,30 +2,91 @@ using System.Buffers;
 using System.Data.Common;
 using System.Text;
 using Microsoft.Data.Sqlite;
+using PacSpace.Hosting.Data;
+using PacSpace.Plane.Log;
 using SQLitePCL;
 
 namespace PacSpace.Plane.Features.Deltas;
 
 /// <summary>
 /// The group commit's statements on SQLite, run on the write transaction's own connection through SQLite's C API
-/// (SQLitePCLRaw, which Microsoft.Data.Sqlite itself is built on): each statement is prepared once per commit and then
-/// only rebound and stepped, without the provider's per-execution objects (a reader, a binder per parameter, boxed
-/// values, UTF-16 → UTF-8 copies) that made up most of the writer's allocations. In process, a statement per delta
-/// costs no round trip.
+/// (SQLitePCLRaw, which Microsoft.Data.Sqlite itself is built on): each statement is prepared once and then only rebound and
+/// stepped, without the provider's per-execution objects (a reader, a binder per parameter, boxed values, UTF-16 → UTF-8
+/// copies). In process, a statement per delta costs no round trip. On a file, the appender owns its connection
+/// (<see cref="OpenAsync"/>) and is kept from round to round, so its statements are compiled once for its life rather than
+/// once per round; in memory it lives for one round on a pooled connection.
 /// </summary>
 internal sealed class SqliteAppender : IDisposable
 {
     private readonly sqlite3 _db;
+    private readonly SqliteConnection? _owned;
     private readonly List<sqlite3_stmt> _statements = [];
     private sqlite3_stmt? _byReference;
     private sqlite3_stmt? _byKey;
     private sqlite3_stmt? _customer;
     private sqlite3_stmt? _addCustomer;
     private sqlite3_stmt? _insert;
+    private sqlite3_stmt? _lock;
+    private sqlite3_stmt? _mark;
+    private sqlite3_stmt? _appended;
 
     public SqliteAppender(DbConnection connection)
     {
         _db = ((SqliteConnection)connection).Handle ?? throw new InvalidOperationException("The connection is not open.");
+    }
+
+    private SqliteAppender(SqliteConnection owned)
+        : this((DbConnection)owned)
+    {
+        _owned = owned;
+    }
+
+    /// <summary>The connection this appender owns, or none (it runs on a pooled one for one round).</summary>
+    public SqliteConnection? Connection => _owned;
+
+    /// <summary>An appender on a connection of its own (<see cref="Database.OpenSyncLaterAsync"/>), or none where there is no log to sync.</summary>
+    public static async Task<SqliteAppender?> OpenAsync(Database db, CancellationToken ct) =>
+        await db.OpenSyncLaterAsync(ct) is { } connection ? new SqliteAppender(connection) : null;
+
+    /// <summary>The log's append point (<see cref="TenantLedgerStore.LockForAppendAsync"/>: the write transaction holds the file).</summary>
+    public TenantLedgerStore.AppendPoint? LockForAppend(string tenantId)
+    {
+        var s = Prepare(ref _lock, TenantLedgerStore.LockForAppendSql(DbProvider.Sqlite));
+        BindText(s, 1, tenantId);
+        try
+        {
+            var rc = raw.sqlite3_step(s);
+            if (rc == raw.SQLITE_DONE)
+            {
+                return null;
+            }
+
+            Check(rc, raw.SQLITE_ROW);
+            return new TenantLedgerStore.AppendPoint
+            {
+                LedgerNo = raw.sqlite3_column_int64(s, 0), NextIndex = raw.sqlite3_column_int64(s, 1),
+                AppendedAt = raw.sqlite3_column_int64(s, 2), RecordEntries = raw.sqlite3_column_int64(s, 3),
+            };
+        }
+        finally
+        {
+            raw.sqlite3_reset(s);
+        }
+    }
+
+    /// <summary>The round's mark (<see cref="DeltaStore.MarkSql"/>) and the log's new append point (<see cref="TenantLedgerStore.AppendedSql"/>).</summary>
+    public void Appended(long ledgerNo, long firstIndex, long nextIndex, long recordedAt)
+    {
+        var mark = Prepare(ref _mark, DeltaStore.MarkSql);
+        Check(raw.sqlite3_bind_int64(mark, 1, ledgerNo));
+        Check(raw.sqlite3_bind_int64(mark, 2, recordedAt));
+        Check(raw.sqlite3_bind_int64(mark, 3, firstIndex));
+        Step(mark);
+        var moved = Prepare(ref _appended, TenantLedgerStore.AppendedSql);
+        Check(raw.sqlite3_bind_int64(moved, 1, nextIndex));
+        Check(raw.sqlite3_bind_int64(moved, 2, recordedAt));
+        Check(raw.sqlite3_bind_int64(moved, 3, ledgerNo));
+        Step(moved);
     }
 
     /// <summary>The log index of the delta with this referenceId, if there is one.</summary>
@@ -105,6 +166,19 @@ internal sealed class SqliteAppender : IDisposable
         }
 
         _statements.Clear();
+        _owned?.Dispose();
+    }
+
+    private void Step(sqlite3_stmt s)
+    {
+        try
+        {
+            Check(raw.sqlite3_step(s), raw.SQLITE_DONE);
+        }
+        finally
+        {
+            raw.sqlite3_reset(s);
+        }
     }
 
     private long? QueryLong(ref sqlite3_stmt? slot, string sql, long ledgerNo, string text)
@@ -129,6 +203,8 @@ internal sealed class SqliteAppender : IDisposable
         }
     }
 
+    // The statements shared with Dapper use named parameters (@name): SQLite numbers them from 1 in the order they first
+    // appear in the text, which is the order they are bound in here.
     private sqlite3_stmt Prepare(ref sqlite3_stmt? slot, string sql)
     {
         if (slot is null)
