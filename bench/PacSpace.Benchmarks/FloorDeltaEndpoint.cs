@@ -57,7 +57,10 @@ internal sealed class FloorDeltaEndpoint : IAsyncDisposable
         else
         {
             var database = "floor_" + Guid.NewGuid().ToString("N")[..8];
-            await using (var admin = new NpgsqlConnection(postgres))
+            // A server string without a database (as --database may be given) opens the server's default one for the CREATE.
+            var server = new NpgsqlConnectionStringBuilder(postgres);
+            server.Database ??= "postgres";
+            await using (var admin = new NpgsqlConnection(server.ToString()))
             {
                 await admin.OpenAsync();
                 Exec(admin, $"CREATE DATABASE {database}");
