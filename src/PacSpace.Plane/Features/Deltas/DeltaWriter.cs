@@ -516,17 +516,19 @@ internal sealed partial class DeltaWriter(Database db, EntryIds ids, IOptions<Pl
         var (c, tx, provider) = (write.Connection, write.Transaction, db.Provider);
         var keys = items.Select(i => batch[i].IdempotencyKey).OfType<string>().Distinct(StringComparer.Ordinal).ToList();
         var refs = items.Select(i => batch[i].Delta.ReferenceId).OfType<string>().Distinct(StringComparer.Ordinal).ToList();
+        using var roundOnly = own is null && provider == DbProvider.Sqlite ? new SqliteAppender(c) : null;
+        var sqlite = own ?? roundOnly;
         // PostgreSQL: the lock and the look-up of stored duplicates in one round trip; SQLite probes its indexes in process below.
         List<long>? duplicates = null;
         TenantLedgerStore.AppendPoint? locked;
-        if (provider == DbProvider.Postgres)
+        if (sqlite is null)
         {
             var found = await DeltaStore.LockWithDuplicatesAsync(c, tx, tenantId, keys, refs);
             (locked, duplicates) = (found?.Point, found?.Found);
         }
         else
         {
-            locked = own is not null ? own.LockForAppend(tenantId) : await TenantLedgerStore.LockForAppendAsync(c, tx, provider, tenantId);
+            locked = sqlite.LockForAppend(tenantId);
         }
 
         if (locked is not { } point)
@@ -551,10 +553,6 @@ internal sealed partial class DeltaWriter(Database db, EntryIds ids, IOptions<Pl
             _logs[ledgerNo] = log = new LogCache { Claims = 1 };
             claimed.Add(log);
         }
-
-
-        using var roundOnly = own is null && provider == DbProvider.Sqlite ? new SqliteAppender(c) : null;
-        var sqlite = own ?? roundOnly;
 
         // Retries and reuses: the stored deltas with the round's keys and referenceIds (the row lock or the write
         // transaction keeps anyone else from adding one meanwhile). Later deltas of the round are checked against
