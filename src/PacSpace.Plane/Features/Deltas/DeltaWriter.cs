@@ -275,6 +275,7 @@ internal sealed partial class DeltaWriter(Database db, EntryIds ids, IOptions<Pl
         {
             await using var trip = c.CreateBatch();
             DeltaStore.Add(trip, "BEGIN");
+            DeltaStore.AddCachedPlans(trip);
             for (var g = 0; g < planned.Count; g++)
             {
                 var (_, items, plan) = planned[g];
@@ -283,7 +284,6 @@ internal sealed partial class DeltaWriter(Database db, EntryIds ids, IOptions<Pl
                     items.Select(i => batch[i].Delta.ReferenceId).OfType<string>().Distinct(StringComparer.Ordinal).ToList());
             }
 
-            DeltaStore.AddCachedPlans(trip);
             for (var g = 0; g < planned.Count; g++)
             {
                 var plan = planned[g].Plan;
