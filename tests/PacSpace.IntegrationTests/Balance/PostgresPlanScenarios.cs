@@ -14,7 +14,7 @@ namespace PacSpace.IntegrationTests.Balance;
 public sealed class PostgresPlanScenarios(PostgresServer postgres)
 {
     [Fact]
-    public async Task GroupCommitCheck_GenericPlanMadeOnEmptyTables_ProbesTheUniqueIndexesPerKey()
+    public async Task GroupCommitCheck_GenericPlan_ProbesTheUniqueIndexesPerKey_OnEmptyAndOnFilledTables()
     {
         var dir = Path.Combine(Path.GetTempPath(), "pacspace-plan-" + Guid.NewGuid().ToString("N")[..8]);
         await using var stack = LocalStack.Create(new StackOptions { DataDirectory = dir, Database = postgres.ConnectionString("g_" + Guid.NewGuid().ToString("N")[..10]) });
@@ -22,19 +22,34 @@ public sealed class PostgresPlanScenarios(PostgresServer postgres)
         await using var c = await stack.OpenDatabase(Role.Sandbox).OpenAsync(default);
         await using var tx = await c.BeginTransactionAsync();
         await c.ExecuteAsync("SET LOCAL plan_cache_mode = force_generic_plan; SET LOCAL enable_seqscan = off", transaction: tx);
-        await c.ExecuteAsync($"PREPARE chk(bigint, bigint, text[], text[]) AS {DeltaStore.CheckSql(0, hasKeys: true, hasRefs: true)}", transaction: tx);
-        await c.ExecuteAsync($"PREPARE lck(bigint) AS {DeltaStore.LockSql}", transaction: tx);
+        async Task AssertProbesAsync()
+        {
+            await c.ExecuteAsync($"PREPARE chk(bigint, bigint, text[], text[]) AS {DeltaStore.CheckSql(0, hasKeys: true, hasRefs: true)}", transaction: tx);
+            await c.ExecuteAsync($"PREPARE lck(bigint) AS {DeltaStore.LockSql}", transaction: tx);
+            var check = string.Join('\n', await c.QueryAsync<string>("EXPLAIN EXECUTE chk(1, 0, '{k1,k2}', '{r1,r2}')", transaction: tx));
+            var lockPlan = string.Join('\n', await c.QueryAsync<string>("EXPLAIN EXECUTE lck(1)", transaction: tx));
+            Assert.Equal(1L, await c.ExecuteScalarAsync<long>("SELECT generic_plans FROM pg_prepared_statements WHERE name = 'chk'", transaction: tx));
 
-        var check = string.Join('\n', await c.QueryAsync<string>("EXPLAIN EXECUTE chk(1, 0, '{k1,k2}', '{r1,r2}')", transaction: tx));
-        var lockPlan = string.Join('\n', await c.QueryAsync<string>("EXPLAIN EXECUTE lck(1)", transaction: tx));
+            // One probe per key, on both columns of each unique index, with nothing filtered after a scan.
+            Assert.Matches(@"Index (Only )?Scan using ux_deltas_idempotency_key on deltas k[^\n]*\n\s*Index Cond: \(\(ledger_no = \$1\) AND \(idempotency_key = x\.v\)\)", check);
+            Assert.Matches(@"Index (Only )?Scan using ux_deltas_reference_id on deltas r[^\n]*\n\s*Index Cond: \(\(ledger_no = \$1\) AND \(reference_id = y\.v\)\)", check);
+            Assert.DoesNotContain("Filter: (x.v", check);
+            Assert.DoesNotContain("Filter: (y.v", check);
+            Assert.DoesNotContain("Seq Scan", check);
+            Assert.Matches(@"Index Scan using \w+ on tenant_ledgers[^\n]*\n\s*Index Cond: \(ledger_no = \$1\)", lockPlan);
+            await c.ExecuteAsync("DEALLOCATE chk; DEALLOCATE lck", transaction: tx);
+        }
 
-        // One probe per key, on both columns of each unique index, with nothing filtered after a scan.
-        Assert.Contains("generic", await c.ExecuteScalarAsync<string>("SELECT CASE WHEN generic_plans > 0 THEN 'generic' ELSE 'custom' END FROM pg_prepared_statements WHERE name = 'chk'", transaction: tx));
-        Assert.Matches(@"Index (Only )?Scan using ux_deltas_idempotency_key on deltas k[^\n]*\n\s*Index Cond: \(\(ledger_no = \$1\) AND \(idempotency_key = x\.v\)\)", check);
-        Assert.Matches(@"Index (Only )?Scan using ux_deltas_reference_id on deltas r[^\n]*\n\s*Index Cond: \(\(ledger_no = \$1\) AND \(reference_id = y\.v\)\)", check);
-        Assert.DoesNotContain("Filter: (x.v", check);
-        Assert.DoesNotContain("Filter: (y.v", check);
-        Assert.DoesNotContain("Seq Scan", check);
-        Assert.Matches(@"Index Scan using \w+ on tenant_ledgers[^\n]*\n\s*Index Cond: \(ledger_no = \$1\)", lockPlan);
+        // Made while the tables are empty (a new plane's first rounds)…
+        await AssertProbesAsync();
+
+        // …and once the log holds many rows, half of them with an Idempotency-Key, with statistics.
+        await c.ExecuteAsync(
+            """
+            INSERT INTO deltas (ledger_no, log_index, customer_no, amount, customer_seq, balance_after, recorded_at, content_hash, reason, reference_id, idempotency_key)
+            SELECT 1, i, i % 100, 1, i / 100, i / 100, 0, '\x00', 'r', 'ref-' || i, CASE WHEN i % 2 = 0 THEN 'key-' || i END FROM generate_series(0, 19999) i;
+            ANALYZE deltas;
+            """, transaction: tx);
+        await AssertProbesAsync();
     }
 }
