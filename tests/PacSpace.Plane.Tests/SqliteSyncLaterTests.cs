@@ -29,6 +29,7 @@ public sealed class SqliteSyncLaterTests
             Assert.NotNull(own);
             // 1 = NORMAL: in WAL mode the commit writes the log and does not sync it.
             Assert.Equal(1L, await own.ExecuteScalarAsync<long>("PRAGMA synchronous"));
+            Microsoft.Win32.SafeHandles.SafeFileHandle? log = null;
             for (var round = 0; round < 3; round++)
             {
                 await using (var write = await db.BeginWriteOnAsync(own, default))
@@ -39,7 +40,10 @@ public sealed class SqliteSyncLaterTests
                 }
 
                 Assert.Equal(System.Data.ConnectionState.Open, own.State);
-                await db.SyncLogAsync(default);
+                // The log opened once, after the first commit, and kept for the syncs that follow.
+                log ??= db.OpenLog();
+                Assert.NotNull(log);
+                await db.SyncLogAsync(log, default);
             }
 
             // A rolled-back one too, and the connection still serves the next round.
@@ -87,11 +91,19 @@ public sealed class SqliteSyncLaterTests
                 }
             }
 
-            // Once every connection is closed SQLite folds the log into the file and removes it: nothing is left to sync.
+            // With every pooled connection closed, the own connection still holds the file: the log it was kept with stays.
+            SqliteConnection.ClearAllPools();
+            Assert.True(File.Exists(file + "-wal"));
+            await db.SyncLogAsync(log, default);
+
+            // Once every connection is closed SQLite folds the log into the file and removes it: nothing is left to sync, and a
+            // kept handle closed with its connection is no error.
+            log!.Dispose();
             await own.DisposeAsync();
             SqliteConnection.ClearAllPools();
             Assert.False(File.Exists(file + "-wal"));
-            await db.SyncLogAsync(default);
+            Assert.Null(db.OpenLog());
+            await db.SyncLogAsync(log, default);
         }
         finally
         {
@@ -114,7 +126,8 @@ public sealed class SqliteSyncLaterTests
             await write.CommitAsync(default);
         }
 
-        await db.SyncLogAsync(default);
+        Assert.Null(db.OpenLog());
+        await db.SyncLogAsync(null, default);
         Assert.Equal(1L, await keep.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM t"));
     }
 }

@@ -2,6 +2,7 @@ using System.Data.Common;
 using System.Globalization;
 using System.Runtime.CompilerServices;
 using Microsoft.Data.Sqlite;
+using Microsoft.Win32.SafeHandles;
 using Npgsql;
 
 namespace PacSpace.Hosting.Data;
@@ -256,26 +257,61 @@ public sealed class Database : IAsyncDisposable
     public bool CanSyncLater => _sqliteLog is not null;
 
     /// <summary>
+    /// SQLite on a file: its write-ahead log opened for <see cref="SyncLogAsync"/>, or null (in memory, or no log yet). The
+    /// caller keeps it no longer than a connection of its own that has read the file since the log was opened: SQLite deletes
+    /// the log only when its last connection closes, so while that connection is open the handle is the log's file.
+    /// </summary>
+    public SafeFileHandle? OpenLog()
+    {
+        if (_sqliteLog is null)
+        {
+            return null;
+        }
+
+        try
+        {
+            return File.OpenHandle(_sqliteLog, FileMode.Open, FileAccess.ReadWrite, FileShare.ReadWrite | FileShare.Delete);
+        }
+        catch (FileNotFoundException)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>
     /// SQLite: makes everything committed to the file's write-ahead log so far durable (one <c>fsync</c> of the log). A commit
     /// on a connection of <see cref="OpenSyncLaterAsync"/> is durable once a call started after it returns. Without a log file there is nothing to sync:
     /// SQLite removes it only after copying it into the database file and syncing that. PostgreSQL: nothing to do.
     /// </summary>
-    public Task SyncLogAsync(CancellationToken cancellationToken)
+    /// <param name="log">The log kept open (<see cref="OpenLog"/>), saving an open and a close per call; when null or already
+    /// closed, the log is opened by its path.</param>
+    /// <param name="cancellationToken">Checked before the sync.</param>
+    public Task SyncLogAsync(SafeFileHandle? log, CancellationToken cancellationToken)
     {
-        // On the caller's thread: one open and one fsync, well under a millisecond on a healthy disk.
+        // On the caller's thread: one fsync, well under a millisecond on a healthy disk.
         if (_sqliteLog is null)
         {
             return Task.CompletedTask;
         }
 
         cancellationToken.ThrowIfCancellationRequested();
-        try
+        if (log is { IsClosed: false })
         {
-            using var log = File.OpenHandle(_sqliteLog, FileMode.Open, FileAccess.ReadWrite, FileShare.ReadWrite | FileShare.Delete);
-            RandomAccess.FlushToDisk(log);
+            try
+            {
+                RandomAccess.FlushToDisk(log);
+                return Task.CompletedTask;
+            }
+            catch (ObjectDisposedException)
+            {
+                // Closed meanwhile, with the connection it was kept with: open the log by its path below.
+            }
         }
-        catch (FileNotFoundException)
+
+        using var opened = OpenLog();
+        if (opened is not null)
         {
+            RandomAccess.FlushToDisk(opened);
         }
 
         return Task.CompletedTask;

@@ -6,6 +6,7 @@ using System.Threading.Channels;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Microsoft.Win32.SafeHandles;
 using PacSpace.Contracts.Plans;
 using PacSpace.Hosting.Data;
 using PacSpace.Hosting.Errors;
@@ -410,6 +411,7 @@ internal sealed partial class DeltaWriter(Database db, EntryIds ids, IOptions<Pl
         var turn = db.CanSyncLater ? _ownTurn : null;
         var hasTurn = false;
         SqliteAppender? own = null;
+        SafeFileHandle? logFile = null;
         try
         {
             var inFlight = new List<Task>();
@@ -449,6 +451,8 @@ internal sealed partial class DeltaWriter(Database db, EntryIds ids, IOptions<Pl
                 await write.CommitAsync(CancellationToken.None);
             }
 
+            // Taken while this round still has the connection, which keeps the log's file as long as it is open.
+            logFile = own?.Log(db);
             CommitSize.Record(batch.Count, new KeyValuePair<string, object?>("environment", options.Value.EnvironmentName));
         }
         catch (Exception ex)
@@ -483,7 +487,7 @@ internal sealed partial class DeltaWriter(Database db, EntryIds ids, IOptions<Pl
         {
             // SQLite: the commit above left the disk sync for now, so that the next round could take the file meanwhile;
             // nobody is answered before the round is durable.
-            await db.SyncLogAsync(CancellationToken.None);
+            await db.SyncLogAsync(logFile, CancellationToken.None);
         }
         catch (Exception ex)
         {

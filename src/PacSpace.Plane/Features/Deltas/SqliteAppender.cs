@@ -2,6 +2,7 @@ using System.Buffers;
 using System.Data.Common;
 using System.Text;
 using Microsoft.Data.Sqlite;
+using Microsoft.Win32.SafeHandles;
 using PacSpace.Hosting.Data;
 using PacSpace.Plane.Log;
 using SQLitePCL;
@@ -29,6 +30,7 @@ internal sealed class SqliteAppender : IDisposable
     private sqlite3_stmt? _lock;
     private sqlite3_stmt? _mark;
     private sqlite3_stmt? _appended;
+    private SafeFileHandle? _log;
 
     public SqliteAppender(DbConnection connection)
     {
@@ -43,6 +45,12 @@ internal sealed class SqliteAppender : IDisposable
 
     /// <summary>The connection this appender owns, or none (it runs on a pooled one for one round).</summary>
     public SqliteConnection? Connection => _owned;
+
+    /// <summary>
+    /// The file's write-ahead log, opened once and kept with the connection this appender owns (<see cref="Database.OpenLog"/>),
+    /// for the sync after each commit on it. Called after a commit, so that the connection holds the file and the log exists.
+    /// </summary>
+    public SafeFileHandle? Log(Database db) => _owned is null ? null : _log ??= db.OpenLog();
 
     /// <summary>An appender on a connection of its own (<see cref="Database.OpenSyncLaterAsync"/>), or none where there is no log to sync.</summary>
     public static async Task<SqliteAppender?> OpenAsync(Database db, CancellationToken ct) =>
@@ -167,6 +175,7 @@ internal sealed class SqliteAppender : IDisposable
 
         _statements.Clear();
         _owned?.Dispose();
+        _log?.Dispose();
     }
 
     private void Step(sqlite3_stmt s)
