@@ -52,49 +52,4 @@ public sealed class PostgresPlanScenarios(PostgresServer postgres)
             """, transaction: tx);
         await AssertProbesAsync();
     }
-
-    [Fact]
-    public async Task RoundThatCommitsBeforeItsFlush_TellsOfItsCommitOnce_ThenEndsAfterTheFlush()
-    {
-        var dir = Path.Combine(Path.GetTempPath(), "pacspace-plan-" + Guid.NewGuid().ToString("N")[..8]);
-        await using var stack = LocalStack.Create(new StackOptions { DataDirectory = dir, Database = postgres.ConnectionString("f_" + Guid.NewGuid().ToString("N")[..10]) });
-        await stack.MigrateAsync([Role.Sandbox], default);
-        var db = stack.OpenDatabase(Role.Sandbox);
-        await using var c = await db.OpenAsync(default);
-
-        async Task<(List<bool> Written, int Committed, bool SeenAtCommit)> RunAsync(long at, bool flush)
-        {
-            await using var batch = c.CreateBatch();
-            DeltaStore.Add(batch, "BEGIN");
-            DeltaStore.AddCommitBeforeFlush(batch);
-            DeltaStore.Add(batch, "INSERT INTO log_marks (ledger_no, recorded_at, first_index) VALUES (7, @at, 0)", ("at", at));
-            DeltaStore.Add(batch, "SELECT true");
-            DeltaStore.Add(batch, "COMMIT");
-            if (flush)
-            {
-                DeltaStore.AddFlush(batch);
-            }
-
-            var committed = 0;
-            var seen = false;
-            var written = await DeltaStore.ReadWrittenAsync(batch, () =>
-            {
-                committed++;
-                // Committed already: another connection sees the row while this batch still waits for its flush.
-                using var other = db.OpenAsync(default).GetAwaiter().GetResult();
-                seen = other.ExecuteScalar<long>("SELECT COUNT(*) FROM log_marks WHERE ledger_no = 7 AND recorded_at = @at", new { at }) == 1;
-            });
-            return (written, committed, seen);
-        }
-
-        var withFlush = await RunAsync(1, flush: true);
-        Assert.Equal([true], withFlush.Written);
-        Assert.Equal(1, withFlush.Committed);
-        Assert.True(withFlush.SeenAtCommit);
-
-        // Without a flush after it there is nothing to tell: the batch's end is the commit.
-        var without = await RunAsync(2, flush: false);
-        Assert.Equal(0, without.Committed);
-        Assert.Equal(2L, await c.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM log_marks WHERE ledger_no = 7"));
-    }
 }

@@ -114,23 +114,12 @@ internal static partial class DeltaStore
     /// Runs a batch of checks and writes (<see cref="AddPlannedCheck"/>, <see cref="AddWriteIfChecked"/>) and returns, in order, what
     /// each write answered: whether it wrote. The other statements' rows (the lock's index, the checks' notes) are passed over.
     /// </summary>
-    /// <param name="batch">The batch to run.</param>
-    /// <param name="committed">Called once the transaction's <c>COMMIT</c> is done, when a <see cref="AddFlush"/> follows it: that
-    /// commit did not wait for the disk (<see cref="AddCommitBeforeFlush"/>), and the batch ends only once the flush after it is
-    /// durable.</param>
-    public static async Task<List<bool>> ReadWrittenAsync(DbBatch batch, Action? committed = null)
+    public static async Task<List<bool>> ReadWrittenAsync(DbBatch batch)
     {
         var written = new List<bool>();
         await using var reader = await batch.ExecuteReaderAsync(CancellationToken.None);
         do
         {
-            if (committed is not null && reader.FieldCount == 1 && reader.GetDataTypeName(0) == "pg_lsn")
-            {
-                // The flush's row: the statements before it, the COMMIT included, are done.
-                committed();
-                committed = null;
-            }
-
             while (await reader.ReadAsync(CancellationToken.None))
             {
                 if (reader.GetFieldType(0) == typeof(bool))
@@ -143,21 +132,6 @@ internal static partial class DeltaStore
 
         return written;
     }
-
-    /// <summary>
-    /// PostgreSQL: the transaction's <c>COMMIT</c> does not wait for the disk (<c>synchronous_commit = off</c> for this transaction
-    /// only): it ends the transaction, and frees the log's lock, as soon as its record is in the write-ahead log. Nobody may be
-    /// answered before a <see cref="AddFlush"/> after it has returned.
-    /// </summary>
-    public static void AddCommitBeforeFlush(DbBatch batch) => Add(batch, "SET LOCAL synchronous_commit = off");
-
-    /// <summary>
-    /// PostgreSQL, after a <c>COMMIT</c> of <see cref="AddCommitBeforeFlush"/>: a transaction of its own that writes one record
-    /// to the write-ahead log (a logical decoding message nobody decodes) and commits waiting for the disk. The log is flushed
-    /// in order, so once this commit is durable, so is everything committed before it. Its row (the message's position) tells
-    /// <see cref="ReadWrittenAsync"/> that the <c>COMMIT</c> before it is done; the batch ends once the flush is.
-    /// </summary>
-    public static void AddFlush(DbBatch batch) => Add(batch, "SELECT pg_logical_emit_message(true, 'pacspace', '')");
 
     /// <summary>
     /// PostgreSQL, a round planned from what the writer remembers of the log (<c>DeltaWriter</c>), the first of its two parts:

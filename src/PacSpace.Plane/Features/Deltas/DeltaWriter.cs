@@ -249,8 +249,8 @@ internal sealed partial class DeltaWriter(Database db, EntryIds ids, IOptions<Pl
 
         try
         {
-            // Sent once the planned rounds ahead on the same logs have committed: sent together, they could reach their logs'
-            // locks in the other order, and the later one would find the log short of where it was planned.
+            // Sent once the planned rounds ahead on the same logs are answered: sent together, they could reach their logs' locks
+            // in the other order, and the later one would find the log short of where it was planned.
             foreach (var (_, _, plan) in planned)
             {
                 await plan.After;
@@ -277,7 +277,6 @@ internal sealed partial class DeltaWriter(Database db, EntryIds ids, IOptions<Pl
             await using var trip = c.CreateBatch();
             DeltaStore.Add(trip, "BEGIN");
             DeltaStore.AddCachedPlans(trip);
-            DeltaStore.AddCommitBeforeFlush(trip);
             for (var g = 0; g < planned.Count; g++)
             {
                 var (_, items, plan) = planned[g];
@@ -293,18 +292,9 @@ internal sealed partial class DeltaWriter(Database db, EntryIds ids, IOptions<Pl
             }
 
             DeltaStore.Add(trip, "COMMIT");
-            DeltaStore.AddFlush(trip);
             try
             {
-                // The logs' locks are free once the COMMIT is done, before the flush: the next rounds planned on these logs go
-                // then, and their commits queue for the disk behind this one instead of waiting for it to be answered first.
-                written = await DeltaStore.ReadWrittenAsync(trip, () =>
-                {
-                    foreach (var (_, _, plan) in planned)
-                    {
-                        plan.Answered.TrySetResult();
-                    }
-                });
+                written = await DeltaStore.ReadWrittenAsync(trip);
             }
             catch
             {
@@ -829,10 +819,7 @@ internal sealed partial class DeltaWriter(Database db, EntryIds ids, IOptions<Pl
         /// <summary>Planned rounds: the planned rounds ahead on the log, which this one waits for.</summary>
         public Task After = Task.CompletedTask;
 
-        /// <summary>
-        /// Planned rounds: completed once the round's commit is done (on PostgreSQL before its flush: what it wrote is then
-        /// what the next round finds under the lock) or it failed.
-        /// </summary>
+        /// <summary>Planned rounds: completed once the round's answer is known (or it failed).</summary>
         public TaskCompletionSource Answered { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
         public List<DeltaStore.NewEntry> Rows { get; } = new(capacity);
