@@ -155,7 +155,7 @@ internal static partial class DeltaStore
     /// round's Idempotency-Keys, <c>$4</c>: its referenceIds; a look-up only for what the round has). Written so that the one plan
     /// a connection keeps for it probes the unique index once per key whatever the tables held when it was made: each look-up is a
     /// lateral subquery with a limit, which the planner cannot turn into a join that scans the log's index entries. Written as a
-    /// plain join (or <c>= ANY</c>), a plan made while the log was empty did scan them (<c>PostgresPlanTests</c>).
+    /// plain join (or <c>= ANY</c>), a plan made while the log was empty did scan them (<c>PostgresPlanScenarios</c>).
     /// </summary>
     public static string CheckSql(int slot, bool hasKeys, bool hasRefs)
     {
@@ -238,20 +238,9 @@ internal static partial class DeltaStore
         batch.BatchCommands.Add(command);
     }
 
-    /// <summary>Adds a statement whose parameters are <c>$1</c>, <c>$2</c>, … in order (sent as they are, with no rewriting of the text).</summary>
-    private static void AddPositional(DbBatch batch, string sql, params object[] values)
-    {
-        var command = batch.CreateBatchCommand();
-        command.CommandText = sql;
-        foreach (var value in values)
-        {
-            var parameter = command.CreateParameter();
-            parameter.Value = value;
-            command.Parameters.Add(parameter);
-        }
-
-        batch.BatchCommands.Add(command);
-    }
+    /// <summary>Adds a statement whose parameters are <c>$1</c>, <c>$2</c>, … in order (unnamed: sent as they are, with no rewriting of the text).</summary>
+    private static void AddPositional(DbBatch batch, string sql, params object[] values) =>
+        Add(batch, sql, [.. values.Select(v => ("", v))]);
 
     /// <summary>Notes a group commit's time and first index in the log (the time-to-index map of window reads).</summary>
     public static Task MarkAsync(DbConnection c, DbTransaction tx, long ledgerNo, long recordedAt, long firstIndex) =>
