@@ -63,18 +63,13 @@ internal sealed class SqliteAppender : IDisposable
         BindText(s, 1, tenantId);
         try
         {
-            var rc = raw.sqlite3_step(s);
-            if (rc == raw.SQLITE_DONE)
-            {
-                return null;
-            }
-
-            Check(rc, raw.SQLITE_ROW);
-            return new TenantLedgerStore.AppendPoint
-            {
-                LedgerNo = raw.sqlite3_column_int64(s, 0), NextIndex = raw.sqlite3_column_int64(s, 1),
-                AppendedAt = raw.sqlite3_column_int64(s, 2), RecordEntries = raw.sqlite3_column_int64(s, 3),
-            };
+            return StepToRow(s)
+                ? new TenantLedgerStore.AppendPoint
+                {
+                    LedgerNo = raw.sqlite3_column_int64(s, 0), NextIndex = raw.sqlite3_column_int64(s, 1),
+                    AppendedAt = raw.sqlite3_column_int64(s, 2), RecordEntries = raw.sqlite3_column_int64(s, 3),
+                }
+                : null;
         }
         finally
         {
@@ -197,14 +192,7 @@ internal sealed class SqliteAppender : IDisposable
         BindText(s, 2, text);
         try
         {
-            var rc = raw.sqlite3_step(s);
-            if (rc == raw.SQLITE_DONE)
-            {
-                return null;
-            }
-
-            Check(rc, raw.SQLITE_ROW);
-            return raw.sqlite3_column_int64(s, 0);
+            return StepToRow(s) ? raw.sqlite3_column_int64(s, 0) : null;
         }
         finally
         {
@@ -245,6 +233,19 @@ internal sealed class SqliteAppender : IDisposable
         {
             ArrayPool<byte>.Shared.Return(rented);
         }
+    }
+
+    /// <summary>Steps a look-up of at most one row: true on its row (read it before the reset), false when there is none.</summary>
+    private bool StepToRow(sqlite3_stmt s)
+    {
+        var rc = raw.sqlite3_step(s);
+        if (rc == raw.SQLITE_DONE)
+        {
+            return false;
+        }
+
+        Check(rc, raw.SQLITE_ROW);
+        return true;
     }
 
     private void Check(int rc, int expected = raw.SQLITE_OK)
