@@ -174,31 +174,7 @@ public sealed class Database : IAsyncDisposable
     /// Microsoft.Data.Sqlite meets a locked file by sleeping 150 ms before each retry, which would stall the
     /// group commit behind every sequencer round. Writers in other processes still meet that retry.
     /// </summary>
-    public async Task<WriteTransaction> BeginWriteAsync(CancellationToken cancellationToken)
-    {
-        if (_sqliteWriter is not null)
-        {
-            await _sqliteWriter.WaitAsync(cancellationToken);
-        }
-
-        DbConnection? connection = null;
-        try
-        {
-            connection = await OpenAsync(cancellationToken);
-            var tx = await connection.BeginTransactionAsync(cancellationToken);
-            return new WriteTransaction(connection, tx, _sqliteWriter, keepConnection: false);
-        }
-        catch
-        {
-            if (connection is not null)
-            {
-                await connection.DisposeAsync();
-            }
-
-            _sqliteWriter?.Release();
-            throw;
-        }
-    }
+    public Task<WriteTransaction> BeginWriteAsync(CancellationToken cancellationToken) => BeginWriteOnAsync(null, cancellationToken);
 
     /// <summary>
     /// SQLite on a file (<see cref="CanSyncLater"/>): a writer's own connection, outside the pool, whose commits do not wait for
@@ -232,22 +208,30 @@ public sealed class Database : IAsyncDisposable
 
     /// <summary>
     /// <see cref="BeginWriteAsync(CancellationToken)"/> on a connection the caller keeps (<see cref="OpenSyncLaterAsync"/>):
-    /// queued with this host's other writers the same way; disposing the transaction leaves the connection open.
+    /// queued with this host's other writers the same way; disposing the transaction leaves the connection open. Without one,
+    /// a connection is opened for the transaction and closed with it.
     /// </summary>
-    public async Task<WriteTransaction> BeginWriteOnAsync(DbConnection connection, CancellationToken cancellationToken)
+    public async Task<WriteTransaction> BeginWriteOnAsync(DbConnection? kept, CancellationToken cancellationToken)
     {
         if (_sqliteWriter is not null)
         {
             await _sqliteWriter.WaitAsync(cancellationToken);
         }
 
+        DbConnection? opened = null;
         try
         {
+            var connection = kept ?? (opened = await OpenAsync(cancellationToken));
             var tx = await connection.BeginTransactionAsync(cancellationToken);
-            return new WriteTransaction(connection, tx, _sqliteWriter, keepConnection: true);
+            return new WriteTransaction(connection, tx, _sqliteWriter, keepConnection: kept is not null);
         }
         catch
         {
+            if (opened is not null)
+            {
+                await opened.DisposeAsync();
+            }
+
             _sqliteWriter?.Release();
             throw;
         }

@@ -438,9 +438,7 @@ internal sealed partial class DeltaWriter(Database db, EntryIds ids, IOptions<Pl
                 own = _own ??= await SqliteAppender.OpenAsync(db, CancellationToken.None);
             }
 
-            await using (var write = own?.Connection is { } connection
-                ? await db.BeginWriteOnAsync(connection, CancellationToken.None)
-                : await db.BeginWriteAsync(CancellationToken.None))
+            await using (var write = await db.BeginWriteOnAsync(own?.Connection, CancellationToken.None))
             {
                 var now = time.GetUtcNow().ToUnixTimeMilliseconds();
                 foreach (var group in ByLog(batch))
