@@ -1,14 +1,15 @@
 using System.Data.Common;
 using Dapper;
 using PacSpace.Hosting.Data;
+using PacSpace.Plane.Features.Deltas;
 
 namespace PacSpace.Plane.Log;
 
 /// <summary>
 /// Owner of <c>log_customers</c>: the customers of each tenant's log, numbered (deltas refer to them by number), each
-/// written once by the group commit that appends its first delta (that delta's index and time). A customer's chain
-/// head — last sequence, running balance, last time — is its last entry below the signed size: one seek in the chain
-/// index, so nothing per customer is rewritten as deltas arrive. A customer whose first delta no head covers yet is
+/// written by the group commit that appends its first delta (that delta's index and time) and moved by every group commit
+/// that appends to its chain (the newest entry's sequence, index, running balance and time). A customer's signed chain head
+/// is its last entry below the signed size: the stored head, or a walk back from it or from the next anchor (migration 0015). A customer whose first delta no head covers yet is
 /// not shown by its chain; the list shows it anyway when it was created ahead of its deltas (<c>customer_profiles</c>).
 /// </summary>
 internal static class LogCustomerStore
@@ -29,19 +30,18 @@ internal static class LogCustomerStore
         public long LastAt { get; set; }
     }
 
-    // The customer's last entry below the signed size (the MAX is one seek backwards in the chain index).
-    private const string Head =
-        """
+    // Each selected customer's last entry below the signed size (a walk from the next anchor or the chain's head, DeltaStore.LastBelow).
+    private static string Head(string customers) =>
+        $"""
+        {DeltaStore.LastBelow(customers)}
         SELECT c.customer_id, d.customer_seq AS last_seq, d.log_index AS last_index, d.balance_after AS balance, c.first_at, d.recorded_at AS last_at
-        FROM log_customers c
-        JOIN deltas d ON d.ledger_no = c.ledger_no AND d.customer_no = c.customer_no AND d.log_index = (
-            SELECT MAX(x.log_index) FROM deltas x WHERE x.ledger_no = c.ledger_no AND x.customer_no = c.customer_no AND x.log_index < @TreeSize)
+        FROM w JOIN deltas d ON d.ledger_no = @LedgerNo AND d.log_index = w.log_index JOIN log_customers c ON c.customer_no = w.customer_no
+        WHERE w.log_index < @bound
         """;
 
     public static Task<ChainHead?> FindAsync(DbConnection connection, LogScope scope, string customerId, CancellationToken ct) =>
         connection.QueryFirstOrDefaultAsync<ChainHead>(new CommandDefinition(
-            $"{Head} WHERE c.ledger_no = @LedgerNo AND c.customer_id = @customerId AND c.first_index < @TreeSize",
-            new { scope.LedgerNo, scope.TreeSize, customerId }, cancellationToken: ct));
+            Head(" AND c.customer_id = @customerId"), new { scope.LedgerNo, bound = scope.TreeSize, customerId }, cancellationToken: ct));
 
     public static async Task<long?> LastSeqAsync(DbConnection connection, LogScope scope, string customerId, CancellationToken ct) =>
         (await FindAsync(connection, scope, customerId, ct))?.LastSeq;
@@ -74,8 +74,8 @@ internal static class LogCustomerStore
         }
 
         var rows = await connection.QueryAsync<ChainHead>(new CommandDefinition(
-            $"{Head} WHERE c.ledger_no = @LedgerNo AND c.customer_id {(provider == DbProvider.Postgres ? "= ANY(@ids)" : "IN @ids")} AND c.first_index < @TreeSize",
-            new { scope.LedgerNo, scope.TreeSize, ids = customerIds.ToArray() }, cancellationToken: ct));
+            Head($" AND c.customer_id {(provider == DbProvider.Postgres ? "= ANY(@ids)" : "IN @ids")}"),
+            new { scope.LedgerNo, bound = scope.TreeSize, ids = customerIds.ToArray() }, cancellationToken: ct));
         return rows.ToDictionary(r => r.CustomerId, StringComparer.Ordinal);
     }
 
@@ -139,16 +139,23 @@ internal static class LogCustomerStore
                 ORDER BY customer_id LIMIT @limit OFFSET @offset
                 """,
         };
-        var rows = await connection.QueryAsync<Listed>(new CommandDefinition(
+        var rows = (await connection.QueryAsync<Listed>(new CommandDefinition(
             $"""
-            SELECT u.customer_id, p.display_name, p.unit_label, d.customer_seq AS last_seq, d.balance_after AS balance, c.first_at, d.recorded_at AS last_at
+            SELECT u.customer_id, p.display_name, p.unit_label
             FROM ({ids}) u
             LEFT JOIN customer_profiles p ON p.ledger_no = @LedgerNo AND p.customer_id = u.customer_id
-            LEFT JOIN log_customers c ON c.ledger_no = @LedgerNo AND c.customer_id = u.customer_id AND c.first_index < @TreeSize
-            LEFT JOIN deltas d ON d.ledger_no = c.ledger_no AND d.customer_no = c.customer_no AND d.log_index = (
-                SELECT MAX(x.log_index) FROM deltas x WHERE x.ledger_no = c.ledger_no AND x.customer_no = c.customer_no AND x.log_index < @TreeSize)
             ORDER BY u.customer_id
-            """, args, cancellationToken: ct));
-        return (counts.Signed + counts.Ahead, rows.ToList());
+            """, args, cancellationToken: ct))).ToList();
+        // Then the page's chains: customers created ahead of their deltas have none.
+        var heads = await HeadsAsync(connection, provider, scope, [.. rows.Select(r => r.CustomerId)], ct);
+        foreach (var row in rows)
+        {
+            if (heads.TryGetValue(row.CustomerId, out var head))
+            {
+                (row.LastSeq, row.Balance, row.FirstAt, row.LastAt) = (head.LastSeq, head.Balance, head.FirstAt, head.LastAt);
+            }
+        }
+
+        return (counts.Signed + counts.Ahead, rows);
     }
 }

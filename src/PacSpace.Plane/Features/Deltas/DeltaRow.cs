@@ -8,14 +8,21 @@ namespace PacSpace.Plane.Features.Deltas;
 internal sealed class DeltaRow
 {
     /// <summary>Every column a read selects: the delta, its customer's id and the ids it had before ids were derived from the place.</summary>
-    public const string Select =
+    public const string Columns =
         """
-        SELECT d.ledger_no, d.log_index, c.customer_id, d.amount, d.reason, d.reference_id, d.idempotency_key, d.content_hash, d.metadata, d.adjusts,
+        d.ledger_no, d.log_index, c.customer_id, d.amount, d.reason, d.reference_id, d.idempotency_key, d.content_hash, d.metadata, d.adjusts,
                d.content_version, d.customer_seq, d.prev_index, d.balance_after, d.recorded_at, d.created_at, x.record_id AS legacy_record_id, x.receipt_id AS legacy_receipt_id
-        FROM deltas d
+        """;
+
+    /// <summary>What <see cref="Columns"/> reads besides the delta <c>d</c>: its customer and its ids from before.</summary>
+    public const string Joins =
+        """
         JOIN log_customers c ON c.customer_no = d.customer_no
         LEFT JOIN legacy_ids x ON x.ledger_no = d.ledger_no AND x.log_index = d.log_index
         """;
+
+    /// <summary><see cref="Columns"/> from <c>deltas d</c>, to be followed by a condition.</summary>
+    public const string Select = $"SELECT {Columns} FROM deltas d {Joins}";
 
     public long LedgerNo { get; set; }
 

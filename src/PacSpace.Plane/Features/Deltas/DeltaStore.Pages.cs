@@ -6,14 +6,15 @@ namespace PacSpace.Plane.Features.Deltas;
 
 /// <summary>
 /// Pages of <c>deltas</c> for the dashboard's reads: a range of the log newest first, of the whole log (its primary key) or of
-/// one customer (the chain index), QUEUED rows included. Every filter the pages offer is a range of log indexes — status by the
-/// signed size, a time window through <c>log_marks</c> — so a page is one seek and at most a page of rows.
+/// one customer (its chain, walked back from the range's end), QUEUED rows included. Every filter the pages offer is a range of
+/// log indexes — status by the signed size, a time window through <c>log_marks</c> — so a page is one seek, or one walk, and at
+/// most a page of rows.
 /// </summary>
 internal static partial class DeltaStore
 {
     /// <summary>
     /// The log's deltas at indexes <c>[from, to)</c>, newest first, at most <paramref name="take"/>; of one customer when
-    /// <paramref name="customerId"/> is given. Both bounds are always set (see the chain reads on SQLite's planner).
+    /// <paramref name="customerId"/> is given.
     /// </summary>
     public static async Task<List<DeltaRow>> NewestInRangeAsync(DbConnection c, LogScope scope, string? customerId, long from, long to, int take, CancellationToken ct)
     {
@@ -22,13 +23,17 @@ internal static partial class DeltaStore
             return [];
         }
 
-        var filter = customerId is null ? "d.ledger_no = @LedgerNo" : OfCustomer;
+        if (customerId is not null)
+        {
+            return await NewestOfCustomerAsync(c, scope, customerId, from, to, take, 0, ct);
+        }
+
         return Finish(await c.QueryAsync<DeltaRow>(new CommandDefinition(
             $"""
             {DeltaRow.Select}
-            WHERE {filter} AND d.log_index >= @from AND d.log_index < @to
+            WHERE d.ledger_no = @LedgerNo AND d.log_index >= @from AND d.log_index < @to
             ORDER BY d.log_index DESC LIMIT @take
-            """, new { scope.LedgerNo, customerId, from, to, take }, cancellationToken: ct)), scope);
+            """, new { scope.LedgerNo, from, to, take }, cancellationToken: ct)), scope);
     }
 
     /// <summary>

@@ -20,15 +20,15 @@ internal static partial class DeltaStore
         return Math.Min(first ?? scope.NextIndex, scope.TreeSize);
     }
 
-    /// <summary>Each customer's last entry below <paramref name="toSize"/>, as a closing-balance leaf (one chain seek per customer).</summary>
+    /// <summary>Each customer's last entry below <paramref name="toSize"/>, as a closing-balance leaf (one chain walk per customer).</summary>
     public static async Task<List<BalanceLeaf>> ClosingBalancesAsync(DbConnection c, LogScope scope, long toSize, CancellationToken ct) =>
         (await c.QueryAsync<ChainEnd>(new CommandDefinition(
-            """
-            SELECT c.customer_id, d.customer_seq, d.log_index, d.balance_after FROM log_customers c
-            JOIN deltas d ON d.ledger_no = c.ledger_no AND d.customer_no = c.customer_no AND d.log_index = (
-                SELECT MAX(x.log_index) FROM deltas x WHERE x.ledger_no = c.ledger_no AND x.customer_no = c.customer_no AND x.log_index < @toSize)
-            WHERE c.ledger_no = @LedgerNo
-            """, new { scope.LedgerNo, toSize = Math.Min(toSize, scope.TreeSize) }, cancellationToken: ct)))
+            $"""
+            {LastBelow("")}
+            SELECT c.customer_id, d.customer_seq, d.log_index, d.balance_after
+            FROM w JOIN deltas d ON d.ledger_no = @LedgerNo AND d.log_index = w.log_index JOIN log_customers c ON c.customer_no = w.customer_no
+            WHERE w.log_index < @bound
+            """, new { scope.LedgerNo, bound = Math.Min(toSize, scope.TreeSize) }, cancellationToken: ct)))
         .Select(r => new BalanceLeaf(r.CustomerId, r.CustomerSeq, r.LogIndex, r.BalanceAfter)).ToList();
 
     /// <summary>Sum of the deltas at log indexes <c>[fromSize, toSize)</c>.</summary>

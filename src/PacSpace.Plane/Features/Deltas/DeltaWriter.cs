@@ -611,6 +611,11 @@ internal sealed partial class DeltaWriter(Database db, EntryIds ids, IOptions<Pl
         }
         else
         {
+            foreach (var (customer, head) in plan.Heads)
+            {
+                sqlite.MoveHead(log.Customers[customer], head, recordedAt);
+            }
+
             sqlite.Appended(ledgerNo, point.NextIndex, plan.Next, recordedAt);
         }
 

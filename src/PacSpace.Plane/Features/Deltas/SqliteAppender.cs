@@ -30,6 +30,7 @@ internal sealed class SqliteAppender : IDisposable
     private sqlite3_stmt? _lock;
     private sqlite3_stmt? _mark;
     private sqlite3_stmt? _appended;
+    private sqlite3_stmt? _moveHead;
     private SafeFileHandle? _log;
 
     public SqliteAppender(DbConnection connection)
@@ -90,6 +91,18 @@ internal sealed class SqliteAppender : IDisposable
         Check(raw.sqlite3_bind_int64(moved, 2, recordedAt));
         Check(raw.sqlite3_bind_int64(moved, 3, ledgerNo));
         Step(moved);
+    }
+
+    /// <summary>Moves a chain's head to its newest entry (<see cref="DeltaStore.MoveHeadSql"/>).</summary>
+    public void MoveHead(long customerNo, DeltaStore.Head head, long recordedAt)
+    {
+        var s = Prepare(ref _moveHead, DeltaStore.MoveHeadSql);
+        Check(raw.sqlite3_bind_int64(s, 1, customerNo));
+        Check(raw.sqlite3_bind_int64(s, 2, head.Seq));
+        Check(raw.sqlite3_bind_int64(s, 3, head.Index));
+        Check(raw.sqlite3_bind_int64(s, 4, head.Balance));
+        Check(raw.sqlite3_bind_int64(s, 5, recordedAt));
+        Step(s);
     }
 
     /// <summary>The log index of the delta with this referenceId, if there is one.</summary>
