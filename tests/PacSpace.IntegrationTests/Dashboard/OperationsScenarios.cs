@@ -66,7 +66,7 @@ public abstract class OperationsScenarios(Store store, PostgresServer? postgres,
         Assert.Equal(applied.Count, applied.Distinct().Count());
         await using var c = await stacks[0].OpenDatabase(Role.Sandbox).OpenAsync(default);
         Assert.Equal(applied.Count, await c.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM schema_migrations"));
-        Assert.Equal(["0001_plane", "0002_api_keys", "0003_ledger", "0004_tiles", "0005_checkpoints", "0006_lean_delta_indexes", "0007_lean_deltas", "0008_delta_content_version", "0009_webhook_endpoints", "0011_customer_profiles", "0012_webhook_deliveries", "0013_records", "0014_ledger_reads"], applied.Order(StringComparer.Ordinal));
+        Assert.Equal(["0001_plane", "0002_api_keys", "0003_ledger", "0004_tiles", "0005_checkpoints", "0006_lean_delta_indexes", "0007_lean_deltas", "0008_delta_content_version", "0009_webhook_endpoints", "0011_customer_profiles", "0012_webhook_deliveries", "0013_records", "0014_ledger_reads", "0015_sparse_chains"], applied.Order(StringComparer.Ordinal));
         foreach (var s in stacks)
         {
             await s.DisposeAsync();
