@@ -138,13 +138,17 @@ internal static class DeriveBenchmark
             FROM ({series}) AS g
             """;
         await db.ExecuteAsync(sql, new { n, ledger, customer, start = monthStart, span = (long)span }, commandTimeout: 600);
-        // The chain's head is its last entry.
-        await db.ExecuteAsync(
-            """
-            UPDATE log_customers SET (last_seq, last_index, balance, last_at) = (
-                SELECT d.customer_seq, d.log_index, d.balance_after, d.recorded_at FROM deltas d WHERE d.ledger_no = @ledger AND d.log_index = @n - 1)
-            WHERE customer_no = @customer
-            """, new { n, ledger, customer });
+        // SQLite keeps the chain's head is its last entry.
+        if (!postgres)
+        {
+            await db.ExecuteAsync(
+                """
+                UPDATE log_customers SET (last_seq, last_index, balance, last_at) = (
+                    SELECT d.customer_seq, d.log_index, d.balance_after, d.recorded_at FROM deltas d WHERE d.ledger_no = @ledger AND d.log_index = @n - 1)
+                WHERE customer_no = @customer
+                """, new { n, ledger, customer });
+        }
+
         // Every group commit notes its time and first index; here each row stands for one. The log counts them as signed.
         await db.ExecuteAsync("INSERT INTO log_marks (ledger_no, recorded_at, first_index) SELECT ledger_no, recorded_at, MIN(log_index) FROM deltas WHERE ledger_no = @ledger GROUP BY ledger_no, recorded_at",
             new { ledger }, commandTimeout: 600);

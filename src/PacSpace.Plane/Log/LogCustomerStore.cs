@@ -8,8 +8,8 @@ namespace PacSpace.Plane.Log;
 /// <summary>
 /// Owner of <c>log_customers</c>: the customers of each tenant's log, numbered (deltas refer to them by number), each
 /// written by the group commit that appends its first delta (that delta's index and time) and moved by every group commit
-/// that appends to its chain (the newest entry's sequence, index, running balance and time). A customer's signed chain head
-/// is its last entry below the signed size: the stored head, or a walk back from it or from the next anchor (migration 0015). A customer whose first delta no head covers yet is
+/// that appends to its chain (on SQLite, its newest entry's sequence, index, running balance and time). A customer's signed
+/// chain head is its last entry below the signed size (<see cref="DeltaStore.LastBelow"/>). A customer whose first delta no head covers yet is
 /// not shown by its chain; the list shows it anyway when it was created ahead of its deltas (<c>customer_profiles</c>).
 /// </summary>
 internal static class LogCustomerStore
@@ -31,9 +31,9 @@ internal static class LogCustomerStore
     }
 
     // Each selected customer's last entry below the signed size (a walk from the next anchor or the chain's head, DeltaStore.LastBelow).
-    private static string Head(string customers) =>
+    private static string Head(DbProvider provider, string customers) =>
         $"""
-        {DeltaStore.LastBelow(customers)}
+        {DeltaStore.LastBelow(provider, customers)}
         SELECT c.customer_id, d.customer_seq AS last_seq, d.log_index AS last_index, d.balance_after AS balance, c.first_at, d.recorded_at AS last_at
         FROM w JOIN deltas d ON d.ledger_no = @LedgerNo AND d.log_index = w.log_index JOIN log_customers c ON c.customer_no = w.customer_no
         WHERE w.log_index < @bound
@@ -41,7 +41,7 @@ internal static class LogCustomerStore
 
     public static Task<ChainHead?> FindAsync(DbConnection connection, LogScope scope, string customerId, CancellationToken ct) =>
         connection.QueryFirstOrDefaultAsync<ChainHead>(new CommandDefinition(
-            Head(" AND c.customer_id = @customerId"), new { scope.LedgerNo, bound = scope.TreeSize, customerId }, cancellationToken: ct));
+            Head(DeltaStore.ProviderOf(connection), " AND c.customer_id = @customerId"), new { scope.LedgerNo, bound = scope.TreeSize, customerId }, cancellationToken: ct));
 
     public static async Task<long?> LastSeqAsync(DbConnection connection, LogScope scope, string customerId, CancellationToken ct) =>
         (await FindAsync(connection, scope, customerId, ct))?.LastSeq;
@@ -74,7 +74,7 @@ internal static class LogCustomerStore
         }
 
         var rows = await connection.QueryAsync<ChainHead>(new CommandDefinition(
-            Head($" AND c.customer_id {(provider == DbProvider.Postgres ? "= ANY(@ids)" : "IN @ids")}"),
+            Head(provider, $" AND c.customer_id {(provider == DbProvider.Postgres ? "= ANY(@ids)" : "IN @ids")}"),
             new { scope.LedgerNo, bound = scope.TreeSize, ids = customerIds.ToArray() }, cancellationToken: ct));
         return rows.ToDictionary(r => r.CustomerId, StringComparer.Ordinal);
     }

@@ -11,8 +11,8 @@ namespace PacSpace.IntegrationTests.Balance;
 
 /// <summary>
 /// Every read along a customer's chain — a point below an index, a range of indexes in either order with its page, links by
-/// sequence, the queued count, closing balances and signed heads — agrees with the same read computed from the rows in
-/// memory, on chains several anchors long (one indexed entry in 64) with part of the log not yet signed. The rows are written
+/// sequence, the queued count, closing balances, signed heads and the writer's heads — agrees with the same read computed
+/// from the rows in memory, on chains several anchors long (one indexed entry in 64) with part of the log not yet signed. The rows are written
 /// straight into a freshly migrated plane database, the reads go through the store's own statements, on both engines.
 /// </summary>
 public abstract class ChainWalkScenarios(PostgresServer? postgres)
@@ -33,7 +33,7 @@ public abstract class ChainWalkScenarios(PostgresServer? postgres)
         await stack.MigrateAsync([Role.Sandbox], default);
         var db = stack.OpenDatabase(Role.Sandbox);
         await using var c = await db.OpenAsync(default);
-        var rows = await SeedAsync(c);
+        var rows = await SeedAsync(c, db.Provider);
         var scope = new LogScope("t", LedgerNo, TreeSize, Entries, EntryIds.ForKey(new byte[32]));
         Row? LastBelow(string customer, long bound) => rows.LastOrDefault(r => r.Customer == customer && r.Index < bound);
         var customer = Gen.Int[0, Customers.Length - 1].Select(i => Customers[i]);
@@ -112,9 +112,9 @@ public abstract class ChainWalkScenarios(PostgresServer? postgres)
     /// <summary>SQLite's plans of both walks seek the anchor indexes and the primary key: no scan of the log.</summary>
     private static async Task AssertAnchorsUsedOnSqliteAsync(DbConnection c)
     {
-        var below = await PlanAsync(c, $"{DeltaStore.LastBelow(" AND c.customer_id = 'a'")} SELECT d.balance_after FROM w JOIN deltas d ON d.ledger_no = @LedgerNo AND d.log_index = w.log_index WHERE w.log_index < @bound");
+        var below = await PlanAsync(c, $"{DeltaStore.LastBelow(DbProvider.Sqlite, " AND c.customer_id = 'a'")} SELECT d.balance_after FROM w JOIN deltas d ON d.ledger_no = @LedgerNo AND d.log_index = w.log_index WHERE w.log_index < @bound");
         Assert.Contains("ix_deltas_anchor_index", below);
-        var bySequence = await PlanAsync(c, $"{DeltaStore.BySequence} SELECT {DeltaRow.Columns} FROM w JOIN deltas d ON d.ledger_no = @LedgerNo AND d.log_index = w.log_index {DeltaRow.Joins} WHERE d.customer_seq >= @lo AND d.customer_seq <= @hi");
+        var bySequence = await PlanAsync(c, $"{DeltaStore.BySequence(DbProvider.Sqlite)} SELECT {DeltaRow.Columns} FROM w JOIN deltas d ON d.ledger_no = @LedgerNo AND d.log_index = w.log_index {DeltaRow.Joins} WHERE d.customer_seq >= @lo AND d.customer_seq <= @hi");
         Assert.Contains("ix_deltas_anchor_seq", bySequence);
         foreach (var plan in new[] { below, bySequence })
         {
@@ -131,7 +131,7 @@ public abstract class ChainWalkScenarios(PostgresServer? postgres)
     /// entries), each chained to its customer's previous one, and each chain's head; the log's first <see cref="TreeSize"/>
     /// entries count as signed.
     /// </summary>
-    private static async Task<List<Row>> SeedAsync(DbConnection c)
+    private static async Task<List<Row>> SeedAsync(DbConnection c, DbProvider provider)
     {
         var random = new Random(20261207);
         var rows = new List<Row>(Entries);
@@ -152,11 +152,13 @@ public abstract class ChainWalkScenarios(PostgresServer? postgres)
         {
             var first = rows.First(r => r.Customer == id);
             var head = last[id];
-            await c.ExecuteAsync(
-                """
-                INSERT INTO log_customers (customer_no, ledger_no, customer_id, first_index, first_at, last_seq, last_index, balance, last_at)
-                VALUES (@no, @LedgerNo, @id, @firstIndex, @firstAt, @Seq, @Index, @Balance, @at)
-                """, new { no, LedgerNo, id, firstIndex = first.Index, firstAt = first.Index * 10, head.Seq, head.Index, head.Balance, at = head.Index * 10 }, tx);
+            // SQLite keeps each chain's head in log_customers; PostgreSQL finds it in its chain index.
+            await c.ExecuteAsync(provider == DbProvider.Sqlite
+                ? """
+                  INSERT INTO log_customers (customer_no, ledger_no, customer_id, first_index, first_at, last_seq, last_index, balance, last_at)
+                  VALUES (@no, @LedgerNo, @id, @firstIndex, @firstAt, @Seq, @Index, @Balance, @at)
+                  """
+                : "INSERT INTO log_customers (customer_no, ledger_no, customer_id, first_index, first_at) VALUES (@no, @LedgerNo, @id, @firstIndex, @firstAt)", new { no, LedgerNo, id, firstIndex = first.Index, firstAt = first.Index * 10, head.Seq, head.Index, head.Balance, at = head.Index * 10 }, tx);
         }
 
         await c.ExecuteAsync(

@@ -70,14 +70,21 @@ internal static partial class DeltaStore
             """, new { ledgerNo, ids = customers.Select(x => x.Id).ToArray(), firsts = customers.Select(x => x.FirstIndex).ToArray(), ats = customers.Select(x => x.FirstAt).ToArray() }, tx)))
         .ToDictionary(r => r.Item1, r => r.Item2, StringComparer.Ordinal);
 
-    /// <summary>The newest entry of each of these customers' chains, as <c>log_customers</c> holds it (customers without one are missing).</summary>
+    /// <summary>The newest entry of each of these customers' chains (customers without one are missing).</summary>
     public static async Task<Dictionary<long, Head>> ChainHeadsAsync(DbConnection c, DbTransaction tx, DbProvider provider, List<long> customers)
     {
         var heads = new Dictionary<long, Head>(customers.Count);
         foreach (var chunk in customers.Chunk(500))
         {
+            // SQLite keeps the heads in log_customers; PostgreSQL finds each by one seek in its chain index (DeltaStore.Walks).
             var rows = await c.QueryAsync<(long CustomerNo, long CustomerSeq, long LogIndex, long BalanceAfter)>(new CommandDefinition(
-                $"SELECT customer_no, last_seq, last_index, balance FROM log_customers WHERE customer_no {Match(provider, "chunk")} AND last_seq > 0",
+                provider == DbProvider.Sqlite
+                    ? $"SELECT customer_no, last_seq, last_index, balance FROM log_customers WHERE customer_no {Match(provider, "chunk")} AND last_seq > 0"
+                    : $"""
+                      SELECT c.customer_no, d.customer_seq, d.log_index, d.balance_after FROM log_customers c
+                      JOIN deltas d ON d.ledger_no = c.ledger_no AND d.log_index = {HeadIndex(provider)}
+                      WHERE c.customer_no {Match(provider, "chunk")}
+                      """,
                 new { chunk }, tx));
             foreach (var r in rows)
             {
@@ -89,7 +96,7 @@ internal static partial class DeltaStore
     }
 
     /// <summary>
-    /// The statement that moves a chain's head in <c>log_customers</c> to its newest entry (SQLite: <c>?1</c> the customer's
+    /// SQLite: the statement that moves a chain's head in <c>log_customers</c> to its newest entry (<c>?1</c> the customer's
     /// number, then its sequence, index, running balance and time).
     /// </summary>
     public const string MoveHeadSql = "UPDATE log_customers SET last_seq = ?2, last_index = ?3, balance = ?4, last_at = ?5 WHERE customer_no = ?1";
@@ -191,18 +198,11 @@ internal static partial class DeltaStore
         AddPositional(batch, CheckSql(slot, keys.Count > 0, refs.Count > 0), ledgerNo, first, keys.ToArray(), refs.ToArray());
 
     /// <summary>
-    /// The second part of a round (<see cref="AddPlannedCheck"/>): the rows, the chains' new heads, the round's mark and the new append point, only if the
+    /// The second part of a round (<see cref="AddPlannedCheck"/>): the rows, the round's mark and the new append point, only if the
     /// check noted as <paramref name="slot"/> held; one row, whether it wrote.
     /// </summary>
     public static void AddWriteIfChecked(DbBatch batch, int slot, List<NewEntry> rows, long ledgerNo, long recordedAt, long first, long next)
     {
-        // Each chain's newest row of the round is its new head (rows are in log order).
-        var heads = new Dictionary<long, NewEntry>();
-        foreach (var row in rows)
-        {
-            heads[row.CustomerNo] = row;
-        }
-
         Add(batch,
             $$"""
             WITH ok AS (
@@ -219,11 +219,7 @@ internal static partial class DeltaStore
                 FROM unnest(@index::bigint[], @customer::bigint[], @amount::bigint[], @seq::bigint[], @prev::bigint[], @balance::bigint[], @hash::bytea[],
                             @reason::text[], @reference::text[], @key::text[], @metadata::text[], @adjusts::text[], @version::smallint[])
                      AS u(i, c, a, s, p, b, h, r, ref, k, m, adj, v)
-                WHERE EXISTS (SELECT 1 FROM ok)),
-            heads AS (
-                UPDATE log_customers SET last_seq = h.s, last_index = h.i, balance = h.b, last_at = @recordedAt
-                FROM unnest(@headCustomer::bigint[], @headSeq::bigint[], @headIndex::bigint[], @headBalance::bigint[]) AS h(c, s, i, b)
-                WHERE log_customers.customer_no = h.c AND EXISTS (SELECT 1 FROM ok))
+                WHERE EXISTS (SELECT 1 FROM ok))
             SELECT EXISTS (SELECT 1 FROM ok)
             """,
             ("ledgerNo", ledgerNo), ("first", first), ("next", next), ("recordedAt", recordedAt),
@@ -231,9 +227,7 @@ internal static partial class DeltaStore
             ("seq", rows.Select(r => r.CustomerSeq).ToArray()), ("prev", rows.Select(r => r.PrevIndex).ToArray()), ("balance", rows.Select(r => r.BalanceAfter).ToArray()),
             ("hash", rows.Select(r => r.ContentHash).ToArray()), ("reason", rows.Select(r => r.Reason).ToArray()), ("reference", rows.Select(r => r.ReferenceId).ToArray()),
             ("key", rows.Select(r => r.IdempotencyKey).ToArray()), ("metadata", rows.Select(r => r.Metadata).ToArray()), ("adjusts", rows.Select(r => r.Adjusts).ToArray()),
-            ("version", rows.Select(r => (short)r.ContentVersion).ToArray()),
-            ("headCustomer", heads.Keys.ToArray()), ("headSeq", heads.Values.Select(r => r.CustomerSeq).ToArray()),
-            ("headIndex", heads.Values.Select(r => r.LogIndex).ToArray()), ("headBalance", heads.Values.Select(r => r.BalanceAfter).ToArray()));
+            ("version", rows.Select(r => (short)r.ContentVersion).ToArray()));
     }
 
     /// <summary>Adds a statement to <paramref name="batch"/>; <c>BEGIN</c> and <c>COMMIT</c> too, for a transaction that is one round trip.</summary>

@@ -69,7 +69,7 @@ internal static partial class DeltaStore
             ? []
             : (await c.QueryAsync<ChainLink>(new CommandDefinition(
                 $"""
-                {BySequence}
+                {BySequence(ProviderOf(c))}
                 SELECT d.customer_seq, d.log_index, d.prev_index, d.amount, d.balance_after
                 FROM w JOIN deltas d ON d.ledger_no = @LedgerNo AND d.log_index = w.log_index
                 WHERE d.customer_seq >= @lo AND d.customer_seq <= @hi AND d.log_index < @TreeSize
@@ -80,7 +80,10 @@ internal static partial class DeltaStore
     public static async Task<long> CountQueuedAsync(DbConnection c, LogScope scope, string customerId, CancellationToken ct)
     {
         var head = await c.ExecuteScalarAsync<long?>(new CommandDefinition(
-            "SELECT last_seq FROM log_customers WHERE ledger_no = @LedgerNo AND customer_id = @customerId", new { scope.LedgerNo, customerId }, cancellationToken: ct));
+            $"""
+            SELECT d.customer_seq FROM log_customers c JOIN deltas d ON d.ledger_no = c.ledger_no AND d.log_index = {HeadIndex(ProviderOf(c))}
+            WHERE c.ledger_no = @LedgerNo AND c.customer_id = @customerId
+            """, new { scope.LedgerNo, customerId }, cancellationToken: ct));
         return head is long last ? last - ((await PointBelowAsync(c, scope, customerId, scope.TreeSize, ct))?.CustomerSeq ?? 0) : 0;
     }
 
@@ -107,7 +110,7 @@ internal static partial class DeltaStore
             ? []
             : Finish(await c.QueryAsync<DeltaRow>(new CommandDefinition(
                 $"""
-                {BySequence}
+                {BySequence(ProviderOf(c))}
                 SELECT {DeltaRow.Columns} FROM w JOIN deltas d ON d.ledger_no = @LedgerNo AND d.log_index = w.log_index {DeltaRow.Joins}
                 WHERE d.customer_seq >= @lo AND d.customer_seq <= @hi
                 ORDER BY d.log_index {(newestFirst ? "DESC" : "")}
@@ -117,7 +120,7 @@ internal static partial class DeltaStore
     private static Task<PointRow?> PointBelowAsync(DbConnection c, LogScope scope, string customerId, long bound, CancellationToken ct) =>
         c.QueryFirstOrDefaultAsync<PointRow?>(new CommandDefinition(
             $"""
-            {LastBelow(" AND c.customer_id = @customerId")}
+            {LastBelow(ProviderOf(c), " AND c.customer_id = @customerId")}
             SELECT d.customer_seq, d.log_index, d.balance_after, x.receipt_id AS legacy_receipt_id
             FROM w JOIN deltas d ON d.ledger_no = @LedgerNo AND d.log_index = w.log_index
             LEFT JOIN legacy_ids x ON x.ledger_no = d.ledger_no AND x.log_index = d.log_index

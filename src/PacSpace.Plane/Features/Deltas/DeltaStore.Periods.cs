@@ -24,7 +24,7 @@ internal static partial class DeltaStore
     public static async Task<List<BalanceLeaf>> ClosingBalancesAsync(DbConnection c, LogScope scope, long toSize, CancellationToken ct) =>
         (await c.QueryAsync<ChainEnd>(new CommandDefinition(
             $"""
-            {LastBelow("")}
+            {LastBelow(ProviderOf(c), "")}
             SELECT c.customer_id, d.customer_seq, d.log_index, d.balance_after
             FROM w JOIN deltas d ON d.ledger_no = @LedgerNo AND d.log_index = w.log_index JOIN log_customers c ON c.customer_no = w.customer_no
             WHERE w.log_index < @bound

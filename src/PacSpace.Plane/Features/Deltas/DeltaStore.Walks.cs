@@ -1,31 +1,54 @@
+using System.Data.Common;
+using Microsoft.Data.Sqlite;
+using PacSpace.Hosting.Data;
+
 namespace PacSpace.Plane.Features.Deltas;
 
 /// <summary>
-/// How a point of a customer's chain is found without an index over every entry (migration 0015): every entry links to the
-/// previous one of its customer (<c>prev_index</c>), <c>log_customers</c> holds each chain's head, and every 64th entry
-/// (<c>customer_seq % 64 = 0</c>, an anchor) is indexed by log index and by sequence. A walk starts at the first anchor at or
-/// beyond the point sought, or at the head when there is none, and follows <c>prev_index</c> back: at most 63 primary-key seeks
-/// before the point, then one per entry read. Both walks are one recursive statement, the same on SQLite and PostgreSQL; the
-/// anchor term is written exactly as the partial indexes' predicate, which is what lets either planner use them.
+/// How a point of a customer's chain is found (migration 0015): every entry links to the previous one of its customer
+/// (<c>prev_index</c>), and every 64th entry (<c>customer_seq % 64 = 0</c>, an anchor) is indexed by log index and by
+/// sequence. A walk starts at the first anchor at or beyond the point sought, or at the chain's head when there is none, and
+/// follows <c>prev_index</c> back: at most 63 primary-key seeks before the point, then one per entry read. Both walks are one
+/// recursive statement; the anchor term is written exactly as the partial indexes' predicate, which is what lets either
+/// planner use them.
+/// <para>
+/// The engines keep the head differently. SQLite indexes no chain entry by entry (each such index entry put a random page
+/// into every commit) and keeps each chain's head in <c>log_customers</c>, moved by the group commit. PostgreSQL keeps its
+/// index of every chain entry <c>(ledger_no, customer_no, log_index)</c>: there moving a head row in every commit cost the
+/// database more CPU than the index entry (docs/benchmarks.md), so its head, and its last entry below an index, are one
+/// seek in that index.
+/// </para>
 /// </summary>
 internal static partial class DeltaStore
 {
     /// <summary>Entries between two anchors of a chain: a walk seeks at most this many entries before the first it keeps.</summary>
     public const int AnchorSpacing = 64;
 
+    /// <summary>The engine of a connection.</summary>
+    public static DbProvider ProviderOf(DbConnection c) => c is SqliteConnection ? DbProvider.Sqlite : DbProvider.Postgres;
+
+    /// <summary>The log index of the newest entry of the chain of <c>log_customers c</c>.</summary>
+    public static string HeadIndex(DbProvider provider) => provider == DbProvider.Sqlite
+        ? "c.last_index"
+        : "(SELECT MAX(h.log_index) FROM deltas h WHERE h.ledger_no = c.ledger_no AND h.customer_no = c.customer_no)";
+
     /// <summary>
     /// A common table expression <c>w(customer_no, log_index)</c> whose rows with <c>log_index &lt; @bound</c> are, for each
     /// customer of the log <c>@LedgerNo</c> that <paramref name="customers"/> selects (a condition on <c>log_customers c</c>, or
     /// empty), its last entry below <c>@bound</c>; customers without one are left out. Join <c>deltas</c> on that index for the
-    /// entry.
+    /// entry. On PostgreSQL that entry is found at once (one seek in the chain index) and nothing is walked.
     /// </summary>
-    public static string LastBelow(string customers) =>
+    public static string LastBelow(DbProvider provider, string customers) =>
         $"""
         WITH RECURSIVE w(customer_no, log_index) AS (
-            SELECT c.customer_no, COALESCE((
-                SELECT a.log_index FROM deltas a
-                WHERE a.ledger_no = c.ledger_no AND a.customer_no = c.customer_no AND a.customer_seq % 64 = 0 AND a.log_index >= @bound
-                ORDER BY a.log_index LIMIT 1), c.last_index)
+            SELECT c.customer_no, {(provider == DbProvider.Sqlite
+                ? """
+                  COALESCE((
+                      SELECT a.log_index FROM deltas a
+                      WHERE a.ledger_no = c.ledger_no AND a.customer_no = c.customer_no AND a.customer_seq % 64 = 0 AND a.log_index >= @bound
+                      ORDER BY a.log_index LIMIT 1), c.last_index)
+                  """
+                : "(SELECT MAX(a.log_index) FROM deltas a WHERE a.ledger_no = c.ledger_no AND a.customer_no = c.customer_no AND a.log_index < @bound)")}
             FROM log_customers c WHERE c.ledger_no = @LedgerNo AND c.first_index < @bound{customers}
             UNION ALL
             SELECT w.customer_no, d.prev_index FROM w JOIN deltas d ON d.ledger_no = @LedgerNo AND d.log_index = w.log_index
@@ -37,13 +60,13 @@ internal static partial class DeltaStore
     /// <c>@LedgerNo</c> with a sequence in <c>[@lo, @hi]</c>, and the entries walked to reach them (up to 63 beyond <c>@hi</c>):
     /// join <c>deltas d</c> on it and keep <c>d.customer_seq</c> in <c>[@lo, @hi]</c>.
     /// </summary>
-    public const string BySequence =
-        """
+    public static string BySequence(DbProvider provider) =>
+        $"""
         WITH RECURSIVE w(log_index) AS (
             SELECT COALESCE((
                 SELECT a.log_index FROM deltas a
                 WHERE a.ledger_no = c.ledger_no AND a.customer_no = c.customer_no AND a.customer_seq % 64 = 0 AND a.customer_seq >= @hi
-                ORDER BY a.customer_seq LIMIT 1), c.last_index)
+                ORDER BY a.customer_seq LIMIT 1), {HeadIndex(provider)})
             FROM log_customers c WHERE c.ledger_no = @LedgerNo AND c.customer_id = @customerId
             UNION ALL
             SELECT d.prev_index FROM w JOIN deltas d ON d.ledger_no = @LedgerNo AND d.log_index = w.log_index
