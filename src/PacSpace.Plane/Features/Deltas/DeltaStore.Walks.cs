@@ -21,9 +21,6 @@ namespace PacSpace.Plane.Features.Deltas;
 /// </summary>
 internal static partial class DeltaStore
 {
-    /// <summary>Entries between two anchors of a chain: a walk seeks at most this many entries before the first it keeps.</summary>
-    public const int AnchorSpacing = 64;
-
     /// <summary>The engine of a connection.</summary>
     public static DbProvider ProviderOf(DbConnection c) => c is SqliteConnection ? DbProvider.Sqlite : DbProvider.Postgres;
 
