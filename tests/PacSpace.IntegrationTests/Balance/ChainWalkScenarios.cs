@@ -116,9 +116,13 @@ public abstract class ChainWalkScenarios(PostgresServer? postgres)
         Assert.Contains("ix_deltas_anchor_index", below);
         var bySequence = await PlanAsync(c, $"{DeltaStore.BySequence(DbProvider.Sqlite)} SELECT {DeltaRow.Columns} FROM w JOIN deltas d ON d.ledger_no = @LedgerNo AND d.log_index = w.log_index {DeltaRow.Joins} WHERE d.customer_seq >= @lo AND d.customer_seq <= @hi");
         Assert.Contains("ix_deltas_anchor_seq", bySequence);
-        foreach (var plan in new[] { below, bySequence })
+        // For every customer at once (closing balances), too: each customer's anchor is a seek, not a scan of the log past the bound.
+        var everyone = await PlanAsync(c, $"{DeltaStore.LastBelow(DbProvider.Sqlite, "")} SELECT c.customer_id, d.balance_after FROM w JOIN deltas d ON d.ledger_no = @LedgerNo AND d.log_index = w.log_index JOIN log_customers c ON c.customer_no = w.customer_no WHERE w.log_index < @bound");
+        Assert.Contains("ix_deltas_anchor_index", everyone);
+        foreach (var plan in new[] { below, bySequence, everyone })
         {
             Assert.DoesNotMatch(@"SCAN (d|a)\b", plan);
+            Assert.DoesNotMatch(@"SEARCH a USING PRIMARY KEY", plan);
         }
     }
 

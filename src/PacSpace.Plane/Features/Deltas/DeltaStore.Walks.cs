@@ -10,7 +10,8 @@ namespace PacSpace.Plane.Features.Deltas;
 /// sequence. A walk starts at the first anchor at or beyond the point sought, or at the chain's head when there is none, and
 /// follows <c>prev_index</c> back: at most 63 primary-key seeks before the point, then one per entry read. Both walks are one
 /// recursive statement; the anchor term is written exactly as the partial indexes' predicate, which is what lets either
-/// planner use them.
+/// planner use them. SQLite is told which index (<c>INDEXED BY</c>): for every customer at once (closing balances), its
+/// planner preferred the log's primary key, ordered by index, and scanned the log beyond the bound once per customer.
 /// <para>
 /// The engines keep the head differently. SQLite indexes no chain entry by entry (each such index entry put a random page
 /// into every commit) and keeps each chain's head in <c>log_customers</c>, moved by the group commit. PostgreSQL keeps its
@@ -41,7 +42,7 @@ internal static partial class DeltaStore
             SELECT c.customer_no, {(provider == DbProvider.Sqlite
                 ? """
                   COALESCE((
-                      SELECT a.log_index FROM deltas a
+                      SELECT a.log_index FROM deltas a INDEXED BY ix_deltas_anchor_index
                       WHERE a.ledger_no = c.ledger_no AND a.customer_no = c.customer_no AND a.customer_seq % 64 = 0 AND a.log_index >= @bound
                       ORDER BY a.log_index LIMIT 1), c.last_index)
                   """
@@ -61,7 +62,7 @@ internal static partial class DeltaStore
         $"""
         WITH RECURSIVE w(log_index) AS (
             SELECT COALESCE((
-                SELECT a.log_index FROM deltas a
+                SELECT a.log_index FROM deltas a{(provider == DbProvider.Sqlite ? " INDEXED BY ix_deltas_anchor_seq" : "")}
                 WHERE a.ledger_no = c.ledger_no AND a.customer_no = c.customer_no AND a.customer_seq % 64 = 0 AND a.customer_seq >= @hi
                 ORDER BY a.customer_seq LIMIT 1), {HeadIndex(provider)})
             FROM log_customers c WHERE c.ledger_no = @LedgerNo AND c.customer_id = @customerId
