@@ -35,8 +35,8 @@ internal static class LogCustomerStore
         $"""
         {DeltaStore.LastBelow(provider, customers)}
         SELECT c.customer_id, d.customer_seq AS last_seq, d.log_index AS last_index, d.balance_after AS balance, c.first_at, d.recorded_at AS last_at
-        FROM w JOIN deltas d ON d.ledger_no = @LedgerNo AND d.log_index = w.log_index JOIN log_customers c ON c.customer_no = w.customer_no
-        WHERE w.log_index < @bound
+        FROM w CROSS JOIN deltas d JOIN log_customers c ON c.customer_no = w.customer_no
+        WHERE d.ledger_no = @LedgerNo AND d.log_index = w.log_index AND w.log_index < @bound
         """;
 
     public static Task<ChainHead?> FindAsync(DbConnection connection, LogScope scope, string customerId, CancellationToken ct) =>

@@ -71,8 +71,8 @@ internal static partial class DeltaStore
                 $"""
                 {BySequence(ProviderOf(c))}
                 SELECT d.customer_seq, d.log_index, d.prev_index, d.amount, d.balance_after
-                FROM w JOIN deltas d ON d.ledger_no = @LedgerNo AND d.log_index = w.log_index
-                WHERE d.customer_seq >= @lo AND d.customer_seq <= @hi AND d.log_index < @TreeSize
+                FROM w CROSS JOIN deltas d
+                WHERE d.ledger_no = @LedgerNo AND d.log_index = w.log_index AND d.customer_seq >= @lo AND d.customer_seq <= @hi AND d.log_index < @TreeSize
                 ORDER BY d.log_index
                 """, new { scope.LedgerNo, scope.TreeSize, customerId, lo, hi = Math.Min(to, lo + take - 1) }, cancellationToken: ct))).ToList();
 
@@ -111,8 +111,8 @@ internal static partial class DeltaStore
             : Finish(await c.QueryAsync<DeltaRow>(new CommandDefinition(
                 $"""
                 {BySequence(ProviderOf(c))}
-                SELECT {DeltaRow.Columns} FROM w JOIN deltas d ON d.ledger_no = @LedgerNo AND d.log_index = w.log_index {DeltaRow.Joins}
-                WHERE d.customer_seq >= @lo AND d.customer_seq <= @hi
+                SELECT {DeltaRow.Columns} FROM w CROSS JOIN deltas d {DeltaRow.Joins}
+                WHERE d.ledger_no = @LedgerNo AND d.log_index = w.log_index AND d.customer_seq >= @lo AND d.customer_seq <= @hi
                 ORDER BY d.log_index {(newestFirst ? "DESC" : "")}
                 """, new { scope.LedgerNo, customerId, lo, hi }, cancellationToken: ct)), scope);
 
@@ -122,9 +122,9 @@ internal static partial class DeltaStore
             $"""
             {LastBelow(ProviderOf(c), " AND c.customer_id = @customerId")}
             SELECT d.customer_seq, d.log_index, d.balance_after, x.receipt_id AS legacy_receipt_id
-            FROM w JOIN deltas d ON d.ledger_no = @LedgerNo AND d.log_index = w.log_index
+            FROM w CROSS JOIN deltas d
             LEFT JOIN legacy_ids x ON x.ledger_no = d.ledger_no AND x.log_index = d.log_index
-            WHERE w.log_index < @bound
+            WHERE d.ledger_no = @LedgerNo AND d.log_index = w.log_index AND w.log_index < @bound
             """, new { scope.LedgerNo, customerId, bound }, cancellationToken: ct));
 
     private static List<DeltaRow> Finish(IEnumerable<DeltaRow> rows, LogScope scope) => rows.Select(r => r.Finish(scope.Ids, scope.TreeSize)).ToList();

@@ -26,8 +26,8 @@ internal static partial class DeltaStore
             $"""
             {LastBelow(ProviderOf(c), "")}
             SELECT c.customer_id, d.customer_seq, d.log_index, d.balance_after
-            FROM w JOIN deltas d ON d.ledger_no = @LedgerNo AND d.log_index = w.log_index JOIN log_customers c ON c.customer_no = w.customer_no
-            WHERE w.log_index < @bound
+            FROM w CROSS JOIN deltas d JOIN log_customers c ON c.customer_no = w.customer_no
+            WHERE d.ledger_no = @LedgerNo AND d.log_index = w.log_index AND w.log_index < @bound
             """, new { scope.LedgerNo, bound = Math.Min(toSize, scope.TreeSize) }, cancellationToken: ct)))
         .Select(r => new BalanceLeaf(r.CustomerId, r.CustomerSeq, r.LogIndex, r.BalanceAfter)).ToList();
 
