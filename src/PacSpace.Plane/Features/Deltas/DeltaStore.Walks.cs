@@ -39,22 +39,24 @@ internal static partial class DeltaStore
     /// empty), its last entry below <c>@bound</c>; customers without one are left out. Join <c>deltas</c> on that index for the
     /// entry. On PostgreSQL that entry is found at once (one seek in the chain index) and nothing is walked.
     /// </summary>
-    public static string LastBelow(DbProvider provider, string customers) =>
-        $"""
-        WITH RECURSIVE w(customer_no, log_index) AS (
-            SELECT c.customer_no, {(provider == DbProvider.Sqlite
-                ? """
-                  COALESCE((
-                      SELECT a.log_index FROM deltas a INDEXED BY ix_deltas_anchor_index
-                      WHERE a.ledger_no = c.ledger_no AND a.customer_no = c.customer_no AND a.customer_seq % 64 = 0 AND a.log_index >= @bound
-                      ORDER BY a.log_index LIMIT 1), c.last_index)
-                  """
-                : "(SELECT MAX(a.log_index) FROM deltas a WHERE a.ledger_no = c.ledger_no AND a.customer_no = c.customer_no AND a.log_index < @bound)")}
-            FROM log_customers c WHERE c.ledger_no = @LedgerNo AND c.first_index < @bound{customers}
-            UNION ALL
-            SELECT w.customer_no, d.prev_index FROM w JOIN deltas d ON d.ledger_no = @LedgerNo AND d.log_index = w.log_index
-            WHERE w.log_index >= @bound AND d.prev_index IS NOT NULL)
-        """;
+    public static string LastBelow(DbProvider provider, string customers) => provider == DbProvider.Sqlite
+        ? $"""
+          WITH RECURSIVE w(customer_no, log_index) AS (
+              SELECT c.customer_no, COALESCE((
+                  SELECT a.log_index FROM deltas a INDEXED BY ix_deltas_anchor_index
+                  WHERE a.ledger_no = c.ledger_no AND a.customer_no = c.customer_no AND a.customer_seq % 64 = 0 AND a.log_index >= @bound
+                  ORDER BY a.log_index LIMIT 1), c.last_index)
+              FROM log_customers c WHERE c.ledger_no = @LedgerNo AND c.first_index < @bound{customers}
+              UNION ALL
+              SELECT w.customer_no, d.prev_index FROM w JOIN deltas d ON d.ledger_no = @LedgerNo AND d.log_index = w.log_index
+              WHERE w.log_index >= @bound AND d.prev_index IS NOT NULL)
+          """
+        // Not recursive, so PostgreSQL plans it inline: one seek per customer, then a primary-key seek per row.
+        : $"""
+          WITH w(customer_no, log_index) AS (
+              SELECT c.customer_no, (SELECT MAX(a.log_index) FROM deltas a WHERE a.ledger_no = c.ledger_no AND a.customer_no = c.customer_no AND a.log_index < @bound)
+              FROM log_customers c WHERE c.ledger_no = @LedgerNo AND c.first_index < @bound{customers})
+          """;
 
     /// <summary>
     /// A common table expression <c>w(log_index)</c> holding the entries of the chain of <c>@customerId</c> in the log
