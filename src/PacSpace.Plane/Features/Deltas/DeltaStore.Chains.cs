@@ -69,10 +69,8 @@ internal static partial class DeltaStore
             ? []
             : (await c.QueryAsync<ChainLink>(new CommandDefinition(
                 $"""
-                {BySequence(ProviderOf(c))}
-                SELECT d.customer_seq, d.log_index, d.prev_index, d.amount, d.balance_after
-                FROM w CROSS JOIN deltas d
-                WHERE d.ledger_no = @LedgerNo AND d.log_index = w.log_index AND d.customer_seq >= @lo AND d.customer_seq <= @hi AND d.log_index < @TreeSize
+                {BySequence(ProviderOf(c), "d.customer_seq, d.log_index, d.prev_index, d.amount, d.balance_after", "")}
+                  AND d.customer_seq >= @lo AND d.customer_seq <= @hi AND d.log_index < @TreeSize
                 ORDER BY d.log_index
                 """, new { scope.LedgerNo, scope.TreeSize, customerId, lo, hi = Math.Min(to, lo + take - 1) }, cancellationToken: ct))).ToList();
 
@@ -110,9 +108,8 @@ internal static partial class DeltaStore
             ? []
             : Finish(await c.QueryAsync<DeltaRow>(new CommandDefinition(
                 $"""
-                {BySequence(ProviderOf(c))}
-                SELECT {DeltaRow.Columns} FROM w CROSS JOIN deltas d {DeltaRow.Joins}
-                WHERE d.ledger_no = @LedgerNo AND d.log_index = w.log_index AND d.customer_seq >= @lo AND d.customer_seq <= @hi
+                {BySequence(ProviderOf(c), DeltaRow.Columns, DeltaRow.Joins)}
+                  AND d.customer_seq >= @lo AND d.customer_seq <= @hi
                 ORDER BY d.log_index {(newestFirst ? "DESC" : "")}
                 """, new { scope.LedgerNo, customerId, lo, hi }, cancellationToken: ct)), scope);
 

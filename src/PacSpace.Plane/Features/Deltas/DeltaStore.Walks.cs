@@ -59,20 +59,37 @@ internal static partial class DeltaStore
           """;
 
     /// <summary>
-    /// A common table expression <c>w(log_index)</c> holding the entries of the chain of <c>@customerId</c> in the log
-    /// <c>@LedgerNo</c> with a sequence in <c>[@lo, @hi]</c>, and the entries walked to reach them (up to 63 beyond <c>@hi</c>):
-    /// join <c>deltas d</c> on it and keep <c>d.customer_seq</c> in <c>[@lo, @hi]</c>.
+    /// <c>SELECT <paramref name="columns"/></c> of the entries <c>d</c> of the chain of <c>@customerId</c> in the log
+    /// <c>@LedgerNo</c> around the sequences <c>[@lo, @hi]</c>, <paramref name="joins"/> after <c>d</c>, up to a <c>WHERE</c>
+    /// whose last term the caller continues with <c>AND</c>: keep <c>d.customer_seq</c> in <c>[@lo, @hi]</c>. SQLite walks
+    /// back from the anchor at or after <c>@hi</c> (or the head), at most 63 entries beyond <c>@hi</c>. PostgreSQL reads its
+    /// index of every chain entry between the anchors around <c>[@lo, @hi]</c>, at most 63 entries beyond either end: its
+    /// planner gave the recursive form a join that scanned <c>deltas</c> at every step.
     /// </summary>
-    public static string BySequence(DbProvider provider) =>
-        $"""
-        WITH RECURSIVE w(log_index) AS (
-            SELECT COALESCE((
-                SELECT a.log_index FROM deltas a{(provider == DbProvider.Sqlite ? " INDEXED BY ix_deltas_anchor_seq" : "")}
-                WHERE a.ledger_no = c.ledger_no AND a.customer_no = c.customer_no AND a.customer_seq % 64 = 0 AND a.customer_seq >= @hi
-                ORDER BY a.customer_seq LIMIT 1), {HeadIndex(provider)})
-            FROM log_customers c WHERE c.ledger_no = @LedgerNo AND c.customer_id = @customerId
-            UNION ALL
-            SELECT d.prev_index FROM w JOIN deltas d ON d.ledger_no = @LedgerNo AND d.log_index = w.log_index
-            WHERE d.customer_seq > @lo AND d.prev_index IS NOT NULL)
-        """;
+    public static string BySequence(DbProvider provider, string columns, string joins) => provider == DbProvider.Sqlite
+        ? $"""
+          WITH RECURSIVE w(log_index) AS (
+              SELECT COALESCE((
+                  SELECT a.log_index FROM deltas a INDEXED BY ix_deltas_anchor_seq
+                  WHERE a.ledger_no = c.ledger_no AND a.customer_no = c.customer_no AND a.customer_seq % 64 = 0 AND a.customer_seq >= @hi
+                  ORDER BY a.customer_seq LIMIT 1), c.last_index)
+              FROM log_customers c WHERE c.ledger_no = @LedgerNo AND c.customer_id = @customerId
+              UNION ALL
+              SELECT d.prev_index FROM w JOIN deltas d ON d.ledger_no = @LedgerNo AND d.log_index = w.log_index
+              WHERE d.customer_seq > @lo AND d.prev_index IS NOT NULL)
+          SELECT {columns} FROM w CROSS JOIN deltas d {joins}
+          WHERE d.ledger_no = @LedgerNo AND d.log_index = w.log_index
+          """
+        : $"""
+          SELECT {columns} FROM log_customers k JOIN deltas d ON d.ledger_no = k.ledger_no AND d.customer_no = k.customer_no {joins}
+          WHERE k.ledger_no = @LedgerNo AND k.customer_id = @customerId
+            AND d.log_index >= COALESCE((
+                SELECT a.log_index FROM deltas a
+                WHERE a.ledger_no = k.ledger_no AND a.customer_no = k.customer_no AND a.customer_seq % 64 = 0 AND a.customer_seq <= @lo
+                ORDER BY a.customer_seq DESC LIMIT 1), 0)
+            AND d.log_index <= COALESCE((
+                SELECT a.log_index FROM deltas a
+                WHERE a.ledger_no = k.ledger_no AND a.customer_no = k.customer_no AND a.customer_seq % 64 = 0 AND a.customer_seq >= @hi
+                ORDER BY a.customer_seq LIMIT 1), 9223372036854775807)
+          """;
 }
