@@ -8,8 +8,8 @@ namespace PacSpace.Plane.Features.Deltas;
 /// How a point of a customer's chain is found (migration 0015): every entry links to the previous one of its customer
 /// (<c>prev_index</c>), and every 64th entry (<c>customer_seq % 64 = 0</c>, an anchor) is indexed by log index and by
 /// sequence. A walk starts at the first anchor at or beyond the point sought, or at the chain's head when there is none, and
-/// follows <c>prev_index</c> back: at most 63 primary-key seeks before the point, then one per entry read. Both walks are one
-/// recursive statement; the anchor term is written exactly as the partial indexes' predicate, which is what lets either
+/// follows <c>prev_index</c> back: at most 63 primary-key seeks before the point, then one per entry read, in one recursive
+/// statement (SQLite). The anchor term is written exactly as the partial indexes' predicate, which is what lets either
 /// planner use them. SQLite is told which index (<c>INDEXED BY</c>): for every customer at once (closing balances), its
 /// planner preferred the log's primary key, ordered by index, and scanned the log beyond the bound once per customer. Readers
 /// join a walk as <c>w CROSS JOIN deltas d</c> with the join's terms in <c>WHERE</c> (valid on both engines): SQLite keeps
@@ -20,7 +20,8 @@ namespace PacSpace.Plane.Features.Deltas;
 /// into every commit) and keeps each chain's head in <c>log_customers</c>, moved by the group commit. PostgreSQL keeps its
 /// index of every chain entry <c>(ledger_no, customer_no, log_index)</c>: there moving a head row in every commit cost the
 /// database more CPU than the index entry (docs/benchmarks.md), so its head, and its last entry below an index, are one
-/// seek in that index.
+/// seek in that index, and a range of sequences is read along it between the anchors around the range. PostgreSQL runs no
+/// recursive statement here: its planner joined the recursive steps with scans of <c>deltas</c>.
 /// </para>
 /// </summary>
 internal static partial class DeltaStore
