@@ -138,14 +138,12 @@ internal static class DeriveBenchmark
             FROM ({series}) AS g
             """;
         await db.ExecuteAsync(sql, new { n, ledger, customer, start = monthStart, span = (long)span }, commandTimeout: 600);
-        // SQLite keeps the chain's head is its last entry.
+        // SQLite keeps the index of the chain's head (its last entry).
         if (!postgres)
         {
             await db.ExecuteAsync(
                 """
-                UPDATE log_customers SET (last_seq, last_index, balance, last_at) = (
-                    SELECT d.customer_seq, d.log_index, d.balance_after, d.recorded_at FROM deltas d WHERE d.ledger_no = @ledger AND d.log_index = @n - 1)
-                WHERE customer_no = @customer
+                UPDATE log_customers SET last_index = @n - 1 WHERE customer_no = @customer
                 """, new { n, ledger, customer });
         }
 

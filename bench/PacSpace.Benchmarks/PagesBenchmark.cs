@@ -127,14 +127,12 @@ internal static partial class PagesBenchmark
                    (i / @customers) + 1, {at}, {zeroHash}, 'usage'
             FROM ({Series("@n")}) AS g
             """, new { ledger, start = monthStart, span = (long)span, n, customers, first }, commandTimeout: 1200);
-        // SQLite keeps each chain's head: customer k's entries are the indexes i ≡ k (mod customers), so its last is one primary-key seek.
+        // SQLite keeps the index of each chain's head: customer k's entries are the indexes i ≡ k (mod customers), the last below n.
         if (!postgres)
         {
             await db.ExecuteAsync(
                 """
-                UPDATE log_customers SET (last_seq, last_index, balance, last_at) = (
-                    SELECT d.customer_seq, d.log_index, d.balance_after, d.recorded_at FROM deltas d
-                    WHERE d.ledger_no = @ledger AND d.log_index = (log_customers.customer_no - @first) + @customers * ((@n - 1 - (log_customers.customer_no - @first)) / @customers))
+                UPDATE log_customers SET last_index = (customer_no - @first) + @customers * ((@n - 1 - (customer_no - @first)) / @customers)
                 WHERE ledger_no = @ledger AND customer_no - @first < @n
                 """, new { ledger, n, customers, first }, commandTimeout: 600);
         }

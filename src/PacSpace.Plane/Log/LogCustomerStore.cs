@@ -8,7 +8,7 @@ namespace PacSpace.Plane.Log;
 /// <summary>
 /// Owner of <c>log_customers</c>: the customers of each tenant's log, numbered (deltas refer to them by number), each
 /// written by the group commit that appends its first delta (that delta's index and time) and moved by every group commit
-/// that appends to its chain (on SQLite, its newest entry's sequence, index, running balance and time). A customer's signed
+/// that appends to its chain (on SQLite, the log index of its newest entry). A customer's signed
 /// chain head is its last entry below the signed size (<see cref="DeltaStore.LastBelow"/>). A customer whose first delta no head covers yet is
 /// not shown by its chain; the list shows it anyway when it was created ahead of its deltas (<c>customer_profiles</c>).
 /// </summary>

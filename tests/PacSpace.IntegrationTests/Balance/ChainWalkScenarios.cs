@@ -160,10 +160,10 @@ public abstract class ChainWalkScenarios(PostgresServer? postgres)
             // SQLite keeps each chain's head in log_customers; PostgreSQL finds it in its chain index.
             await c.ExecuteAsync(provider == DbProvider.Sqlite
                 ? """
-                  INSERT INTO log_customers (customer_no, ledger_no, customer_id, first_index, first_at, last_seq, last_index, balance, last_at)
-                  VALUES (@no, @LedgerNo, @id, @firstIndex, @firstAt, @Seq, @Index, @Balance, @at)
+                  INSERT INTO log_customers (customer_no, ledger_no, customer_id, first_index, first_at, last_index)
+                  VALUES (@no, @LedgerNo, @id, @firstIndex, @firstAt, @Index)
                   """
-                : "INSERT INTO log_customers (customer_no, ledger_no, customer_id, first_index, first_at) VALUES (@no, @LedgerNo, @id, @firstIndex, @firstAt)", new { no, LedgerNo, id, firstIndex = first.Index, firstAt = first.Index * 10, head.Seq, head.Index, head.Balance, at = head.Index * 10 }, tx);
+                : "INSERT INTO log_customers (customer_no, ledger_no, customer_id, first_index, first_at) VALUES (@no, @LedgerNo, @id, @firstIndex, @firstAt)", new { no, LedgerNo, id, firstIndex = first.Index, firstAt = first.Index * 10, head.Index }, tx);
         }
 
         await c.ExecuteAsync(

@@ -76,15 +76,13 @@ internal static partial class DeltaStore
         var heads = new Dictionary<long, Head>(customers.Count);
         foreach (var chunk in customers.Chunk(500))
         {
-            // SQLite keeps the heads in log_customers; PostgreSQL finds each by one seek in its chain index (DeltaStore.Walks).
+            // The head's index: kept in log_customers on SQLite, one seek in the chain index on PostgreSQL (DeltaStore.Walks).
             var rows = await c.QueryAsync<(long CustomerNo, long CustomerSeq, long LogIndex, long BalanceAfter)>(new CommandDefinition(
-                provider == DbProvider.Sqlite
-                    ? $"SELECT customer_no, last_seq, last_index, balance FROM log_customers WHERE customer_no {Match(provider, "chunk")} AND last_seq > 0"
-                    : $"""
-                      SELECT c.customer_no, d.customer_seq, d.log_index, d.balance_after FROM log_customers c
-                      JOIN deltas d ON d.ledger_no = c.ledger_no AND d.log_index = {HeadIndex(provider)}
-                      WHERE c.customer_no {Match(provider, "chunk")}
-                      """,
+                $"""
+                SELECT c.customer_no, d.customer_seq, d.log_index, d.balance_after FROM log_customers c
+                JOIN deltas d ON d.ledger_no = c.ledger_no AND d.log_index = {HeadIndex(provider)}
+                WHERE c.customer_no {Match(provider, "chunk")}
+                """,
                 new { chunk }, tx));
             foreach (var r in rows)
             {
@@ -97,9 +95,9 @@ internal static partial class DeltaStore
 
     /// <summary>
     /// SQLite: the statement that moves a chain's head in <c>log_customers</c> to its newest entry (<c>?1</c> the customer's
-    /// number, then its sequence, index, running balance and time).
+    /// number, <c>?2</c> the entry's log index).
     /// </summary>
-    public const string MoveHeadSql = "UPDATE log_customers SET last_seq = ?2, last_index = ?3, balance = ?4, last_at = ?5 WHERE customer_no = ?1";
+    public const string MoveHeadSql = "UPDATE log_customers SET last_index = ?2 WHERE customer_no = ?1";
 
     /// <summary>
     /// Appends sequenced rows on PostgreSQL in one round trip, with the round's mark (<see cref="MarkAsync"/>) and the log's new

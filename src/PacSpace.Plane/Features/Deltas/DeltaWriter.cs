@@ -613,7 +613,7 @@ internal sealed partial class DeltaWriter(Database db, EntryIds ids, IOptions<Pl
         {
             foreach (var (customer, head) in plan.Heads)
             {
-                sqlite.MoveHead(log.Customers[customer], head, recordedAt);
+                sqlite.MoveHead(log.Customers[customer], head.Index);
             }
 
             sqlite.Appended(ledgerNo, point.NextIndex, plan.Next, recordedAt);

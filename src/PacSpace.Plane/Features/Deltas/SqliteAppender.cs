@@ -94,14 +94,11 @@ internal sealed class SqliteAppender : IDisposable
     }
 
     /// <summary>Moves a chain's head to its newest entry (<see cref="DeltaStore.MoveHeadSql"/>).</summary>
-    public void MoveHead(long customerNo, DeltaStore.Head head, long recordedAt)
+    public void MoveHead(long customerNo, long logIndex)
     {
         var s = Prepare(ref _moveHead, DeltaStore.MoveHeadSql);
         Check(raw.sqlite3_bind_int64(s, 1, customerNo));
-        Check(raw.sqlite3_bind_int64(s, 2, head.Seq));
-        Check(raw.sqlite3_bind_int64(s, 3, head.Index));
-        Check(raw.sqlite3_bind_int64(s, 4, head.Balance));
-        Check(raw.sqlite3_bind_int64(s, 5, recordedAt));
+        Check(raw.sqlite3_bind_int64(s, 2, logIndex));
         Step(s);
     }
 
