@@ -237,6 +237,25 @@ public sealed class Database : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// Ends the transaction a batch opened with a plain <c>BEGIN</c> and failed before its <c>COMMIT</c> ran, so that the
+    /// connection goes back to the pool outside a transaction (<c>No Reset On Close</c>). A broken connection is not returned
+    /// to the pool: its error is not this method's to report.
+    /// </summary>
+    public static async Task RollBackQuietlyAsync(DbConnection connection)
+    {
+        try
+        {
+            await using var rollback = connection.CreateCommand();
+            rollback.CommandText = "ROLLBACK";
+            await rollback.ExecuteNonQueryAsync(CancellationToken.None);
+        }
+        catch (Exception)
+        {
+            // Broken: not reused.
+        }
+    }
+
     /// <summary>SQLite on a file: commits can leave the disk sync to <see cref="SyncLogAsync"/>.</summary>
     public bool CanSyncLater => _sqliteLog is not null;
 

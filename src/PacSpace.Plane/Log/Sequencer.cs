@@ -159,27 +159,13 @@ internal sealed partial class Sequencer(Database db, AtRestEncryption secrets, I
         }
 
         var signedAt = Math.Max(time.GetUtcNow().ToUnixTimeMilliseconds(), ledger.SignedAt ?? 0);
-        await using var write = await db.BeginWriteAsync(ct);
-        var (writer, tx) = (write.Connection, write.Transaction);
-        await tiles.FlushAsync(writer, tx, ct);
-        var headWritten = await TenantLedgerStore.AdvanceHeadAsync(writer, tx, tenantId, _owner, ledger.TreeSize, size, Hex.Encode(root), checkpoint, signedAt, ct);
-        if (headWritten != 1)
-        {
-            // Lease lost or another signer moved the log: nothing of this round is kept.
-            await write.RollbackAsync(ct);
-            _edges.TryRemove(tenantId, out _);
-            _leasedUntil.TryRemove(tenantId, out _);
-            LogLeaseLost(tenantId);
-            return 0;
-        }
-
-        await TenantLedgerStore.RecordHeadAsync(writer, tx, ledger.LedgerNo, size, signedAt, ct);
-        // The deltas this head verifies are delta.verified events, its record entries record.committed events: written with the
-        // head, or not at all.
-        var events = await WebhookOutbox.HeadSignedAsync(writer, tx, tenantId, ledger.LedgerNo, ledger.TreeSize, size, signedAt, ct);
+        int? events;
         try
         {
-            await write.CommitAsync(ct);
+            events = db.Provider == DbProvider.Postgres
+                ? await SignInOneTripAsync(new TenantLedgerStore.SignedRound(tenantId, _owner, ledger.TreeSize, size, Hex.Encode(root), checkpoint, signedAt,
+                    tiles.Extended()), ct)
+                : await SignStepwiseAsync(tiles, tenantId, ledger, size, Hex.Encode(root), checkpoint, signedAt, ct);
         }
         catch
         {
@@ -187,8 +173,17 @@ internal sealed partial class Sequencer(Database db, AtRestEncryption secrets, I
             throw;
         }
 
+        if (events is null)
+        {
+            // Lease lost or another signer moved the log: nothing of this round is kept.
+            _edges.TryRemove(tenantId, out _);
+            _leasedUntil.TryRemove(tenantId, out _);
+            LogLeaseLost(tenantId);
+            return 0;
+        }
+
         _edges[tenantId] = range;
-        if (events > 0)
+        if (events.Value > 0)
         {
             webhooks.Wake();
         }
@@ -197,6 +192,40 @@ internal sealed partial class Sequencer(Database db, AtRestEncryption secrets, I
         Appended.Add(entries.Count, environment);
         Lag.Record(Math.Max(0, signedAt - entries[0].RecordedAt), environment);
         return entries.Count;
+    }
+
+    /// <summary>
+    /// PostgreSQL: the head, the tiles, the head's time and its outbox row in one round trip (the log's row, which the group
+    /// commits lock too, is held only while the database runs it). Null when the head did not move.
+    /// </summary>
+    private async Task<int?> SignInOneTripAsync(TenantLedgerStore.SignedRound round, CancellationToken ct)
+    {
+        await using var connection = await db.OpenAsync(ct);
+        return await TenantLedgerStore.SignInOneTripAsync(connection, round, ct);
+    }
+
+    /// <summary>
+    /// SQLite: the same writes statement by statement in one write transaction (in process: no round trips to hold the file's
+    /// write lock across). Null, and nothing kept, when the head did not move; else the outbox rows written.
+    /// </summary>
+    private async Task<int?> SignStepwiseAsync(TileStore tiles, string tenantId, TenantLedgerStore.SequencingState ledger, long size, string root, string checkpoint, long signedAt,
+        CancellationToken ct)
+    {
+        await using var write = await db.BeginWriteAsync(ct);
+        var (writer, tx) = (write.Connection, write.Transaction);
+        await tiles.FlushAsync(writer, tx, ct);
+        if (await TenantLedgerStore.AdvanceHeadAsync(writer, tx, tenantId, _owner, ledger.TreeSize, size, root, checkpoint, signedAt, ct) != 1)
+        {
+            await write.RollbackAsync(ct);
+            return null;
+        }
+
+        await TenantLedgerStore.RecordHeadAsync(writer, tx, ledger.LedgerNo, size, signedAt, ct);
+        // The deltas this head verifies are delta.verified events, its record entries record.committed events: written with the
+        // head, or not at all.
+        var events = await WebhookOutbox.HeadSignedAsync(writer, tx, tenantId, ledger.LedgerNo, ledger.TreeSize, size, signedAt, ct);
+        await write.CommitAsync(ct);
+        return events;
     }
 
     private static readonly Counter<long> Appended = PacSpaceMetrics.Meter.CreateCounter<long>("pacspace.sequencer.appended", "{delta}",

@@ -54,6 +54,22 @@ internal sealed class TileStore(DbConnection connection, DbTransaction? tx, stri
         }
     }
 
+    /// <summary>The extended tiles as columns of <c>log_tiles</c> (level, index, hashes), for a statement that writes them itself.</summary>
+    public (int[] Levels, long[] Indexes, byte[][] Hashes) Extended()
+    {
+        var levels = new int[_dirty.Count];
+        var indexes = new long[_dirty.Count];
+        var hashes = new byte[_dirty.Count][];
+        var i = 0;
+        foreach (var ((level, index), (buffer, length)) in _dirty)
+        {
+            (levels[i], indexes[i], hashes[i]) = (level, index, buffer.AsSpan(0, length).ToArray());
+            i++;
+        }
+
+        return (levels, indexes, hashes);
+    }
+
     /// <summary>Writes the extended tiles, in the given write transaction.</summary>
     public Task FlushAsync(DbConnection target, DbTransaction targetTx, CancellationToken ct) => Database.ExecuteEachAsync(target, targetTx,
         """

@@ -299,7 +299,7 @@ internal sealed partial class DeltaWriter(Database db, EntryIds ids, IOptions<Pl
             catch
             {
                 // The transaction failed before its COMMIT ran: end it before the connection goes back to the pool.
-                await RollBackQuietlyAsync(c);
+                await Database.RollBackQuietlyAsync(c);
                 throw;
             }
         }
@@ -342,20 +342,6 @@ internal sealed partial class DeltaWriter(Database db, EntryIds ids, IOptions<Pl
         }
 
         return rest;
-
-        static async Task RollBackQuietlyAsync(DbConnection c)
-        {
-            try
-            {
-                await using var rollback = c.CreateCommand();
-                rollback.CommandText = "ROLLBACK";
-                await rollback.ExecuteNonQueryAsync(CancellationToken.None);
-            }
-            catch (Exception)
-            {
-                // A broken connection is not returned to the pool.
-            }
-        }
     }
 
     /// <summary>
