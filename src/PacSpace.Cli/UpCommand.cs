@@ -38,7 +38,7 @@ internal static class UpCommand
                 {
                     await stack.StartAsync(role, ct);
                 }
-                catch (IOException ex) when (ex.InnerException is System.Net.Sockets.SocketException or null)
+                catch (IOException ex) when (ex.InnerException is System.Net.Sockets.SocketException or Microsoft.AspNetCore.Connections.AddressInUseException or null)
                 {
                     Console.Error.WriteLine($"Could not listen on {stack.Url(role)}: {ex.Message}");
                     Console.Error.WriteLine($"Is PacSpace already running? Stop it, or choose another port with --{role.ToString().ToLowerInvariant()}-port (0 picks a free one).");
