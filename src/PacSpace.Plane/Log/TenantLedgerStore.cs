@@ -168,47 +168,54 @@ internal static class TenantLedgerStore
             """, new { size, root, checkpoint, signedAt, tenantId, owner, previous }, tx, cancellationToken: ct));
 
     /// <summary>
-    /// PostgreSQL: a signer's round written in one round trip (<c>BEGIN</c>, one statement, <c>COMMIT</c>): the head moves as
-    /// <see cref="AdvanceHeadAsync"/> moves it, and only if it did are the extended tiles, the head's size and time
-    /// (<see cref="RecordHeadAsync"/>) and its outbox row (<c>WebhookOutbox.HeadSignedAsync</c>) written. Returns the outbox rows
-    /// written, or null when the head did not move (lease lost, or the log moved): then nothing was written.
+    /// PostgreSQL: a signer's round written in one round trip (<c>BEGIN</c>, the extended tiles, one statement for the head,
+    /// <c>COMMIT</c>): the head moves as <see cref="AdvanceHeadAsync"/> moves it, with its size and time
+    /// (<see cref="RecordHeadAsync"/>) and its outbox row (<c>WebhookOutbox.HeadSignedAsync</c>), and if it did not move the
+    /// transaction fails before its commit. Returns the outbox rows written, or null when the head did not move (lease lost,
+    /// or the log moved): then nothing was written.
     /// </summary>
     /// <remarks>
     /// The update takes the log's row, which every group commit locks too. Written statement by statement, the row stayed
     /// locked across the signer's round trips and its continuations, queued in the thread pool behind the very requests
-    /// waiting for that lock: at half of saturation every request stalled for 100 ms and more a few times a minute. Here the
-    /// lock is held only while the database runs the rest of the statement and the commit.
+    /// waiting for that lock. Here it is held only while the database writes the head, its time and its outbox row and
+    /// commits.
     /// </remarks>
     public static async Task<int?> SignInOneTripAsync(DbConnection connection, SignedRound round, CancellationToken ct)
     {
         var (levels, indexes, hashes) = round.Tiles;
         await using var batch = connection.CreateBatch();
         Statement(batch, "BEGIN");
+        // The tiles first, before the log's row is locked: the lock is then held only for the head, its time, its outbox row
+        // and the commit.
+        Statement(batch,
+            """
+            INSERT INTO log_tiles (tenant_id, level, idx, hashes)
+            SELECT @tenantId, t.level, t.idx, t.hashes FROM unnest(@levels::integer[], @indexes::bigint[], @hashes::bytea[]) AS t(level, idx, hashes)
+            ON CONFLICT (tenant_id, level, idx) DO UPDATE SET hashes = excluded.hashes
+            """,
+            ("tenantId", round.TenantId), ("levels", levels), ("indexes", indexes), ("hashes", hashes));
+        // The last column divides by the rows the head update changed: when it changed none, the statement fails with
+        // division_by_zero, the COMMIT after it does not run, and the tiles above are rolled back with everything else.
         Statement(batch,
             $"""
              WITH head AS (
                  UPDATE tenant_ledgers SET tree_size = @size, root_hash = @root, checkpoint = @checkpoint, signed_at = @signedAt
                  WHERE tenant_id = @tenantId AND lease_owner = @owner AND tree_size = @previous
                  RETURNING ledger_no),
-             tiles AS (
-                 INSERT INTO log_tiles (tenant_id, level, idx, hashes)
-                 SELECT @tenantId, t.level, t.idx, t.hashes FROM unnest(@levels::integer[], @indexes::bigint[], @hashes::bytea[]) AS t(level, idx, hashes)
-                 WHERE EXISTS (SELECT 1 FROM head)
-                 ON CONFLICT (tenant_id, level, idx) DO UPDATE SET hashes = excluded.hashes),
              recorded AS (
                  INSERT INTO log_heads (ledger_no, size, signed_at) SELECT ledger_no, @size, @signedAt FROM head),
              events AS (
                  INSERT INTO webhook_outbox (tenant_id, event_type, ledger_no, first_index, end_index, created_at)
                  SELECT @tenantId, @type, ledger_no, @previous, @size, @signedAt FROM head WHERE {WebhookOutbox.SubscribedToEither}
                  RETURNING 1)
-             SELECT (SELECT COUNT(*) FROM head)::integer, (SELECT COUNT(*) FROM events)::integer
+             SELECT (SELECT COUNT(*) FROM events)::integer, 1 / (SELECT COUNT(*) FROM head)::integer
              """,
             ("tenantId", round.TenantId), ("owner", round.Owner), ("previous", round.Previous), ("size", round.Size), ("root", round.Root),
-            ("checkpoint", round.Checkpoint), ("signedAt", round.SignedAt), ("levels", levels), ("indexes", indexes), ("hashes", hashes),
+            ("checkpoint", round.Checkpoint), ("signedAt", round.SignedAt),
             ("type", WebhookOutbox.SignedRange), ("pattern", WebhookOutbox.Pattern(WebhookEvents.DeltaVerified)),
             ("other", WebhookOutbox.Pattern(WebhookEvents.RecordCommitted)));
         Statement(batch, "COMMIT");
-        (int Moved, int Events)? answer = null;
+        int? events = null;
         try
         {
             await using var reader = await batch.ExecuteReaderAsync(ct);
@@ -216,10 +223,16 @@ internal static class TenantLedgerStore
             {
                 while (await reader.ReadAsync(ct))
                 {
-                    answer = (reader.GetInt32(0), reader.GetInt32(1));
+                    events = reader.GetInt32(0);
                 }
             }
             while (await reader.NextResultAsync(ct));
+        }
+        catch (DbException ex) when (ex.SqlState == DivisionByZero)
+        {
+            // The head did not move (lease lost, or the log moved): nothing of the round is kept.
+            await Database.RollBackQuietlyAsync(connection);
+            return null;
         }
         catch
         {
@@ -228,7 +241,7 @@ internal static class TenantLedgerStore
             throw;
         }
 
-        return answer is { Moved: 1 } a ? a.Events : null;
+        return events ?? throw new InvalidOperationException("The signed round's statement returned no row.");
 
         static void Statement(DbBatch batch, string sql, params (string Name, object Value)[] parameters)
         {
@@ -245,6 +258,9 @@ internal static class TenantLedgerStore
             batch.BatchCommands.Add(command);
         }
     }
+
+    // SQLSTATE of division_by_zero: how the statement of SignInOneTripAsync ends its transaction when the head did not move.
+    private const string DivisionByZero = "22012";
 
     /// <summary>What <see cref="SignInOneTripAsync"/> writes: the head moved from <see cref="Previous"/> to <see cref="Size"/> by
     /// <see cref="Owner"/>, and the tiles extended up to it.</summary>
