@@ -4,6 +4,7 @@ using PacSpace.Contracts.Planes;
 using PacSpace.Contracts.Webhooks;
 using PacSpace.Hosting.Data;
 using PacSpace.Hosting.Secrets;
+using PacSpace.Plane.Features.Deltas;
 using PacSpace.Plane.Features.Webhooks;
 using PacSpace.Ledger;
 
@@ -184,10 +185,10 @@ internal static class TenantLedgerStore
     {
         var (levels, indexes, hashes) = round.Tiles;
         await using var batch = connection.CreateBatch();
-        Statement(batch, "BEGIN");
+        DeltaStore.Add(batch, "BEGIN");
         // The tiles first, before the log's row is locked: the lock is then held only for the head, its time, its outbox row
         // and the commit.
-        Statement(batch,
+        DeltaStore.Add(batch,
             """
             INSERT INTO log_tiles (tenant_id, level, idx, hashes)
             SELECT @tenantId, t.level, t.idx, t.hashes FROM unnest(@levels::integer[], @indexes::bigint[], @hashes::bytea[]) AS t(level, idx, hashes)
@@ -196,7 +197,7 @@ internal static class TenantLedgerStore
             ("tenantId", round.TenantId), ("levels", levels), ("indexes", indexes), ("hashes", hashes));
         // The last column divides by the rows the head update changed: when it changed none, the statement fails with
         // division_by_zero, the COMMIT after it does not run, and the tiles above are rolled back with everything else.
-        Statement(batch,
+        DeltaStore.Add(batch,
             $"""
              WITH head AS (
                  UPDATE tenant_ledgers SET tree_size = @size, root_hash = @root, checkpoint = @checkpoint, signed_at = @signedAt
@@ -214,7 +215,7 @@ internal static class TenantLedgerStore
             ("checkpoint", round.Checkpoint), ("signedAt", round.SignedAt),
             ("type", WebhookOutbox.SignedRange), ("pattern", WebhookOutbox.Pattern(WebhookEvents.DeltaVerified)),
             ("other", WebhookOutbox.Pattern(WebhookEvents.RecordCommitted)));
-        Statement(batch, "COMMIT");
+        DeltaStore.Add(batch, "COMMIT");
         int? events = null;
         try
         {
@@ -242,21 +243,6 @@ internal static class TenantLedgerStore
         }
 
         return events ?? throw new InvalidOperationException("The signed round's statement returned no row.");
-
-        static void Statement(DbBatch batch, string sql, params (string Name, object Value)[] parameters)
-        {
-            var command = batch.CreateBatchCommand();
-            command.CommandText = sql;
-            foreach (var (name, value) in parameters)
-            {
-                var parameter = command.CreateParameter();
-                parameter.ParameterName = name;
-                parameter.Value = value;
-                command.Parameters.Add(parameter);
-            }
-
-            batch.BatchCommands.Add(command);
-        }
     }
 
     // SQLSTATE of division_by_zero: how the statement of SignInOneTripAsync ends its transaction when the head did not move.
