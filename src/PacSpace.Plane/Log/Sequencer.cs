@@ -195,8 +195,8 @@ internal sealed partial class Sequencer(Database db, AtRestEncryption secrets, I
     }
 
     /// <summary>
-    /// PostgreSQL: the head, the tiles, the head's time and its outbox row in one round trip (the log's row, which the group
-    /// commits lock too, is held only while the database runs it). Null when the head did not move.
+    /// PostgreSQL: the tiles, then the head, its time and its outbox row, in one round trip (the log's row, which the group
+    /// commits lock too, is held only for the head and the commit). Null, and nothing kept, when the head did not move.
     /// </summary>
     private async Task<int?> SignInOneTripAsync(TenantLedgerStore.SignedRound round, CancellationToken ct)
     {
